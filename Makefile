@@ -1,0 +1,30 @@
+# Curbside: `make run` serves a local instance, `make test` runs every test.
+# Without DATABASE_URL both use a private PostgreSQL cluster under ./.data/.
+BIN := bin/curbside
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: build run test stop lint bench
+
+build:
+	go build -o $(BIN) ./cmd/curbside
+
+run: build
+	@if [ -z "$$DATABASE_URL" ]; then ./$(BIN) devdb start; fi
+	./$(BIN) migrate up
+	./$(BIN) seed --demo
+	@echo "Curbside is at $${CURBSIDE_BASE_URL:-http://localhost:8080} (Ctrl-C stops it; 'make stop' stops the local database)"
+	CURBSIDE_MOD_2FA=$${CURBSIDE_MOD_2FA:-optional} ./$(BIN) serve
+
+test:
+	go test -race -count=1 ./...
+
+stop:
+	go run ./cmd/curbside devdb stop
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	go vet ./...
+	go run $(STATICCHECK) ./...
+
+bench:
+	go test -run '^$$' -bench . -benchmem ./...

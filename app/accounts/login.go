@@ -1,0 +1,126 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"curbside/app/apperr"
+	"curbside/app/audit"
+	"curbside/app/web/kit"
+)
+
+// ErrBadCredentials is the one answer for a wrong email or a wrong password.
+var ErrBadCredentials = errors.New("incorrect email or password")
+
+// SuspendedError says the account is suspended, and why. It is only returned
+// after the right password, so it reveals nothing to a guesser.
+type SuspendedError struct{ Reason string }
+
+func (e *SuspendedError) Error() string { return "account suspended" }
+
+// Unwrap lets errors.Is(err, apperr.ErrForbidden) match.
+func (e *SuspendedError) Unwrap() error { return apperr.ErrForbidden }
+
+// Login checks a member's email and password and starts a session.
+func (s *Service) Login(ctx context.Context, email, password string, meta Meta) (*User, string, error) {
+	email = strings.TrimSpace(email)
+	if err := s.checkThrottle(ctx, email, meta.IP); err != nil {
+		_ = s.audit.Record(ctx, nil, audit.Event{Action: audit.LoginThrottled, IP: meta.IP})
+		return nil, "", err
+	}
+	u, ok, err := s.checkPassword(ctx, email, password)
+	if err != nil {
+		return nil, "", err
+	}
+	if !ok {
+		var target int64
+		if u != nil {
+			target = u.ID
+		}
+		if err := s.recordFailure(ctx, email, meta.IP); err != nil {
+			return nil, "", err
+		}
+		if err := s.audit.Record(ctx, nil, audit.Event{Action: audit.LoginFailed, TargetType: "user", TargetID: target, IP: meta.IP}); err != nil {
+			return nil, "", err
+		}
+		return nil, "", ErrBadCredentials
+	}
+	if err := s.clearThrottle(ctx, email, meta.IP); err != nil {
+		return nil, "", err
+	}
+	if u.Status == kit.StatusSuspended {
+		reason := ""
+		if u.SuspensionReason != nil {
+			reason = *u.SuspensionReason
+		}
+		return nil, "", &SuspendedError{Reason: reason}
+	}
+	token, err := s.startSession(ctx, u, meta)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.audit.Record(ctx, nil, audit.Event{ActorID: u.ID, Action: audit.Login, TargetType: "user", TargetID: u.ID,
+		IP: meta.IP, Detail: map[string]string{"user_agent": truncate(meta.UserAgent, 200)}}); err != nil {
+		return nil, "", err
+	}
+	return u, token, nil
+}
+
+// checkPassword loads the account and verifies the password, hashing a dummy
+// when there is no such account so both answers take the same time. The
+// account is returned even when the password is wrong, for the audit log.
+func (s *Service) checkPassword(ctx context.Context, email, password string) (*User, bool, error) {
+	if len(password) > MaxPasswordBytes {
+		return nil, false, nil
+	}
+	u, err := s.ByEmail(ctx, email)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return nil, false, err
+	}
+	hash := dummyHash
+	if u != nil && u.PasswordHash != nil {
+		hash = *u.PasswordHash
+	}
+	ok, err := VerifyPassword(ctx, hash, password)
+	if err != nil {
+		return nil, false, fmt.Errorf("verify password: %w", err)
+	}
+	if u == nil || u.PasswordHash == nil {
+		return u, false, nil
+	}
+	return u, ok, nil
+}
+
+// ChangePassword replaces the member's password after checking the current
+// one, and ends every other session.
+func (s *Service) ChangePassword(ctx context.Context, v *kit.Viewer, current, next string, meta Meta) error {
+	u, ok, err := s.checkPassword(ctx, v.Email, current)
+	if err != nil {
+		return err
+	}
+	errs := apperr.FieldErrors{}
+	if !ok || u.ID != v.UserID {
+		errs.Add("current_password", "This is not your current password.")
+	}
+	if msg := CheckPassword(next); msg != "" {
+		errs.Add("new_password", msg)
+	}
+	if err := errs.OrNil(); err != nil {
+		return err
+	}
+	hash, err := HashPassword(ctx, next)
+	if err != nil {
+		return err
+	}
+	if err := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", v.UserID).
+		Updates(map[string]any{"password_hash": hash, "updated_at": s.now()}).Error; err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	if err := s.endSessions(ctx, s.db, v.UserID, v.SessionID); err != nil {
+		return err
+	}
+	return s.audit.Record(ctx, nil, audit.Event{ActorID: v.UserID, Action: audit.PasswordChanged,
+		TargetType: "user", TargetID: v.UserID, IP: meta.IP})
+}

@@ -1,0 +1,54 @@
+// Package accounts holds members, their passwords and their sessions.
+package accounts
+
+import (
+	"time"
+
+	"curbside/app/web/kit"
+)
+
+// User is a member account.
+type User struct {
+	ID                     int64
+	Email                  string
+	Handle                 string
+	DisplayName            string
+	PasswordHash           *string
+	Role                   string
+	Status                 string
+	StatusBeforeSuspension *string
+	SuspensionReason       *string
+	SpecialtyID            *int16
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
+}
+
+// Session is a signed-in browser. Only a hash of its token is stored.
+type Session struct {
+	ID           int64
+	UserID       int64
+	TokenHash    []byte
+	IssuedRole   string
+	IssuedStatus string
+	UserAgent    string
+	IP           string
+	CreatedAt    time.Time
+	LastSeenAt   time.Time
+	ExpiresAt    time.Time
+}
+
+// Specialty is a medical specialty seeded by the migrations.
+type Specialty struct {
+	ID           int16
+	Slug         string
+	Name         string
+	TaxonomyCode string
+}
+
+// Viewer converts a user and their session into what handlers see.
+func (u *User) Viewer(sessionID int64) *kit.Viewer {
+	return &kit.Viewer{
+		UserID: u.ID, SessionID: sessionID, Handle: u.Handle, DisplayName: u.DisplayName,
+		Email: u.Email, Role: u.Role, Status: u.Status, SpecialtyID: u.SpecialtyID,
+	}
+}

@@ -1,0 +1,204 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"curbside/app/apperr"
+	"curbside/app/audit"
+	"curbside/app/web/kit"
+)
+
+// Service holds the account rules. It never sees HTTP.
+type Service struct {
+	db    *gorm.DB
+	audit *audit.Log
+	// Idle and Lifetime bound a session: unused for Idle, or older than Lifetime, it ends.
+	Idle     time.Duration
+	Lifetime time.Duration
+	now      func() time.Time
+}
+
+// NewService returns the account rules over db.
+func NewService(db *gorm.DB, log *audit.Log, idle, lifetime time.Duration) *Service {
+	return &Service{db: db, audit: log, Idle: idle, Lifetime: lifetime, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Meta is what the service knows of the request behind a call, for the audit log and the session list.
+type Meta struct {
+	IP        string
+	UserAgent string
+}
+
+// NewAccount is a sign-up or an account made by an operator.
+type NewAccount struct {
+	Email       string
+	Password    string
+	DisplayName string
+	Role        string // default member
+	Status      string // default unverified
+	Specialty   string // slug, optional
+}
+
+// ValidateNewAccount checks the sign-up fields and returns messages by field name.
+func ValidateNewAccount(in NewAccount) apperr.FieldErrors {
+	errs := apperr.FieldErrors{}
+	if msg := checkEmail(in.Email); msg != "" {
+		errs.Add("email", msg)
+	}
+	if msg := CheckPassword(in.Password); msg != "" {
+		errs.Add("password", msg)
+	}
+	name := strings.TrimSpace(in.DisplayName)
+	switch {
+	case name == "":
+		errs.Add("display_name", "Enter the name other members will see.")
+	case utf8.RuneCountInString(name) > 80:
+		errs.Add("display_name", "Use at most 80 characters.")
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		errs.Add("display_name", "Use letters, spaces and punctuation only.")
+	}
+	return errs
+}
+
+func checkEmail(email string) string {
+	email = strings.TrimSpace(email)
+	if email == "" {
+		return "Enter your email address."
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") {
+		return "Enter an email address like name@example.org."
+	}
+	return ""
+}
+
+// CheckPassword returns why password is not acceptable, or "".
+func CheckPassword(pw string) string {
+	switch {
+	case len(pw) > MaxPasswordBytes:
+		return fmt.Sprintf("Use at most %d characters.", MaxPasswordBytes)
+	case utf8.RuneCountInString(pw) < MinPasswordRunes:
+		return fmt.Sprintf("Use at least %d characters.", MinPasswordRunes)
+	}
+	return ""
+}
+
+// Create validates and stores a new account. A taken email is a field error.
+func (s *Service) Create(ctx context.Context, in NewAccount, actorID int64, meta Meta) (*User, error) {
+	in.Email = strings.TrimSpace(in.Email)
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	if in.Role == "" {
+		in.Role = kit.RoleMember
+	}
+	if in.Status == "" {
+		in.Status = kit.StatusUnverified
+	}
+	errs := ValidateNewAccount(in)
+	var specialtyID *int16
+	if in.Specialty != "" {
+		sp, err := s.SpecialtyBySlug(ctx, in.Specialty)
+		if err != nil {
+			errs.Add("specialty", "Choose one of the listed specialties.")
+		} else {
+			specialtyID = &sp.ID
+		}
+	}
+	if err := errs.OrNil(); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(ctx, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{Email: in.Email, DisplayName: in.DisplayName, PasswordHash: &hash,
+		Role: in.Role, Status: in.Status, SpecialtyID: specialtyID}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var taken int64
+		if err := tx.Model(&User{}).Where("lower(email) = lower(?)", u.Email).Count(&taken).Error; err != nil {
+			return err
+		}
+		if taken > 0 {
+			return apperr.FieldErrors{"email": "An account with this email address already exists. Log in instead."}
+		}
+		if u.Handle, err = freeHandle(tx, u.DisplayName, u.Email); err != nil {
+			return err
+		}
+		if err := tx.Create(u).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return apperr.FieldErrors{"email": "An account with this email address already exists. Log in instead."}
+			}
+			return err
+		}
+		action := audit.Signup
+		if actorID != 0 || meta.IP == "" {
+			action = audit.UserCreated
+		}
+		return s.audit.Record(ctx, tx, audit.Event{ActorID: actorID, Action: action, TargetType: "user", TargetID: u.ID,
+			IP: meta.IP, Detail: map[string]string{"role": u.Role, "status": u.Status}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// Signup creates an unverified member and signs it in, returning the session token.
+func (s *Service) Signup(ctx context.Context, in NewAccount, meta Meta) (*User, string, error) {
+	in.Role, in.Status, in.Specialty = kit.RoleMember, kit.StatusUnverified, ""
+	u, err := s.Create(ctx, in, 0, meta)
+	if err != nil {
+		return nil, "", err
+	}
+	token, err := s.startSession(ctx, u, meta)
+	return u, token, err
+}
+
+// ByID loads one account.
+func (s *Service) ByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	if err := s.db.WithContext(ctx).First(&u, id).Error; err != nil {
+		return nil, notFound(err, "user")
+	}
+	return &u, nil
+}
+
+// ByEmail loads the account with that email address, in any case.
+func (s *Service) ByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	if err := s.db.WithContext(ctx).Where("lower(email) = lower(?)", strings.TrimSpace(email)).First(&u).Error; err != nil {
+		return nil, notFound(err, "user")
+	}
+	return &u, nil
+}
+
+// Specialties lists the seeded specialties by name.
+func (s *Service) Specialties(ctx context.Context) ([]Specialty, error) {
+	var list []Specialty
+	err := s.db.WithContext(ctx).Order("name").Find(&list).Error
+	return list, err
+}
+
+// SpecialtyBySlug loads one specialty.
+func (s *Service) SpecialtyBySlug(ctx context.Context, slug string) (*Specialty, error) {
+	var sp Specialty
+	if err := s.db.WithContext(ctx).Where("slug = ?", slug).First(&sp).Error; err != nil {
+		return nil, notFound(err, "specialty")
+	}
+	return &sp, nil
+}
+
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("%s: %w", what, apperr.ErrNotFound)
+	}
+	return fmt.Errorf("load %s: %w", what, err)
+}

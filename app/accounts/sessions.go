@@ -1,0 +1,144 @@
+package accounts
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"curbside/app/apperr"
+	"curbside/app/audit"
+	"curbside/app/web/kit"
+)
+
+// ErrNoSession means the token names no live session: sign in again.
+var ErrNoSession = errors.New("no live session")
+
+// touchEvery limits last-use writes to one a minute per session.
+const touchEvery = time.Minute
+
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+func (s *Service) startSession(ctx context.Context, u *User, meta Meta) (string, error) {
+	token := randomToken()
+	now := s.now()
+	sess := Session{UserID: u.ID, TokenHash: hashToken(token), IssuedRole: u.Role, IssuedStatus: u.Status,
+		UserAgent: truncate(meta.UserAgent, 300), IP: meta.IP, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.Lifetime)}
+	if err := s.db.WithContext(ctx).Create(&sess).Error; err != nil {
+		return "", fmt.Errorf("start session: %w", err)
+	}
+	return token, nil
+}
+
+// sessionWithUser is a session row joined with its account.
+type sessionWithUser struct {
+	Session
+	User User `gorm:"foreignKey:UserID"`
+}
+
+func (sessionWithUser) TableName() string { return "sessions" }
+
+// Authenticate resolves a session token to its member. When the member's role
+// or status changed since the token was issued, the token is renewed and the
+// new one returned (else renewed is ""), so the change takes effect without a
+// new login.
+func (s *Service) Authenticate(ctx context.Context, token string) (u *User, sess *Session, renewed string, err error) {
+	if token == "" || len(token) > 100 {
+		return nil, nil, "", ErrNoSession
+	}
+	var row sessionWithUser
+	db := s.db.WithContext(ctx)
+	if err := db.Joins("User").Where("sessions.token_hash = ?", hashToken(token)).First(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, nil, "", ErrNoSession
+		}
+		return nil, nil, "", fmt.Errorf("load session: %w", err)
+	}
+	now := s.now()
+	switch {
+	case row.User.Status == kit.StatusSuspended:
+		return nil, nil, "", errors.Join(ErrNoSession, s.endSessions(ctx, db, row.UserID, 0))
+	case now.After(row.ExpiresAt), now.Sub(row.LastSeenAt) > s.Idle:
+		return nil, nil, "", errors.Join(ErrNoSession, db.Delete(&Session{}, row.ID).Error)
+	}
+	updates := map[string]any{}
+	if row.IssuedRole != row.User.Role || row.IssuedStatus != row.User.Status {
+		renewed = randomToken()
+		updates["token_hash"] = hashToken(renewed)
+		updates["issued_role"], updates["issued_status"] = row.User.Role, row.User.Status
+	}
+	if now.Sub(row.LastSeenAt) >= touchEvery || renewed != "" {
+		updates["last_seen_at"] = now
+		row.LastSeenAt = now
+	}
+	if len(updates) > 0 {
+		if err := db.Model(&Session{}).Where("id = ?", row.ID).Updates(updates).Error; err != nil {
+			return nil, nil, "", fmt.Errorf("renew session: %w", err)
+		}
+	}
+	return &row.User, &row.Session, renewed, nil
+}
+
+// Sessions lists a member's live sessions, most recently used first.
+func (s *Service) Sessions(ctx context.Context, userID int64) ([]Session, error) {
+	var list []Session
+	now := s.now()
+	err := s.db.WithContext(ctx).
+		Where("user_id = ? AND expires_at > ? AND last_seen_at > ?", userID, now, now.Add(-s.Idle)).
+		Order("last_seen_at DESC, id DESC").Find(&list).Error
+	return list, err
+}
+
+// RevokeSession ends one of the member's own sessions.
+func (s *Service) RevokeSession(ctx context.Context, userID, sessionID int64, meta Meta) error {
+	res := s.db.WithContext(ctx).Where("id = ? AND user_id = ?", sessionID, userID).Delete(&Session{})
+	if res.Error != nil {
+		return fmt.Errorf("revoke session: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("session %d: %w", sessionID, apperr.ErrNotFound)
+	}
+	return s.audit.Record(ctx, nil, audit.Event{ActorID: userID, Action: audit.SessionRevoked,
+		TargetType: "session", TargetID: sessionID, IP: meta.IP})
+}
+
+// Logout ends the current session.
+func (s *Service) Logout(ctx context.Context, v *kit.Viewer, meta Meta) error {
+	if err := s.db.WithContext(ctx).Delete(&Session{}, v.SessionID).Error; err != nil {
+		return fmt.Errorf("logout: %w", err)
+	}
+	return s.audit.Record(ctx, nil, audit.Event{ActorID: v.UserID, Action: audit.Logout,
+		TargetType: "user", TargetID: v.UserID, IP: meta.IP})
+}
+
+// endSessions deletes every session of a member except keep (0: none).
+func (s *Service) endSessions(ctx context.Context, tx *gorm.DB, userID, keep int64) error {
+	q := tx.WithContext(ctx).Where("user_id = ?", userID)
+	if keep != 0 {
+		q = q.Where("id <> ?", keep)
+	}
+	return q.Delete(&Session{}).Error
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

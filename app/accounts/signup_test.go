@@ -1,0 +1,60 @@
+package accounts_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"curbside/app/web/webtest"
+)
+
+func TestSignup(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+
+	t.Run("valid sign-up creates an unverified member and signs it in", func(t *testing.T) {
+		c := app.Client()
+		c.PostForm("/signup", url.Values{"email": {"ana.ruiz@clinic.org"}, "password": {"a long enough passphrase"}, "display_name": {"Dr. Ana Ruiz"}}).
+			RedirectsTo("/verification")
+		var status, role, handle string
+		row := app.DB.Raw("SELECT status, role, handle FROM users WHERE email = ?", "ana.ruiz@clinic.org").Row()
+		if err := row.Scan(&status, &role, &handle); err != nil {
+			t.Fatal(err)
+		}
+		if status != "unverified" || role != "member" || handle != "ana-ruiz" {
+			t.Fatalf("stored status=%s role=%s handle=%s", status, role, handle)
+		}
+		c.Get("/verification").Expect(http.StatusOK).Contains("@ana-ruiz", "unverified")
+		var audits int64
+		app.DB.Raw("SELECT count(*) FROM audit_log WHERE action = 'account.signup'").Scan(&audits)
+		if audits != 1 {
+			t.Fatalf("%d signup audit rows, want 1", audits)
+		}
+	})
+
+	cases := []struct {
+		name, email, password, display, field, message string
+	}{
+		{"short password", "b@clinic.org", "short", "Dr. B", "password", "at least 12 characters"},
+		{"bad email", "not-an-email", "a long enough passphrase", "Dr. C", "email", "Enter an email address like"},
+		{"missing name", "d@clinic.org", "a long enough passphrase", "  ", "display_name", "Enter the name"},
+		{"overlong password", "e@clinic.org", strings.Repeat("p", 1025), "Dr. E", "password", "at most 1024"},
+		{"duplicate email in another case", "ANA.RUIZ@clinic.org", "a long enough passphrase", "Dr. Ana Two", "email", "already exists"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := app.Client().PostForm("/signup", url.Values{"email": {tc.email}, "password": {tc.password}, "display_name": {tc.display}}).
+				Expect(http.StatusUnprocessableEntity).Contains(tc.message, `id="`+tc.field+`-error"`, `aria-invalid="true"`)
+			if tc.field != "email" {
+				res.Contains(`value="` + tc.email + `"`) // input kept
+			}
+			res.Lacks(`value="` + tc.password + `"`) // passwords are never echoed
+		})
+	}
+	var n int64
+	app.DB.Raw("SELECT count(*) FROM users").Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d accounts after one valid sign-up, want 1", n)
+	}
+}

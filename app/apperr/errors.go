@@ -1,0 +1,75 @@
+// Package apperr holds the errors that carry meaning across capabilities.
+// The web layer maps them to status codes in one place.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Sentinel errors; wrap them with %w to add context.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrForbidden = errors.New("forbidden")
+	ErrConflict  = errors.New("conflict")
+)
+
+// FieldErrors maps a form field name to the message shown beside it.
+type FieldErrors map[string]string
+
+// Error lists the faulty fields; the messages themselves are for the form.
+func (f FieldErrors) Error() string {
+	names := make([]string, 0, len(f))
+	for k := range f {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return "invalid input: " + strings.Join(names, ", ")
+}
+
+// Add records a message for field unless it already has one.
+func (f FieldErrors) Add(field, msg string) {
+	if _, ok := f[field]; !ok {
+		f[field] = msg
+	}
+}
+
+// OrNil returns f as an error, or nil when no field is faulty.
+func (f FieldErrors) OrNil() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
+
+// Denied is a forbidden outcome with a message safe to show and a way forward.
+type Denied struct {
+	Title    string
+	Message  string
+	LinkURL  string
+	LinkText string
+}
+
+func (d *Denied) Error() string { return "forbidden: " + d.Title }
+
+// Unwrap lets errors.Is(err, ErrForbidden) match.
+func (d *Denied) Unwrap() error { return ErrForbidden }
+
+// RateLimited says the caller must wait before trying again.
+type RateLimited struct{ RetryAfter time.Duration }
+
+func (r *RateLimited) Error() string {
+	return fmt.Sprintf("rate limited, retry after %s", r.RetryAfter)
+}
+
+// Seconds rounds the wait up to whole seconds, at least one, for Retry-After.
+func (r *RateLimited) Seconds() int {
+	s := int((r.RetryAfter + time.Second - 1) / time.Second)
+	if s < 1 {
+		s = 1
+	}
+	return s
+}

@@ -1,0 +1,45 @@
+// Package seed fills a database with demo accounts and sample content.
+package seed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"curbside/app/accounts"
+	"curbside/app/apperr"
+	"curbside/app/web/kit"
+)
+
+// DemoAccount is one account that `seed --demo` makes.
+type DemoAccount struct {
+	Email, Password, Name, Role, Status, Specialty string
+}
+
+// DemoAccounts are the demo accounts, in the order they are printed.
+var DemoAccounts = []DemoAccount{
+	{"admin@demo.curbside.test", "demo-admin-password", "Dr. Alex Admin", kit.RoleAdmin, kit.StatusVerified, "internal-medicine"},
+	{"moderator@demo.curbside.test", "demo-moderator-password", "Dr. Morgan Reyes", kit.RoleModerator, kit.StatusVerified, "family-medicine"},
+	{"cardiology@demo.curbside.test", "demo-member-password", "Dr. Maya Chen", kit.RoleMember, kit.StatusVerified, "cardiology"},
+	{"family@demo.curbside.test", "demo-member-password", "Dr. Sam Okafor", kit.RoleMember, kit.StatusVerified, "family-medicine"},
+	{"dermatology@demo.curbside.test", "demo-member-password", "Dr. Priya Nair", kit.RoleMember, kit.StatusVerified, "dermatology"},
+	{"newcomer@demo.curbside.test", "demo-member-password", "Dr. Jamie Lee", kit.RoleMember, kit.StatusUnverified, ""},
+}
+
+// Demo creates the demo accounts that do not exist yet and prints every one
+// of them. Running it again changes nothing and prints the same lines.
+func Demo(ctx context.Context, acct *accounts.Service, out io.Writer) error {
+	for _, d := range DemoAccounts {
+		_, err := acct.ByEmail(ctx, d.Email)
+		if errors.Is(err, apperr.ErrNotFound) {
+			_, err = acct.Create(ctx, accounts.NewAccount{Email: d.Email, Password: d.Password, DisplayName: d.Name,
+				Role: d.Role, Status: d.Status, Specialty: d.Specialty}, 0, accounts.Meta{})
+		}
+		if err != nil {
+			return fmt.Errorf("demo account %s: %w", d.Email, err)
+		}
+		fmt.Fprintf(out, "demo account email=%s password=%s role=%s status=%s\n", d.Email, d.Password, d.Role, d.Status)
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+
+	"curbside/app/web/kit"
+)
+
+// fieldView is the argument of the "field" partial.
+type fieldView struct {
+	Name, Label, Type, Value, Hint, Error string
+	Attr                                  map[string]string
+	Options                               []kit.Option
+}
+
+// allowedAttrs are the attributes a template may put on a field; attribute
+// names are never taken from data.
+var allowedAttrs = map[string]bool{
+	"autocomplete": true, "required": true, "maxlength": true, "minlength": true, "placeholder": true,
+	"inputmode": true, "pattern": true, "accept": true, "rows": true, "autofocus": true, "spellcheck": true,
+}
+
+// field builds a fieldView: field FORM NAME LABEL TYPE ["hint=…"] ["options" OPTIONS] ["attr=value"…].
+func field(form kit.Form, name, label, typ string, extra ...any) (fieldView, error) {
+	f := fieldView{Name: name, Label: label, Type: typ, Value: form.Value(name), Error: form.Error(name), Attr: map[string]string{}}
+	for i := 0; i < len(extra); i++ {
+		switch x := extra[i].(type) {
+		case []kit.Option:
+			f.Options = x
+		case string:
+			k, v, _ := strings.Cut(x, "=")
+			switch {
+			case k == "hint":
+				f.Hint = v
+			case allowedAttrs[k]:
+				f.Attr[k] = v
+			default:
+				return f, fmt.Errorf("field %s: attribute %q not allowed", name, k)
+			}
+		default:
+			return f, fmt.Errorf("field %s: unexpected argument %T", name, x)
+		}
+	}
+	return f, nil
+}
+
+// attr marks a vetted attribute name as safe for the template.
+func attr(name string) template.HTMLAttr {
+	if !allowedAttrs[name] {
+		return "data-invalid"
+	}
+	return template.HTMLAttr(name)
+}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"curbside/app/accounts"
+	"curbside/app/apperr"
+	"curbside/app/web/kit"
+)
+
+// session loads the signed-in member, if any, and renews the token when the
+// member's role or status changed since it was issued.
+func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ck, err := c.Cookie(kit.SessionCookieName(c))
+		if err != nil || ck.Value == "" {
+			return next(c)
+		}
+		u, sess, renewed, err := s.accounts.Authenticate(c.Request().Context(), ck.Value)
+		switch {
+		case errors.Is(err, accounts.ErrNoSession):
+			kit.ClearSessionCookie(c)
+			return next(c)
+		case err != nil:
+			return err
+		}
+		if renewed != "" {
+			kit.SetSessionCookie(c, renewed)
+		}
+		kit.SetViewer(c, u.Viewer(sess.ID))
+		return next(c)
+	}
+}
+
+// guard enforces a route's level: anonymous visitors go to the login page,
+// signed-in members without the right get 403 with a way forward.
+func guard(level kit.Level) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if level == kit.Public {
+				return next(c)
+			}
+			v := kit.ViewerOf(c)
+			if v == nil {
+				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(loginReturnPath(c)))
+			}
+			if err := allowed(level, v); err != nil {
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
+// loginReturnPath is where login sends the member back to: the page itself
+// for a GET, and for a POST the page the form most likely lives on.
+func loginReturnPath(c echo.Context) string {
+	if c.Request().Method == http.MethodGet {
+		return c.Request().URL.RequestURI()
+	}
+	return "/"
+}
+
+func allowed(level kit.Level, v *kit.Viewer) error {
+	switch level {
+	case kit.Verified:
+		if !v.IsVerified() {
+			return verificationNeeded(v)
+		}
+	case kit.Moderator:
+		if !v.IsModerator() {
+			return &apperr.Denied{Title: "Moderators only",
+				Message: "This page is for Curbside's moderators.", LinkText: "Back to the cases", LinkURL: "/cases"}
+		}
+	case kit.Admin:
+		if !v.IsAdmin() {
+			return &apperr.Denied{Title: "Administrators only",
+				Message: "This page is for Curbside's administrators.", LinkText: "Back to the cases", LinkURL: "/cases"}
+		}
+	}
+	return nil
+}
+
+func verificationNeeded(v *kit.Viewer) error {
+	d := &apperr.Denied{Title: "Verification needed", LinkURL: "/verification", LinkText: "Verify your license",
+		Message: "Case discussions, consults and chat are open to verified clinicians only. Submit your license for review to join them."}
+	switch v.Status {
+	case kit.StatusPending:
+		d.Message = "Your license is being reviewed by a moderator. You will be notified as soon as a decision is made."
+		d.LinkText = "See your verification request"
+	case kit.StatusRejected:
+		d.Message = "Your last verification request was not approved. You can read why and submit again."
+		d.LinkText = "Review and submit again"
+	}
+	return d
+}

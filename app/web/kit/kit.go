@@ -1,0 +1,155 @@
+// Package kit is what capability handlers need from the web layer: the route
+// table's types, the signed-in viewer, flash messages and form helpers. It
+// imports nothing of ours but apperr, so every capability may use it.
+package kit
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Level is who may reach a route.
+type Level int
+
+// Access levels, from open to narrowest.
+const (
+	Public    Level = iota // anyone, signed in or not
+	SignedIn               // any account that is not suspended
+	Verified               // verified members, moderators and admins
+	Moderator              // moderators and admins
+	Admin                  // admins only
+)
+
+func (l Level) String() string {
+	return [...]string{"public", "signed-in", "verified", "moderator", "admin"}[l]
+}
+
+// Route is one row of the route table: the single source of truth for who
+// may reach what.
+type Route struct {
+	Method  string
+	Path    string
+	Level   Level
+	Handler echo.HandlerFunc
+}
+
+// Account statuses and roles, as in the contract.
+const (
+	StatusUnverified = "unverified"
+	StatusPending    = "pending"
+	StatusVerified   = "verified"
+	StatusRejected   = "rejected"
+	StatusSuspended  = "suspended"
+
+	RoleMember    = "member"
+	RoleModerator = "moderator"
+	RoleAdmin     = "admin"
+)
+
+// Viewer is the signed-in member behind a request.
+type Viewer struct {
+	UserID      int64
+	SessionID   int64
+	Handle      string
+	DisplayName string
+	Email       string
+	Role        string
+	Status      string
+	SpecialtyID *int16
+}
+
+// IsModerator reports whether the viewer moderates (admins do too).
+func (v *Viewer) IsModerator() bool {
+	return v != nil && (v.Role == RoleModerator || v.Role == RoleAdmin)
+}
+
+// IsAdmin reports whether the viewer is an admin.
+func (v *Viewer) IsAdmin() bool { return v != nil && v.Role == RoleAdmin }
+
+// IsVerified reports whether the viewer may see clinical content.
+func (v *Viewer) IsVerified() bool {
+	return v != nil && (v.Status == StatusVerified || v.IsModerator()) && v.Status != StatusSuspended
+}
+
+const viewerKey = "curbside.viewer"
+
+// SetViewer attaches the signed-in member to the request.
+func SetViewer(c echo.Context, v *Viewer) { c.Set(viewerKey, v) }
+
+// ViewerOf returns the signed-in member, or nil for an anonymous request.
+func ViewerOf(c echo.Context) *Viewer {
+	v, _ := c.Get(viewerKey).(*Viewer)
+	return v
+}
+
+// ClientIP is the request's address as the server's IP extractor sees it.
+func ClientIP(c echo.Context) string { return c.RealIP() }
+
+const flashCookie = "flash"
+
+// Flash leaves a one-line message for the next page the browser shows.
+func Flash(c echo.Context, msg string) {
+	c.SetCookie(&http.Cookie{
+		Name: flashCookie, Value: url.QueryEscape(msg), Path: "/",
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60,
+		Secure: isSecure(c),
+	})
+}
+
+// TakeFlash returns and clears the pending flash message.
+func TakeFlash(c echo.Context) string {
+	ck, err := c.Cookie(flashCookie)
+	if err != nil || ck.Value == "" {
+		return ""
+	}
+	c.SetCookie(&http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, Expires: time.Unix(0, 0)})
+	msg, err := url.QueryUnescape(ck.Value)
+	if err != nil {
+		return ""
+	}
+	return msg
+}
+
+// SeeOther answers a successful form POST with 303 to the page showing the result.
+func SeeOther(c echo.Context, path string) error { return c.Redirect(http.StatusSeeOther, path) }
+
+// SafeNext returns next when it is a path on this site, else fallback, so a
+// crafted link cannot send a member to another site after login.
+func SafeNext(next, fallback string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return fallback
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return fallback
+	}
+	return next
+}
+
+// Form carries a form's values and its per-field messages back to a template.
+type Form struct {
+	Values map[string]string
+	Errors map[string]string
+}
+
+// NewForm copies the named fields from the request.
+func NewForm(c echo.Context, fields ...string) Form {
+	f := Form{Values: map[string]string{}, Errors: map[string]string{}}
+	for _, name := range fields {
+		f.Values[name] = c.FormValue(name)
+	}
+	return f
+}
+
+// Value returns a field's submitted value.
+func (f Form) Value(name string) string { return f.Values[name] }
+
+// Error returns the message for a field, or "".
+func (f Form) Error(name string) string { return f.Errors[name] }
+
+// Option is one choice of a select field.
+type Option struct{ Value, Label string }

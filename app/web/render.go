@@ -1,0 +1,128 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"curbside/app/web/kit"
+)
+
+// View is what every template receives: the page's own data under .Page, and
+// what the layout needs around it.
+type View struct {
+	Page   any
+	Viewer *kit.Viewer
+	CSRF   string
+	Flash  string
+	Path   string
+}
+
+// renderer holds one template set per page (layout + partials + the page),
+// parsed and checked at start.
+type renderer struct {
+	pages map[string]*template.Template
+}
+
+func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
+	funcs := template.FuncMap{
+		"static":  static.url,
+		"ago":     ago,
+		"date":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"datetime": func(t time.Time) string {
+			return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+		},
+		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"hasPrefix": strings.HasPrefix,
+		"device":    device,
+		"field":     field,
+		"attr":      attr,
+	}
+	names, err := fs.Glob(templates, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}}
+	for _, file := range names {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(templates, "layout.html", "partials/*.html", file)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+// Render implements echo.Renderer. Echo buffers the output, so a failing
+// template never sends half a page.
+func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	v := View{Page: data, Viewer: kit.ViewerOf(c), CSRF: csrfToken(c), Path: c.Request().URL.Path, Flash: kit.TakeFlash(c)}
+	return t.ExecuteTemplate(w, "layout", v)
+}
+
+func ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 24*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	case d < 30*24*time.Hour:
+		return plural(int(d/(24*time.Hour)), "day") + " ago"
+	}
+	return t.UTC().Format("2 Jan 2006")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// staticFiles serves the embedded assets under /static/, with URLs that carry
+// a content hash so browsers may cache them for good.
+type staticFiles struct {
+	fsys   fs.FS
+	hashes map[string]string
+}
+
+func newStaticFiles(fsys fs.FS) (*staticFiles, error) {
+	s := &staticFiles{fsys: fsys, hashes: map[string]string{}}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		s.hashes[p] = hex.EncodeToString(sum[:5])
+		return nil
+	})
+	return s, err
+}
+
+func (s *staticFiles) url(name string) (string, error) {
+	h, ok := s.hashes[name]
+	if !ok {
+		return "", fmt.Errorf("no static file %q", name)
+	}
+	return "/static/" + name + "?v=" + h, nil
+}

@@ -1,0 +1,129 @@
+// Package web is Curbside's HTTP layer: the Echo server, its middleware, the
+// route table, the renderer and the one error handler.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"gorm.io/gorm"
+
+	"curbside/app/accounts"
+	"curbside/app/audit"
+	"curbside/app/cases"
+	"curbside/app/verification"
+	"curbside/app/web/kit"
+	"curbside/config"
+	"curbside/static"
+	"curbside/templates"
+)
+
+// Server is one Curbside instance.
+type Server struct {
+	Echo     *echo.Echo
+	cfg      config.Config
+	db       *gorm.DB
+	log      *slog.Logger
+	metrics  *metrics
+	routes   []kit.Route
+	accounts *accounts.Service
+}
+
+// New wires every capability onto one Echo instance.
+func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger) (*Server, error) {
+	s := &Server{cfg: cfg, db: gdb, log: log, metrics: newMetrics(gdb)}
+	auditLog := audit.New(gdb)
+	s.accounts = accounts.NewService(gdb, auditLog, cfg.SessionIdle, cfg.SessionLifetime)
+
+	assets, err := fs.Sub(static.FS, ".")
+	if err != nil {
+		return nil, err
+	}
+	files, err := newStaticFiles(assets)
+	if err != nil {
+		return nil, err
+	}
+	r, err := newRenderer(templates.FS, files)
+	if err != nil {
+		return nil, err
+	}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Renderer = r
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = s.ipExtractor()
+	e.Use(middleware.RequestID(), s.metrics.middleware, s.accessLog, s.recoverer(), s.securityHeaders)
+	e.Use(bodyLimits()...)
+	e.GET("/static/*", s.serveStatic(assets))
+	e.Use(s.session, s.csrf)
+
+	s.routes = slices.Concat(
+		s.operationsRoutes(),
+		accounts.NewHandlers(s.accounts).Routes(),
+		cases.NewHandlers(s.accounts).Routes(),
+		verification.Routes(),
+	)
+	for _, rt := range s.routes {
+		e.Add(rt.Method, rt.Path, rt.Handler, guard(rt.Level))
+	}
+	s.Echo = e
+	return s, nil
+}
+
+// Routes returns the route table.
+func (s *Server) Routes() []kit.Route { return slices.Clone(s.routes) }
+
+// Accounts exposes the account rules, for the command line and tests.
+func (s *Server) Accounts() *accounts.Service { return s.accounts }
+
+func (s *Server) serveStatic(assets fs.FS) echo.HandlerFunc {
+	files := http.StripPrefix("/static/", http.FileServer(http.FS(assets)))
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		if c.QueryParam("v") != "" {
+			h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			h.Set("Cache-Control", "public, max-age=300")
+		}
+		files.ServeHTTP(c.Response(), c.Request())
+		return nil
+	}
+}
+
+// Run serves until ctx ends, then shuts down gracefully.
+func (s *Server) Run(ctx context.Context) error {
+	srv := &http.Server{
+		Addr:              s.cfg.Addr,
+		Handler:           s.Echo,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	s.log.Info("serving", slog.String("addr", s.cfg.Addr), slog.String("url", s.cfg.BaseURL.String()))
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,237 @@
+// Package webtest runs a real Curbside server over a test database and talks
+// to it as a browser would: cookies, CSRF tokens and all.
+package webtest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"curbside/app/accounts"
+	"curbside/app/db/testdb"
+	"curbside/app/web"
+	"curbside/app/web/kit"
+	"curbside/config"
+)
+
+// App is a running server with its own database.
+type App struct {
+	T      testing.TB
+	DB     *testdb.DB
+	Server *web.Server
+	HTTP   *httptest.Server
+	Config config.Config
+}
+
+// New starts a server for t. env overrides configuration variables.
+func New(t testing.TB, env ...string) *App {
+	t.Helper()
+	tdb := testdb.New(t)
+	vars := map[string]string{"CURBSIDE_SECRET": strings.Repeat("s", 40), "CURBSIDE_MOD_2FA": "optional"}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	cfg, err := config.Load(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	srv, err := web.New(cfg, tdb.DB, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	hs := httptest.NewServer(srv.Echo)
+	t.Cleanup(hs.Close)
+	return &App{T: t, DB: tdb, Server: srv, HTTP: hs, Config: cfg}
+}
+
+var seq atomic.Int64
+
+// Account is a member made for a test, with its password.
+type Account struct {
+	*accounts.User
+	Password string
+}
+
+// Member creates an account with the given status and role.
+func (a *App) Member(status, role, specialty string) Account {
+	a.T.Helper()
+	n := seq.Add(1)
+	pw := fmt.Sprintf("correct horse battery %d", n)
+	u, err := a.Server.Accounts().Create(context.Background(), accounts.NewAccount{
+		Email: fmt.Sprintf("member%d@example.org", n), Password: pw, DisplayName: fmt.Sprintf("Dr. Test %d", n),
+		Role: role, Status: status, Specialty: specialty}, 0, accounts.Meta{})
+	if err != nil {
+		a.T.Fatalf("create member: %v", err)
+	}
+	return Account{User: u, Password: pw}
+}
+
+// Client is one browser.
+type Client struct {
+	app  *App
+	http *http.Client
+}
+
+// Client returns a browser with an empty cookie jar that does not follow redirects.
+func (a *App) Client() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{app: a, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// As returns a browser signed in as a new member with status, role and specialty.
+func (a *App) As(status, role, specialty string) (*Client, Account) {
+	a.T.Helper()
+	acct := a.Member(status, role, specialty)
+	c := a.Client()
+	c.Login(acct.Email, acct.Password).Expect(http.StatusSeeOther)
+	return c, acct
+}
+
+// Verified returns a browser signed in as a verified member.
+func (a *App) Verified(specialty string) (*Client, Account) {
+	return a.As(kit.StatusVerified, kit.RoleMember, specialty)
+}
+
+// Login posts the login form.
+func (c *Client) Login(email, password string) *Response {
+	return c.PostForm("/login", url.Values{"email": {email}, "password": {password}})
+}
+
+// Response is a read-in HTTP response.
+type Response struct {
+	t      testing.TB
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// Do sends a request and reads the whole answer.
+func (c *Client) Do(req *http.Request) *Response {
+	c.app.T.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.app.T.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.app.T.Fatalf("read body: %v", err)
+	}
+	return &Response{t: c.app.T, Status: res.StatusCode, Header: res.Header, Body: string(body)}
+}
+
+// Get fetches a path.
+func (c *Client) Get(path string) *Response {
+	c.app.T.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.app.HTTP.URL+path, nil)
+	if err != nil {
+		c.app.T.Fatal(err)
+	}
+	return c.Do(req)
+}
+
+// CSRF returns the browser's CSRF token, fetching a page first if it has none.
+func (c *Client) CSRF() string {
+	c.app.T.Helper()
+	if tok := c.Cookie("curbside_csrf"); tok != "" {
+		return tok
+	}
+	c.Get("/login")
+	return c.Cookie("curbside_csrf")
+}
+
+// Cookie returns the value of a cookie the browser holds for the site.
+func (c *Client) Cookie(name string) string {
+	u, _ := url.Parse(c.app.HTTP.URL)
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// PostForm submits a form with the browser's CSRF token.
+func (c *Client) PostForm(path string, form url.Values) *Response {
+	c.app.T.Helper()
+	if !form.Has("_csrf") {
+		form.Set("_csrf", c.CSRF())
+	}
+	return c.PostRaw(path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+}
+
+// PostRaw sends a POST as it is, with no CSRF token added.
+func (c *Client) PostRaw(path, contentType string, body io.Reader) *Response {
+	c.app.T.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.app.HTTP.URL+path, body)
+	if err != nil {
+		c.app.T.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	return c.Do(req)
+}
+
+// Expect fails the test unless the status is want; it returns r for chaining.
+func (r *Response) Expect(want int) *Response {
+	r.t.Helper()
+	if r.Status != want {
+		r.t.Fatalf("status %d, want %d; body:\n%s", r.Status, want, excerpt(r.Body))
+	}
+	return r
+}
+
+// Contains fails the test unless the body holds every text.
+func (r *Response) Contains(texts ...string) *Response {
+	r.t.Helper()
+	for _, s := range texts {
+		if !strings.Contains(r.Body, s) {
+			r.t.Fatalf("body lacks %q:\n%s", s, excerpt(r.Body))
+		}
+	}
+	return r
+}
+
+// Lacks fails the test if the body holds any text.
+func (r *Response) Lacks(texts ...string) *Response {
+	r.t.Helper()
+	for _, s := range texts {
+		if strings.Contains(r.Body, s) {
+			r.t.Fatalf("body holds %q:\n%s", s, excerpt(r.Body))
+		}
+	}
+	return r
+}
+
+// Location is the redirect target.
+func (r *Response) Location() string { return r.Header.Get("Location") }
+
+// RedirectsTo fails the test unless r is a 303 to path.
+func (r *Response) RedirectsTo(path string) *Response {
+	r.t.Helper()
+	r.Expect(http.StatusSeeOther)
+	if r.Location() != path {
+		r.t.Fatalf("redirect to %q, want %q", r.Location(), path)
+	}
+	return r
+}
+
+func excerpt(body string) string {
+	if i := strings.Index(body, `<main`); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 3000 {
+		body = body[:3000] + "…"
+	}
+	return body
+}

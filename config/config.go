@@ -1,0 +1,166 @@
+// Package config loads Curbside's typed configuration from the environment.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Two-factor policies for moderators and admins.
+const (
+	Mod2FARequired = "required"
+	Mod2FAOptional = "optional"
+)
+
+// OAuthProvider holds the credentials of one OAuth2/OpenID Connect provider.
+type OAuthProvider struct {
+	Name         string
+	Key          string
+	Secret       string
+	DiscoveryURL string
+}
+
+// Config is everything the server and the command line need from outside.
+type Config struct {
+	// DatabaseURL is empty when the local private cluster under DataDir should be used.
+	DatabaseURL     string
+	Addr            string
+	BaseURL         *url.URL
+	Secret          []byte
+	TrustedProxies  []*net.IPNet
+	SMTPURL         string
+	Mod2FA          string
+	OAuth           []OAuthProvider
+	DataDir         string
+	SessionIdle     time.Duration
+	SessionLifetime time.Duration
+}
+
+// Secure reports whether the site is served over https, which decides cookie flags.
+func (c Config) Secure() bool { return c.BaseURL.Scheme == "https" }
+
+// Origin is the scheme://host[:port] that browsers send in the Origin header.
+func (c Config) Origin() string { return c.BaseURL.Scheme + "://" + c.BaseURL.Host }
+
+// Load reads the configuration through getenv (os.Getenv in production).
+// The secret is not loaded here: see EnsureSecret.
+func Load(getenv func(string) string) (Config, error) {
+	cfg := Config{
+		DatabaseURL:     getenv("DATABASE_URL"),
+		Addr:            orDefault(getenv("CURBSIDE_ADDR"), ":8080"),
+		SMTPURL:         getenv("CURBSIDE_SMTP_URL"),
+		Mod2FA:          orDefault(getenv("CURBSIDE_MOD_2FA"), Mod2FARequired),
+		DataDir:         orDefault(getenv("CURBSIDE_DATA_DIR"), ".data"),
+		SessionIdle:     30 * time.Minute,
+		SessionLifetime: 12 * time.Hour,
+	}
+	var errs []error
+	base, err := parseBaseURL(orDefault(getenv("CURBSIDE_BASE_URL"), "http://localhost"+portOf(cfg.Addr)))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	cfg.BaseURL = base
+	if cfg.Mod2FA != Mod2FARequired && cfg.Mod2FA != Mod2FAOptional {
+		errs = append(errs, fmt.Errorf("CURBSIDE_MOD_2FA must be %q or %q, not %q", Mod2FARequired, Mod2FAOptional, cfg.Mod2FA))
+	}
+	if cfg.TrustedProxies, err = parseCIDRs(getenv("CURBSIDE_TRUSTED_PROXIES")); err != nil {
+		errs = append(errs, err)
+	}
+	if s := getenv("CURBSIDE_SECRET"); s != "" {
+		if len(s) < 32 {
+			errs = append(errs, errors.New("CURBSIDE_SECRET must be at least 32 characters"))
+		}
+		cfg.Secret = []byte(s)
+	}
+	for _, name := range []string{"GOOGLE", "GITHUB", "OIDC"} {
+		p := OAuthProvider{
+			Name:         strings.ToLower(name),
+			Key:          getenv("CURBSIDE_OAUTH_" + name + "_KEY"),
+			Secret:       getenv("CURBSIDE_OAUTH_" + name + "_SECRET"),
+			DiscoveryURL: getenv("CURBSIDE_OAUTH_" + name + "_DISCOVERY_URL"),
+		}
+		if p.Key != "" {
+			cfg.OAuth = append(cfg.OAuth, p)
+		}
+	}
+	return cfg, errors.Join(errs...)
+}
+
+// EnsureSecret fills in Secret when CURBSIDE_SECRET was unset, generating one
+// on first use and keeping it under DataDir so restarts keep working cookies.
+func (c *Config) EnsureSecret() error {
+	if len(c.Secret) > 0 {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "secret")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		c.Secret = b
+		return nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o711); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return err
+	}
+	secret := []byte(hex.EncodeToString(raw))
+	if err := os.WriteFile(path, secret, 0o600); err != nil {
+		return fmt.Errorf("keep generated secret: %w", err)
+	}
+	c.Secret = secret
+	return nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func portOf(addr string) string {
+	if i := strings.LastIndex(addr, ":"); i >= 0 {
+		return addr[i:]
+	}
+	return ""
+}
+
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &url.URL{Scheme: "http", Host: "localhost:8080"}, fmt.Errorf("CURBSIDE_BASE_URL must be an http(s) URL, not %q", raw)
+	}
+	return u, nil
+}
+
+func parseCIDRs(raw string) ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for _, part := range strings.Split(raw, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			if ip := net.ParseIP(part); ip != nil && ip.To4() != nil {
+				part += "/32"
+			} else {
+				part += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("CURBSIDE_TRUSTED_PROXIES: %q is not an address or CIDR range", part)
+		}
+		nets = append(nets, n)
+	}
+	return nets, nil
+}

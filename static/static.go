@@ -1,0 +1,9 @@
+// Package static embeds the stylesheet, icons and scripts served under /static/.
+package static
+
+import "embed"
+
+// FS holds every static asset.
+//
+//go:embed css img
+var FS embed.FS
