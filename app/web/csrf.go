@@ -59,4 +59,3 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 
 // csrfToken returns the token for forms on this request.
 func csrfToken(c echo.Context) string { s, _ := c.Get(csrfContextKey).(string); return s }
-

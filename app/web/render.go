@@ -34,13 +34,13 @@ type renderer struct {
 
 func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 	funcs := template.FuncMap{
-		"static":  static.url,
-		"ago":     ago,
-		"date":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"static": static.url,
+		"ago":    ago,
+		"date":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 		"datetime": func(t time.Time) string {
 			return t.UTC().Format("2 Jan 2006, 15:04 UTC")
 		},
-		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"hasPrefix": strings.HasPrefix,
 		"device":    device,
 		"field":     field,
