@@ -57,7 +57,7 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 		}
 		return nil, "", &SuspendedError{Reason: reason}
 	}
-	token, err := s.startSession(ctx, u, meta)
+	token, err := s.StartSession(ctx, u, meta)
 	if err != nil {
 		return nil, "", err
 	}

@@ -158,7 +158,7 @@ func (s *Service) Signup(ctx context.Context, in NewAccount, meta Meta) (*User, 
 	if err != nil {
 		return nil, "", err
 	}
-	token, err := s.startSession(ctx, u, meta)
+	token, err := s.StartSession(ctx, u, meta)
 	return u, token, err
 }
 

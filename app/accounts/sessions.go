@@ -35,7 +35,8 @@ func hashToken(token string) []byte {
 	return sum[:]
 }
 
-func (s *Service) startSession(ctx context.Context, u *User, meta Meta) (string, error) {
+// StartSession signs a member in on a new browser and returns the session token.
+func (s *Service) StartSession(ctx context.Context, u *User, meta Meta) (string, error) {
 	token := randomToken()
 	now := s.now()
 	sess := Session{UserID: u.ID, TokenHash: hashToken(token), IssuedRole: u.Role, IssuedStatus: u.Status,

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -47,14 +48,14 @@ func (s *Service) checkThrottle(ctx context.Context, email, ip string) error {
 	for i, r := range loginRules {
 		keys[i] = throttleKey(r.kind, email, ip)
 	}
-	var until *time.Time
+	var until sql.NullTime
 	err := s.db.WithContext(ctx).Table("login_throttle").Select("max(locked_until)").
 		Where("key IN ? AND locked_until > ?", keys, s.now()).Scan(&until).Error
 	if err != nil {
 		return fmt.Errorf("check login throttle: %w", err)
 	}
-	if until != nil {
-		return &apperr.RateLimited{RetryAfter: until.Sub(s.now())}
+	if until.Valid {
+		return &apperr.RateLimited{RetryAfter: until.Time.Sub(s.now())}
 	}
 	return nil
 }

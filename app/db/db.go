@@ -95,3 +95,9 @@ func setDefault(m map[string]string, k, v string) {
 		m[k] = v
 	}
 }
+
+// Scan and Row run through GORM's trace recorder, which has its own
+// parameter filter: blank it too, or their parameters would reach the log.
+func init() {
+	logger.RecorderParamsFilter = func(_ context.Context, sql string, _ ...any) (string, []any) { return sql, nil }
+}

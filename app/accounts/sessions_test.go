@@ -1,0 +1,112 @@
+package accounts_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+
+	"curbside/app/accounts"
+	"curbside/app/web/kit"
+	"curbside/app/web/webtest"
+)
+
+func TestStatusChangeRenewsTokenWithoutLogout(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, acct := app.As(kit.StatusPending, kit.RoleMember, "")
+	c.Get("/cases").Expect(http.StatusForbidden)
+	before := c.Cookie("curbside_session")
+
+	ch := accounts.StatusChange{UserID: acct.ID, To: kit.StatusVerified, Meta: accountsMeta()}
+	if err := app.Server.Accounts().SetStatus(t.Context(), nil, ch); err != nil {
+		t.Fatal(err)
+	}
+	c.Get("/cases").Expect(http.StatusOK)
+	after := c.Cookie("curbside_session")
+	if after == "" || after == before {
+		t.Fatal("the session token was not renewed after the status change")
+	}
+	// The old token is dead; the new one keeps working.
+	stale := app.Client()
+	stale.SetCookie("curbside_session", before)
+	stale.Get("/cases").RedirectsTo("/login?next=%2Fcases")
+	c.Get("/settings/security").Expect(http.StatusOK)
+
+	if err := app.Server.Accounts().SetRole(t.Context(), 0, acct.ID, kit.RoleModerator, accountsMeta()); err != nil {
+		t.Fatal(err)
+	}
+	c.Get("/settings/security").Expect(http.StatusOK).Contains("moderator")
+	if c.Cookie("curbside_session") == after {
+		t.Fatal("the session token was not renewed after the role change")
+	}
+	if n := countAudit(t, app, "account.role_changed"); n != 1 {
+		t.Fatalf("%d role-change audit rows, want 1", n)
+	}
+}
+
+func TestIdleAndAbsoluteTimeouts(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	idle, acct := app.Verified("")
+	idle.Get("/cases").Expect(http.StatusOK)
+	app.DB.Exec("UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE user_id = ?", acct.ID)
+	idle.Get("/cases").RedirectsTo("/login?next=%2Fcases")
+
+	old, acct2 := app.Verified("")
+	app.DB.Exec("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = ?", acct2.ID)
+	old.Get("/cases").RedirectsTo("/login?next=%2Fcases")
+	var left int64
+	app.DB.Raw("SELECT count(*) FROM sessions").Scan(&left)
+	if left != 0 {
+		t.Fatalf("%d expired sessions kept, want 0", left)
+	}
+}
+
+func TestRevokeSession(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	laptop, phone := app.SignedIn(acct), app.SignedIn(acct)
+	page := laptop.Get("/settings/security").Expect(http.StatusOK).Contains("this browser")
+	var phoneID int64
+	app.DB.Raw("SELECT id FROM sessions WHERE user_id = ? ORDER BY id DESC LIMIT 1", acct.ID).Scan(&phoneID)
+	page.Contains("/settings/security/sessions/" + strconv.FormatInt(phoneID, 10) + "/revoke")
+
+	laptop.PostForm("/settings/security/sessions/"+strconv.FormatInt(phoneID, 10)+"/revoke", url.Values{}).
+		RedirectsTo("/settings/security")
+	phone.Get("/settings/security").RedirectsTo("/login?next=%2Fsettings%2Fsecurity")
+	laptop.Get("/settings/security").Expect(http.StatusOK)
+
+	// Someone else's session is not found, and stays.
+	other := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	otherBrowser := app.SignedIn(other)
+	var otherID int64
+	app.DB.Raw("SELECT id FROM sessions WHERE user_id = ?", other.ID).Scan(&otherID)
+	laptop.PostForm("/settings/security/sessions/"+strconv.FormatInt(otherID, 10)+"/revoke", url.Values{}).Expect(http.StatusNotFound)
+	otherBrowser.Get("/settings/security").Expect(http.StatusOK)
+	if n := countAudit(t, app, "account.session_revoked"); n != 1 {
+		t.Fatalf("%d revoke audit rows, want 1", n)
+	}
+}
+
+func TestChangePassword(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	here, elsewhere := app.SignedIn(acct), app.SignedIn(acct)
+
+	here.PostForm("/settings/security/password", url.Values{"current_password": {"wrong one entirely"}, "new_password": {"short"}}).
+		Expect(http.StatusUnprocessableEntity).Contains("not your current password", "at least 12 characters", "Active sessions")
+	elsewhere.Get("/settings/security").Expect(http.StatusOK) // nothing changed yet
+
+	here.PostForm("/settings/security/password", url.Values{"current_password": {acct.Password}, "new_password": {"a brand new passphrase"}}).
+		RedirectsTo("/settings/security")
+	here.Get("/settings/security").Expect(http.StatusOK).Contains("Your password is changed")
+	elsewhere.Get("/settings/security").RedirectsTo("/login?next=%2Fsettings%2Fsecurity")
+	app.Client().Login(acct.Email, acct.Password).Expect(http.StatusUnauthorized)
+	app.Client().Login(acct.Email, "a brand new passphrase").Expect(http.StatusSeeOther)
+	if n := countAudit(t, app, "account.password_changed"); n != 1 {
+		t.Fatalf("%d password audit rows, want 1", n)
+	}
+}

@@ -1,0 +1,180 @@
+package media
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+)
+
+var (
+	// ErrTooLarge means decoding would cost more memory or CPU than the
+	// caller allows; it is decided from headers, before pixels are allocated.
+	ErrTooLarge = errors.New("media: image too large")
+	// ErrCorrupt means the bytes carry a valid signature but do not form a
+	// complete file of that kind (truncated, damaged or malformed).
+	ErrCorrupt = errors.New("media: corrupt file")
+)
+
+// jpegQuality keeps re-encoded photos visually lossless for clinical viewing
+// while staying well under the size of a typical phone original.
+const jpegQuality = 88
+
+// maxJPEGScans bounds the work of progressive JPEGs: every scan walks the
+// whole image, so a small file with thousands of scans is a CPU bomb that the
+// pixel limit alone does not stop. Real encoders emit about ten.
+const maxJPEGScans = 256
+
+// pdfTailLen is how far from the end "%%EOF" may sit; readers tolerate
+// trailing junk within this window and so do we.
+const pdfTailLen = 1024
+
+// Cleaned is a vetted upload, ready to store.
+type Cleaned struct {
+	Kind Kind
+	// Data is a fresh encoding for images. For PDFs it is the input slice
+	// itself, unchanged.
+	Data []byte
+	// Width and Height are the displayed dimensions, after EXIF orientation
+	// has been applied; both are 0 for PDFs.
+	Width, Height int
+}
+
+// Clean vets data and strips everything from it but what a viewer needs.
+//
+// Images are decoded and re-encoded, which is the only reliable way to drop
+// metadata: EXIF (GPS position, device serial, capture time), XMP, ICC
+// profiles, comments, PNG text chunks, embedded thumbnails and anything
+// appended after the image (polyglot payloads). A JPEG's EXIF orientation is
+// baked into the pixels first, since the tag that carried it is discarded.
+// Images with more than maxPixels pixels are refused with ErrTooLarge before
+// they are decoded; a non-positive maxPixels refuses every image.
+//
+// PDFs are stored as sent: rewriting them safely needs a full PDF parser,
+// which would be a larger attack surface than the file itself. They are
+// only checked for a header and an end marker, and must always be served
+// with Content-Disposition: attachment and X-Content-Type-Options: nosniff
+// so a browser never renders them inline as our origin.
+//
+// Errors wrap ErrUnsupported, ErrTooLarge or ErrCorrupt.
+func Clean(data []byte, maxPixels int) (Cleaned, error) {
+	kind, err := Sniff(data)
+	if err != nil {
+		return Cleaned{}, err
+	}
+	if kind == KindPDF {
+		if err := checkPDF(data); err != nil {
+			return Cleaned{}, err
+		}
+		return Cleaned{Kind: KindPDF, Data: data}, nil
+	}
+	return cleanImage(kind, data, maxPixels)
+}
+
+// Sum returns the hex SHA-256 of data. Hash Cleaned.Data rather than the
+// upload, so the digest identifies the bytes actually stored and served.
+func Sum(data []byte) string {
+	h := sha256.Sum256(data)
+	return hex.EncodeToString(h[:])
+}
+
+func checkPDF(data []byte) error {
+	tail := data
+	if len(tail) > pdfTailLen {
+		tail = tail[len(tail)-pdfTailLen:]
+	}
+	if !bytes.Contains(tail, []byte("%%EOF")) {
+		return fmt.Errorf("%w: PDF has no %%%%EOF trailer", ErrCorrupt)
+	}
+	return nil
+}
+
+// codec pairs the decoder and encoder of one kind. The format packages are
+// called directly rather than through image.Decode so that a decoder some
+// other import registers (GIF, WebP, ...) can never widen what we accept.
+type codec struct {
+	config func([]byte) (image.Config, error)
+	decode func([]byte) (image.Image, error)
+	encode func(*bytes.Buffer, image.Image) error
+}
+
+var codecs = map[Kind]codec{
+	KindPNG: {
+		config: func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) },
+		decode: func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) },
+		encode: func(w *bytes.Buffer, m image.Image) error { return png.Encode(w, m) },
+	},
+	KindJPEG: {
+		config: func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) },
+		decode: func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) },
+		encode: func(w *bytes.Buffer, m image.Image) error {
+			return jpeg.Encode(w, m, &jpeg.Options{Quality: jpegQuality})
+		},
+	},
+}
+
+func cleanImage(kind Kind, data []byte, maxPixels int) (Cleaned, error) {
+	c, ok := codecs[kind]
+	if !ok {
+		return Cleaned{}, ErrUnsupported
+	}
+	// png.DecodeConfig itself rejects sizes whose byte count overflows, but
+	// as "unsupported"; reading IHDR first reports every oversized header
+	// the same way. The signature check guarantees IHDR's position.
+	if kind == KindPNG && len(data) >= 24 && string(data[12:16]) == "IHDR" {
+		w, h := binary.BigEndian.Uint32(data[16:]), binary.BigEndian.Uint32(data[20:])
+		if uint64(w)*uint64(h) > uint64(max(maxPixels, 0)) {
+			return Cleaned{}, fmt.Errorf("%w: %dx%d exceeds %d pixels", ErrTooLarge, w, h, maxPixels)
+		}
+	}
+	cfg, err := c.config(data)
+	if err != nil {
+		return Cleaned{}, decodeErr(err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return Cleaned{}, fmt.Errorf("%w: %dx%d image", ErrCorrupt, cfg.Width, cfg.Height)
+	}
+	// int64 so a hostile header cannot overflow the product on 32-bit hosts.
+	if int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
+		return Cleaned{}, fmt.Errorf("%w: %dx%d exceeds %d pixels", ErrTooLarge, cfg.Width, cfg.Height, maxPixels)
+	}
+	orientation := 1
+	if kind == KindJPEG {
+		// Counting marker bytes over-approximates the scans (an embedded
+		// thumbnail has its own), which errs on the safe side.
+		if n := bytes.Count(data, []byte{0xFF, 0xDA}); n > maxJPEGScans {
+			return Cleaned{}, fmt.Errorf("%w: %d JPEG scans", ErrTooLarge, n)
+		}
+		orientation = jpegOrientation(data)
+	}
+	img, err := c.decode(data)
+	if err != nil {
+		return Cleaned{}, decodeErr(err)
+	}
+	img = orient(img, orientation)
+	var buf bytes.Buffer
+	if err := c.encode(&buf, img); err != nil {
+		// The image was just decoded, so this is not the sender's fault;
+		// still report it as unusable input rather than crash the upload.
+		return Cleaned{}, fmt.Errorf("%w: re-encode: %v", ErrCorrupt, err)
+	}
+	b := img.Bounds()
+	return Cleaned{Kind: kind, Data: buf.Bytes(), Width: b.Dx(), Height: b.Dy()}, nil
+}
+
+// decodeErr separates "valid but a variant Go cannot decode" (arithmetic
+// coding, 12-bit JPEG, ...) from damage, so the user can be told to convert
+// the file rather than that it is broken.
+func decodeErr(err error) error {
+	var ju jpeg.UnsupportedError
+	var pu png.UnsupportedError
+	if errors.As(err, &ju) || errors.As(err, &pu) {
+		return fmt.Errorf("%w: %v", ErrUnsupported, err)
+	}
+	return fmt.Errorf("%w: %v", ErrCorrupt, err)
+}

@@ -1,0 +1,48 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"curbside/app/web/webtest"
+)
+
+func TestHealthAndMetrics(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c := app.Client()
+	c.Get("/healthz").Expect(http.StatusOK)
+	c.Get("/readyz").Expect(http.StatusOK).Contains("ready")
+	c.Get("/login").Expect(http.StatusOK)
+	c.Get("/metrics").Expect(http.StatusOK).Contains(
+		`curbside_http_requests_total{method="GET",route="/login",status="200"} 1`,
+		"curbside_http_request_duration_seconds_bucket",
+		"go_sql_max_open_connections{db_name=\"curbside\"} 8",
+	)
+	// With the database gone, the instance is alive but not ready.
+	if err := app.DB.Exec("SELECT 1").Error; err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := app.DB.DB.DB()
+	sqlDB.Close()
+	c.Get("/readyz").Expect(http.StatusServiceUnavailable)
+	c.Get("/healthz").Expect(http.StatusOK)
+}
+
+func TestErrorPages(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	app.Server.Echo.GET("/test-panic", func(echo.Context) error { panic("boom: secret detail") })
+	c := app.Client()
+	c.Get("/no/such/page").Expect(http.StatusNotFound).Contains("Page not found", `<main id="main"`)
+	res := c.Get("/test-panic").Expect(http.StatusInternalServerError).Contains("Something went wrong", "Request id")
+	if strings.Contains(res.Body, "boom") || strings.Contains(res.Body, "goroutine") || strings.Contains(res.Body, ".go:") {
+		t.Fatalf("500 page leaks the panic:\n%s", res.Body)
+	}
+	c.Get("/healthz").Expect(http.StatusOK) // the server lives on
+	big := strings.NewReader("body=" + strings.Repeat("x", 2<<20))
+	c.PostRaw("/login", "application/x-www-form-urlencoded", big).Expect(http.StatusRequestEntityTooLarge)
+}

@@ -1,0 +1,73 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"curbside/app/web/kit"
+	"curbside/app/web/webtest"
+)
+
+// TestRouteTableLevels walks every route in the table with a visitor at each
+// level and checks that the guard lets in exactly those at or above it.
+func TestRouteTableLevels(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	type visitor struct {
+		level  kit.Level
+		status string
+		role   string
+	}
+	visitors := []visitor{
+		{kit.SignedIn, kit.StatusUnverified, kit.RoleMember},
+		{kit.SignedIn, kit.StatusPending, kit.RoleMember},
+		{kit.SignedIn, kit.StatusRejected, kit.RoleMember},
+		{kit.Verified, kit.StatusVerified, kit.RoleMember},
+		{kit.Moderator, kit.StatusVerified, kit.RoleModerator},
+		{kit.Admin, kit.StatusVerified, kit.RoleAdmin},
+	}
+	param := regexp.MustCompile(`:[a-z_]+|\*`)
+	for _, rt := range app.Server.Routes() {
+		path := param.ReplaceAllString(rt.Path, "1")
+		send := func(c *webtest.Client) *webtest.Response {
+			if rt.Method == http.MethodGet {
+				return c.Get(path)
+			}
+			return c.PostForm(path, url.Values{})
+		}
+		anon := send(app.Client())
+		if rt.Level == kit.Public {
+			if anon.Status == http.StatusForbidden || strings.HasPrefix(anon.Location(), "/login") {
+				t.Errorf("%s %s is public but an anonymous visitor got %d %s", rt.Method, rt.Path, anon.Status, anon.Location())
+			}
+			continue
+		}
+		if anon.Status != http.StatusSeeOther || !strings.HasPrefix(anon.Location(), "/login?next=") {
+			t.Errorf("%s %s (%s): anonymous got %d %q, want 303 to /login?next=", rt.Method, rt.Path, rt.Level, anon.Status, anon.Location())
+		}
+		for _, v := range visitors {
+			c, _ := app.As(v.status, v.role, "")
+			res := send(c)
+			denied := res.Status == http.StatusForbidden || strings.HasPrefix(res.Location(), "/login")
+			if want := v.level < rt.Level; denied != want {
+				t.Errorf("%s %s (%s): %s %s got %d %q; denied=%v, want %v",
+					rt.Method, rt.Path, rt.Level, v.status, v.role, res.Status, res.Location(), denied, want)
+			}
+		}
+	}
+}
+
+func TestUnverifiedMemberIsToldHowToGetIn(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, _ := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	c.Get("/cases").Expect(http.StatusForbidden).Contains("Verification needed", `href="/verification"`).Lacks("Cardiology")
+	pending, _ := app.As(kit.StatusPending, kit.RoleMember, "")
+	pending.Get("/cases").Expect(http.StatusForbidden).Contains("being reviewed")
+	verified, _ := app.Verified("cardiology")
+	verified.Get("/cases").Expect(http.StatusOK).Contains("Cardiology", `href="/cases?specialty=cardiology"`)
+	app.Client().Get("/cases?specialty=cardiology").RedirectsTo("/login?next=%2Fcases%3Fspecialty%3Dcardiology")
+}
