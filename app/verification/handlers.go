@@ -1,21 +1,139 @@
-// Package verification holds license verification and the moderator queue.
 package verification
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"curbside/app/accounts"
+	"curbside/app/apperr"
 	"curbside/app/web/kit"
 )
 
-func status(c echo.Context) error {
-	return c.Render(http.StatusOK, "verification", nil)
+// Handlers serves the applicant's and the moderator's pages.
+type Handlers struct {
+	svc      *Service
+	accounts *accounts.Service
+}
+
+// NewHandlers returns the verification pages.
+func NewHandlers(svc *Service, acct *accounts.Service) *Handlers {
+	return &Handlers{svc: svc, accounts: acct}
+}
+
+func meta(c echo.Context) accounts.Meta {
+	return accounts.Meta{IP: kit.ClientIP(c), UserAgent: c.Request().UserAgent()}
+}
+
+func idParam(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, apperr.ErrNotFound
+	}
+	return id, nil
+}
+
+// statusPage is /verification: the latest request and, when the member may
+// apply, the form.
+type statusPage struct {
+	Latest      *Request
+	CanApply    bool
+	Form        kit.Form
+	States      []kit.Option
+	Specialties []kit.Option
+}
+
+func (h *Handlers) renderStatus(c echo.Context, code int, form kit.Form) error {
+	v := kit.ViewerOf(c)
+	history, err := h.svc.History(c.Request().Context(), v.UserID)
+	if err != nil {
+		return err
+	}
+	specs, err := h.accounts.Specialties(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	page := statusPage{Form: form, States: licenseStates}
+	for _, sp := range specs {
+		page.Specialties = append(page.Specialties, kit.Option{Value: sp.Slug, Label: sp.Name})
+	}
+	if len(history) > 0 {
+		page.Latest = &history[0]
+	}
+	page.CanApply = v.Status != kit.StatusVerified && (page.Latest == nil || page.Latest.Status != Pending)
+	return c.Render(code, "verification", page)
+}
+
+func (h *Handlers) status(c echo.Context) error {
+	return h.renderStatus(c, http.StatusOK, kit.NewForm(c))
+}
+
+func (h *Handlers) submit(c echo.Context) error {
+	form := kit.NewForm(c, "full_name", "npi", "license_state", "license_number", "specialty")
+	app := Application{FullName: form.Value("full_name"), NPI: form.Value("npi"), LicenseState: form.Value("license_state"),
+		LicenseNumber: form.Value("license_number"), Specialty: form.Value("specialty")}
+	if fh, err := c.FormFile("document"); err == nil {
+		app.FileName = fh.Filename
+		if fh.Size > MaxDocumentBytes {
+			app.FileTooLarge = true
+		} else if f, err := fh.Open(); err == nil {
+			app.File, err = io.ReadAll(io.LimitReader(f, MaxDocumentBytes+1))
+			f.Close()
+			if err != nil {
+				return err
+			}
+		}
+	}
+	_, err := h.svc.Submit(c.Request().Context(), kit.ViewerOf(c), app, meta(c))
+	var fe apperr.FieldErrors
+	if errors.As(err, &fe) {
+		form.Errors = fe
+		return h.renderStatus(c, http.StatusUnprocessableEntity, form)
+	}
+	if err != nil {
+		return err
+	}
+	kit.Flash(c, "Thank you. Your request is in the moderators' queue; you will be notified of the decision.")
+	return kit.SeeOther(c, "/verification")
+}
+
+func (h *Handlers) document(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	doc, err := h.svc.Document(c.Request().Context(), kit.ViewerOf(c), id, meta(c))
+	if err != nil {
+		return err
+	}
+	disposition := "inline"
+	if c.QueryParam("download") != "" {
+		disposition = "attachment"
+	}
+	hdr := c.Response().Header()
+	hdr.Set("Content-Disposition", fmt.Sprintf("%s; filename=%q; filename*=UTF-8''%s", disposition, doc.Filename, url.PathEscape(doc.Filename)))
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	// The moderator's page embeds the document: allow framing by this site only, and nothing active inside it.
+	hdr.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
+	hdr.Set("X-Frame-Options", "SAMEORIGIN")
+	hdr.Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, doc.ContentType, doc.Data)
 }
 
 // Routes lists the verification pages with who may reach them.
-func Routes() []kit.Route {
+func (h *Handlers) Routes() []kit.Route {
 	return []kit.Route{
-		{Method: http.MethodGet, Path: "/verification", Level: kit.SignedIn, Handler: status},
+		{Method: http.MethodGet, Path: "/verification", Level: kit.SignedIn, Handler: h.status},
+		{Method: http.MethodPost, Path: "/verification", Level: kit.SignedIn, Handler: h.submit},
+		{Method: http.MethodGet, Path: "/verification/requests/:id/document", Level: kit.SignedIn, Handler: h.document},
+		{Method: http.MethodGet, Path: "/mod/verifications", Level: kit.Moderator, Handler: h.queue},
+		{Method: http.MethodGet, Path: "/mod/verifications/:id", Level: kit.Moderator, Handler: h.review},
+		{Method: http.MethodPost, Path: "/mod/verifications/:id/approve", Level: kit.Moderator, Handler: h.approve},
+		{Method: http.MethodPost, Path: "/mod/verifications/:id/reject", Level: kit.Moderator, Handler: h.reject},
 	}
 }

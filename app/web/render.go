@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -24,15 +25,17 @@ type View struct {
 	CSRF   string
 	Flash  string
 	Path   string
+	Unread int64
 }
 
 // renderer holds one template set per page (layout + partials + the page),
 // parsed and checked at start.
 type renderer struct {
-	pages map[string]*template.Template
+	pages  map[string]*template.Template
+	unread func(ctx context.Context, userID int64) (int64, error)
 }
 
-func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
+func newRenderer(templates fs.FS, static *staticFiles, unread func(context.Context, int64) (int64, error)) (*renderer, error) {
 	funcs := template.FuncMap{
 		"static": static.url,
 		"ago":    ago,
@@ -45,12 +48,14 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 		"device":    device,
 		"field":     field,
 		"attr":      attr,
+		"add":       func(a, b int) int { return a + b },
+		"title":     func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
 	}
 	names, err := fs.Glob(templates, "pages/*.html")
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}}
+	r := &renderer{pages: map[string]*template.Template{}, unread: unread}
 	for _, file := range names {
 		name := strings.TrimSuffix(path.Base(file), ".html")
 		t, err := template.New(name).Funcs(funcs).ParseFS(templates, "layout.html", "partials/*.html", file)
@@ -70,6 +75,13 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 		return fmt.Errorf("no template %q", name)
 	}
 	v := View{Page: data, Viewer: kit.ViewerOf(c), CSRF: csrfToken(c), Path: c.Request().URL.Path, Flash: kit.TakeFlash(c)}
+	if v.Viewer != nil {
+		n, err := r.unread(c.Request().Context(), v.Viewer.UserID)
+		if err != nil {
+			return err
+		}
+		v.Unread = n
+	}
 	return t.ExecuteTemplate(w, "layout", v)
 }
 

@@ -19,6 +19,7 @@ import (
 	"curbside/app/accounts"
 	"curbside/app/audit"
 	"curbside/app/cases"
+	"curbside/app/notify"
 	"curbside/app/verification"
 	"curbside/app/web/kit"
 	"curbside/config"
@@ -42,6 +43,8 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: gdb, log: log, metrics: newMetrics(gdb)}
 	auditLog := audit.New(gdb)
 	s.accounts = accounts.NewService(gdb, auditLog, cfg.SessionIdle, cfg.SessionLifetime)
+	notices := notify.NewService(gdb)
+	verifications := verification.NewService(gdb, s.accounts, auditLog, notices, cfg.BaseURL.String())
 
 	assets, err := fs.Sub(static.FS, ".")
 	if err != nil {
@@ -51,7 +54,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := newRenderer(templates.FS, files)
+	r, err := newRenderer(templates.FS, files, notices.UnreadCount)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +73,9 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger) (*Server, error) {
 		s.operationsRoutes(),
 		accounts.NewHandlers(s.accounts).Routes(),
 		cases.NewHandlers(s.accounts).Routes(),
-		verification.Routes(),
+		verification.NewHandlers(verifications, s.accounts).Routes(),
+		notices.Routes(),
+		auditLog.Routes(),
 	)
 	for _, rt := range s.routes {
 		e.Add(rt.Method, rt.Path, rt.Handler, guard(rt.Level))

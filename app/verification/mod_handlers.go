@@ -1,0 +1,71 @@
+package verification
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"curbside/app/apperr"
+	"curbside/app/web/kit"
+)
+
+func (h *Handlers) queue(c echo.Context) error {
+	items, err := h.svc.Queue(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "mod_verifications", items)
+}
+
+// reviewPage is one request with the reject form.
+type reviewPage struct {
+	*Review
+	Form kit.Form
+}
+
+func (h *Handlers) renderReview(c echo.Context, code int, form kit.Form) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	rv, err := h.svc.Review(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.Render(code, "mod_verification", reviewPage{Review: rv, Form: form})
+}
+
+func (h *Handlers) review(c echo.Context) error { return h.renderReview(c, http.StatusOK, kit.NewForm(c)) }
+
+func (h *Handlers) approve(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if err := h.svc.Approve(c.Request().Context(), kit.ViewerOf(c), id, meta(c)); err != nil {
+		return err
+	}
+	kit.Flash(c, "Approved: the member is verified and has been notified.")
+	return kit.SeeOther(c, "/mod/verifications/"+strconv.FormatInt(id, 10))
+}
+
+func (h *Handlers) reject(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	err = h.svc.Reject(c.Request().Context(), kit.ViewerOf(c), id, c.FormValue("reason"), meta(c))
+	var fe apperr.FieldErrors
+	if errors.As(err, &fe) {
+		form := kit.NewForm(c, "reason")
+		form.Errors = fe
+		return h.renderReview(c, http.StatusUnprocessableEntity, form)
+	}
+	if err != nil {
+		return err
+	}
+	kit.Flash(c, "Rejected: the member has been told why and may submit again.")
+	return kit.SeeOther(c, "/mod/verifications/"+strconv.FormatInt(id, 10))
+}

@@ -1,0 +1,171 @@
+package verification
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"curbside/app/accounts"
+	"curbside/app/apperr"
+	"curbside/app/audit"
+	"curbside/app/notify"
+	"curbside/app/verification/registry"
+	"curbside/app/web/kit"
+)
+
+// QueueItem is a pending request with the registry's verdict at a glance.
+type QueueItem struct {
+	Request
+	Verdict registry.Verdict
+}
+
+// Queue lists the pending requests, oldest first, in three queries whatever
+// their number: the requests with their accounts and specialties, then the
+// registry records of all their NPIs at once.
+func (s *Service) Queue(ctx context.Context) ([]QueueItem, error) {
+	var reqs []Request
+	err := s.db.WithContext(ctx).Joins("User").Joins("Specialty").
+		Where("verification_requests.status = ?", Pending).
+		Order("verification_requests.created_at, verification_requests.id").Find(&reqs).Error
+	if err != nil {
+		return nil, fmt.Errorf("load queue: %w", err)
+	}
+	npis := make([]string, len(reqs))
+	for i, r := range reqs {
+		npis[i] = r.NPI
+	}
+	records, err := s.registry.LookupMany(ctx, npis)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]QueueItem, len(reqs))
+	for i, r := range reqs {
+		items[i] = QueueItem{Request: r, Verdict: registry.Compare(claimOf(r), records[r.NPI], r.Specialty.TaxonomyCode).Overall}
+	}
+	return items, nil
+}
+
+func claimOf(r Request) registry.Claim {
+	return registry.Claim{FullName: r.FullName, NPI: r.NPI, LicenseState: r.LicenseState,
+		LicenseNumber: r.LicenseNumber, SpecialtySlug: r.Specialty.Slug}
+}
+
+// Review is everything a moderator sees to decide one request.
+type Review struct {
+	Request    Request
+	Comparison registry.Comparison
+	History    []Request
+	Decider    string
+}
+
+// Review loads one request for a moderator.
+func (s *Service) Review(ctx context.Context, id int64) (*Review, error) {
+	var req Request
+	err := s.db.WithContext(ctx).Joins("User").Joins("Specialty").Joins("Document").
+		Where("verification_requests.id = ?", id).First(&req).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("verification request %d: %w", id, apperr.ErrNotFound)
+	} else if err != nil {
+		return nil, err
+	}
+	rec, err := s.registry.Lookup(ctx, req.NPI)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return nil, err
+	}
+	history, err := s.History(ctx, req.UserID)
+	if err != nil {
+		return nil, err
+	}
+	rv := &Review{Request: req, Comparison: registry.Compare(claimOf(req), rec, req.Specialty.TaxonomyCode), History: history}
+	if req.DecidedBy != nil {
+		if u, err := s.accounts.ByID(ctx, *req.DecidedBy); err == nil {
+			rv.Decider = u.Handle
+		}
+	}
+	return rv, nil
+}
+
+// Approve verifies the applicant with the claimed specialty.
+func (s *Service) Approve(ctx context.Context, mod *kit.Viewer, id int64, meta accounts.Meta) error {
+	return s.decide(ctx, mod, id, Approved, "", meta)
+}
+
+// Reject turns the request down with a reason the applicant will read.
+func (s *Service) Reject(ctx context.Context, mod *kit.Viewer, id int64, reason string, meta accounts.Meta) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return apperr.FieldErrors{"reason": "Say why, so the applicant knows what to correct."}
+	}
+	if len(reason) > 2000 {
+		return apperr.FieldErrors{"reason": "Use at most 2,000 characters."}
+	}
+	return s.decide(ctx, mod, id, Rejected, reason, meta)
+}
+
+func (s *Service) decide(ctx context.Context, mod *kit.Viewer, id int64, outcome, reason string, meta accounts.Meta) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var req Request
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "verification_requests"}}).
+			Joins("User").Where("verification_requests.id = ?", id).First(&req).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("verification request %d: %w", id, apperr.ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		if req.Status != Pending {
+			return fmt.Errorf("request %d is already %s: %w", id, req.Status, apperr.ErrConflict)
+		}
+		updates := map[string]any{"status": outcome, "decided_by": mod.UserID, "decided_at": time.Now().UTC()}
+		change := accounts.StatusChange{ActorID: mod.UserID, UserID: req.UserID, Meta: meta}
+		notice := notify.Notice{UserID: req.UserID, Email: req.User.Email, Kind: "verification", BaseURL: s.baseURL}
+		action := auditApproved
+		if outcome == Approved {
+			change.To, change.Specialty = kit.StatusVerified, &req.SpecialtyID
+			notice.Title = "Your license is verified"
+			notice.Body = "Welcome to Curbside. A moderator has verified your license: the case forums, consults and chat are open to you."
+			notice.Link = "/cases"
+		} else {
+			updates["reason"] = reason
+			change.To = kit.StatusRejected
+			notice.Title = "Your verification request was not approved"
+			notice.Body = "A moderator could not verify your license. Reason: " + reason + "\nYou can correct your details and submit again."
+			notice.Link = "/verification"
+			action = auditRejected
+		}
+		if err := tx.Model(&Request{}).Where("id = ?", id).Updates(updates).Error; err != nil {
+			return fmt.Errorf("record decision: %w", err)
+		}
+		if err := s.accounts.SetStatus(ctx, tx, change); err != nil {
+			return err
+		}
+		if err := s.audit.Record(ctx, tx, audit.Event{ActorID: mod.UserID, Action: action, TargetType: "verification_request",
+			TargetID: id, IP: meta.IP, Detail: map[string]string{"user_id": fmt.Sprint(req.UserID)}}); err != nil {
+			return err
+		}
+		return s.notify.Send(ctx, tx, notice)
+	})
+}
+
+// Document returns a request's document to a moderator or to its owner, and
+// logs the view. Anyone else is told it does not exist.
+func (s *Service) Document(ctx context.Context, v *kit.Viewer, requestID int64, meta accounts.Meta) (*Document, error) {
+	var doc Document
+	err := s.db.WithContext(ctx).Table("documents").Select("documents.*").
+		Joins("JOIN verification_requests r ON r.document_id = documents.id").
+		Where("r.id = ?", requestID).First(&doc).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !v.IsModerator() && doc.OwnerID != v.UserID) {
+		return nil, fmt.Errorf("document of request %d: %w", requestID, apperr.ErrNotFound)
+	} else if err != nil {
+		return nil, err
+	}
+	if err := s.audit.Record(ctx, nil, audit.Event{ActorID: v.UserID, Action: auditDocumentSeen, TargetType: "verification_request",
+		TargetID: requestID, IP: meta.IP, Detail: map[string]string{"document_id": fmt.Sprint(doc.ID)}}); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}

@@ -1,0 +1,188 @@
+package verification
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"curbside/app/accounts"
+	"curbside/app/apperr"
+	"curbside/app/audit"
+	"curbside/app/media"
+	"curbside/app/notify"
+	"curbside/app/verification/registry"
+	"curbside/app/web/kit"
+)
+
+// MaxDocumentBytes is the largest license document accepted.
+const MaxDocumentBytes = 10 << 20
+
+// maxDocumentPixels guards against decompression bombs posing as photos.
+const maxDocumentPixels = 50_000_000
+
+// Audit actions of this capability.
+const (
+	auditSubmitted    = "verification.submitted"
+	auditApproved     = "verification.approved"
+	auditRejected     = "verification.rejected"
+	auditDocumentSeen = "verification.document_viewed"
+)
+
+// Service holds the verification rules.
+type Service struct {
+	db       *gorm.DB
+	accounts *accounts.Service
+	audit    *audit.Log
+	notify   *notify.Service
+	registry *registry.Store
+	baseURL  string
+}
+
+// NewService returns the verification rules.
+func NewService(db *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.Service, baseURL string) *Service {
+	return &Service{db: db, accounts: acct, audit: log, notify: n, registry: registry.NewStore(db), baseURL: baseURL}
+}
+
+// Application is what an applicant submits.
+type Application struct {
+	FullName      string
+	NPI           string
+	LicenseState  string
+	LicenseNumber string
+	Specialty     string
+	FileName      string
+	File          []byte // nil: no file chosen
+	FileTooLarge  bool
+}
+
+var licenseNumberPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 .\-/]{0,29}$`)
+
+// validate checks every field and returns the specialty and the cleaned document.
+func (s *Service) validate(ctx context.Context, a *Application) (*accounts.Specialty, media.Cleaned, error) {
+	errs := apperr.FieldErrors{}
+	a.FullName = strings.TrimSpace(a.FullName)
+	a.NPI = strings.TrimSpace(a.NPI)
+	a.LicenseState = strings.ToUpper(strings.TrimSpace(a.LicenseState))
+	a.LicenseNumber = strings.TrimSpace(a.LicenseNumber)
+	switch n := utf8.RuneCountInString(a.FullName); {
+	case n == 0:
+		errs.Add("full_name", "Enter your full legal name as it appears on your license.")
+	case n > 120:
+		errs.Add("full_name", "Use at most 120 characters.")
+	}
+	if msg := registry.NPIProblem(a.NPI); msg != "" {
+		errs.Add("npi", msg)
+	}
+	if !validState(a.LicenseState) {
+		errs.Add("license_state", "Choose the state or territory that issued your license.")
+	}
+	if !licenseNumberPattern.MatchString(a.LicenseNumber) {
+		errs.Add("license_number", "Enter the license number as printed: letters, digits, spaces, dots, dashes or slashes, up to 30 characters.")
+	}
+	sp, err := s.accounts.SpecialtyBySlug(ctx, a.Specialty)
+	if errors.Is(err, apperr.ErrNotFound) {
+		errs.Add("specialty", "Choose your specialty from the list.")
+	} else if err != nil {
+		return nil, media.Cleaned{}, err
+	}
+	doc, msg := cleanDocument(a)
+	if msg != "" {
+		errs.Add("document", msg)
+	}
+	return sp, doc, errs.OrNil()
+}
+
+func cleanDocument(a *Application) (media.Cleaned, string) {
+	switch {
+	case a.FileTooLarge || len(a.File) > MaxDocumentBytes:
+		return media.Cleaned{}, "The file is larger than 10 MiB. Scan or photograph it at a lower resolution."
+	case len(a.File) == 0:
+		return media.Cleaned{}, "Attach a copy of your license: a PDF, PNG or JPEG file."
+	}
+	doc, err := media.Clean(a.File, maxDocumentPixels)
+	switch {
+	case errors.Is(err, media.ErrUnsupported):
+		return doc, "This file is not a PDF, PNG or JPEG. Other types are refused, whatever their name."
+	case errors.Is(err, media.ErrTooLarge):
+		return doc, "This image has too many pixels. Send a smaller scan or photo."
+	case err != nil:
+		return doc, "This file is damaged or incomplete. Export or scan it again."
+	}
+	return doc, ""
+}
+
+// Submit stores an application and sets the account pending.
+func (s *Service) Submit(ctx context.Context, v *kit.Viewer, a Application, meta accounts.Meta) (*Request, error) {
+	if v.Status == kit.StatusVerified {
+		return nil, fmt.Errorf("already verified: %w", apperr.ErrConflict)
+	}
+	sp, doc, err := s.validate(ctx, &a)
+	if err != nil {
+		return nil, err
+	}
+	req := &Request{UserID: v.UserID, FullName: a.FullName, NPI: a.NPI, LicenseState: a.LicenseState,
+		LicenseNumber: a.LicenseNumber, SpecialtyID: sp.ID, Status: Pending}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var open int64
+		if err := tx.Model(&Request{}).Where("user_id = ? AND status = ?", v.UserID, Pending).Count(&open).Error; err != nil {
+			return err
+		}
+		if open > 0 {
+			return fmt.Errorf("a request is already pending: %w", apperr.ErrConflict)
+		}
+		stored := Document{DocumentInfo: DocumentInfo{OwnerID: v.UserID, ContentType: string(doc.Kind), SizeBytes: len(doc.Data),
+			Sha256: media.Sum(doc.Data), Filename: documentName(a.FileName, doc.Kind)}, Data: doc.Data}
+		if err := tx.Create(&stored).Error; err != nil {
+			return fmt.Errorf("store document: %w", err)
+		}
+		req.DocumentID = stored.ID
+		if err := tx.Omit("Specialty", "User", "Document").Create(req).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return fmt.Errorf("a request is already pending: %w", apperr.ErrConflict)
+			}
+			return fmt.Errorf("store request: %w", err)
+		}
+		if err := s.accounts.SetStatus(ctx, tx, accounts.StatusChange{ActorID: v.UserID, UserID: v.UserID, To: kit.StatusPending, Meta: meta}); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: auditSubmitted, TargetType: "verification_request",
+			TargetID: req.ID, IP: meta.IP})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// documentName keeps a tidy version of the uploaded name, with the extension
+// of the type actually found.
+func documentName(name string, kind media.Kind) string {
+	base := strings.TrimSuffix(filepath.Base(strings.ReplaceAll(name, "\\", "/")), filepath.Ext(name))
+	clean := strings.Map(func(r rune) rune {
+		if r < 128 && (r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return r
+		}
+		return '_'
+	}, base)
+	if len(clean) > 60 {
+		clean = clean[:60]
+	}
+	if strings.Trim(clean, "_.") == "" {
+		clean = "license"
+	}
+	return clean + media.ExtFor(kind)
+}
+
+// History lists a member's requests, newest first.
+func (s *Service) History(ctx context.Context, userID int64) ([]Request, error) {
+	var list []Request
+	err := s.db.WithContext(ctx).Joins("Specialty").Where("verification_requests.user_id = ?", userID).
+		Order("verification_requests.created_at DESC, verification_requests.id DESC").Find(&list).Error
+	return list, err
+}
