@@ -7,12 +7,14 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"gorm.io/gorm"
 
 	"curbside/app/accounts"
 	"curbside/app/audit"
 	"curbside/app/db"
+	"curbside/app/notify"
 	"curbside/app/seed"
 	"curbside/app/web"
 	"curbside/app/web/kit"
@@ -59,7 +61,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string) error
 	if err != nil {
 		return err
 	}
+	mailer, err := newMailer(cfg)
+	if err != nil {
+		return err
+	}
+	go notify.NewSender(gdb, mailer, slog.Default()).Run(ctx, 5*time.Second)
 	return srv.Run(ctx)
+}
+
+// newMailer sends through CURBSIDE_SMTP_URL, or logs mail when it is unset.
+func newMailer(cfg config.Config) (notify.Mailer, error) {
+	if cfg.SMTPURL == "" {
+		return notify.LogMailer{Log: slog.Default()}, nil
+	}
+	return notify.NewSMTPMailer(cfg.SMTPURL, "curbside@"+cfg.BaseURL.Hostname())
 }
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {

@@ -3,10 +3,12 @@
 package webtest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -251,4 +253,36 @@ func (a *App) SignedIn(acct Account) *Client {
 func (c *Client) SetCookie(name, value string) {
 	u, _ := url.Parse(c.app.HTTP.URL)
 	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/"}})
+}
+
+// File is one file of a multipart form.
+type File struct {
+	Field, Name string
+	Data        []byte
+}
+
+// PostMultipart submits a multipart form with files and the browser's CSRF token.
+func (c *Client) PostMultipart(path string, form url.Values, files ...File) *Response {
+	c.app.T.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	if !form.Has("_csrf") {
+		form.Set("_csrf", c.CSRF())
+	}
+	for k, vs := range form {
+		for _, v := range vs {
+			_ = w.WriteField(k, v)
+		}
+	}
+	for _, f := range files {
+		part, err := w.CreateFormFile(f.Field, f.Name)
+		if err != nil {
+			c.app.T.Fatal(err)
+		}
+		_, _ = part.Write(f.Data)
+	}
+	if err := w.Close(); err != nil {
+		c.app.T.Fatal(err)
+	}
+	return c.PostRaw(path, w.FormDataContentType(), &buf)
 }

@@ -1,0 +1,119 @@
+package verification_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"curbside/app/web/kit"
+	"curbside/app/web/webtest"
+)
+
+// submit makes a member apply and returns the new request's id.
+func submit(t *testing.T, app *webtest.App, c *webtest.Client, userID int64, npi string) int64 {
+	t.Helper()
+	c.PostMultipart("/verification", application(npi), license(pdfBytes, "license.pdf")).RedirectsTo("/verification")
+	return count(t, app, "SELECT max(id) FROM verification_requests WHERE user_id = ?", userID)
+}
+
+func TestModeratorQueueAndDecisions(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	addRegistryRecord(t, app)
+	first, firstAcct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	second, secondAcct := app.As(kit.StatusRejected, kit.RoleMember, "")
+	firstID := submit(t, app, first, firstAcct.ID, knownNPI)
+	secondID := submit(t, app, second, secondAcct.ID, unknownNPI)
+	mod, _ := app.As(kit.StatusVerified, kit.RoleModerator, "")
+
+	queue := mod.Get("/mod/verifications").Expect(http.StatusOK).Contains("2 pending requests", "✓ Match", "Not in registry")
+	if strings.Index(queue.Body, "@"+firstAcct.Handle) > strings.Index(queue.Body, "@"+secondAcct.Handle) {
+		t.Fatal("queue is not oldest first")
+	}
+	mod.Get(fmt.Sprintf("/mod/verifications/%d", firstID)).Expect(http.StatusOK).
+		Contains("Registry check", "MAYA L CHEN", "CA A123456", `<embed class="document"`, "Approve", firstAcct.Email)
+
+	// Approve: verified with the claimed specialty, told in the app and by mail.
+	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/approve", firstID), url.Values{}).RedirectsTo(fmt.Sprintf("/mod/verifications/%d", firstID))
+	if n := count(t, app, `SELECT count(*) FROM users u JOIN specialties s ON s.id = u.specialty_id
+		WHERE u.id = ? AND u.status = 'verified' AND s.slug = 'cardiology'`, firstAcct.ID); n != 1 {
+		t.Fatal("approval did not verify the account with its specialty")
+	}
+	first.Get("/cases").Expect(http.StatusOK)
+	first.Get("/notifications").Expect(http.StatusOK).Contains("Your license is verified")
+	if n := count(t, app, "SELECT count(*) FROM email_outbox WHERE to_address = ? AND subject LIKE '%verified%'", firstAcct.Email); n != 1 {
+		t.Fatal("no approval e-mail queued")
+	}
+	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/approve", firstID), url.Values{}).Expect(http.StatusConflict)
+	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/reject", firstID), url.Values{"reason": {"late"}}).Expect(http.StatusConflict)
+
+	// Reject needs a reason.
+	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/reject", secondID), url.Values{"reason": {"  "}}).
+		Expect(http.StatusUnprocessableEntity).Contains(`id="reason-error"`)
+	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/reject", secondID), url.Values{"reason": {"The NPI is not in the registry."}}).
+		RedirectsTo(fmt.Sprintf("/mod/verifications/%d", secondID))
+	second.Get("/verification").Expect(http.StatusOK).Contains("Not approved", "The NPI is not in the registry.", `name="npi"`)
+	second.Get("/cases").Expect(http.StatusForbidden)
+	if n := count(t, app, "SELECT count(*) FROM notifications WHERE user_id = ? AND title LIKE '%not approved%'", secondAcct.ID); n != 1 {
+		t.Fatal("no rejection notification")
+	}
+	// Submitting again opens a new request; the history shows both.
+	againID := submit(t, app, second, secondAcct.ID, knownNPI)
+	mod.Get(fmt.Sprintf("/mod/verifications/%d", againID)).Expect(http.StatusOK).
+		Contains(fmt.Sprintf("/mod/verifications/%d", secondID), "The NPI is not in the registry.", "This request")
+	mod.Get("/mod/verifications").Contains("1 pending request")
+	mod.Get("/mod/verifications/999999").Expect(http.StatusNotFound)
+	mod.PostForm("/mod/verifications/999999/approve", url.Values{}).Expect(http.StatusNotFound)
+
+	for _, action := range []string{"verification.approved", "verification.rejected", "verification.submitted"} {
+		if count(t, app, "SELECT count(*) FROM audit_log WHERE action = ?", action) == 0 {
+			t.Errorf("no %s audit row", action)
+		}
+	}
+	mod.Get("/mod/audit").Expect(http.StatusOK).Contains("verification.approved", "verification.rejected")
+}
+
+func TestDocumentAccess(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	owner, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	id := submit(t, app, owner, acct.ID, knownNPI)
+	path := fmt.Sprintf("/verification/requests/%d/document", id)
+
+	res := owner.Get(path).Expect(http.StatusOK)
+	if res.Body != string(pdfBytes) || res.Header.Get("Content-Type") != "application/pdf" ||
+		res.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "inline;") {
+		t.Fatalf("owner's document: %v", res.Header)
+	}
+	mod, _ := app.As(kit.StatusVerified, kit.RoleModerator, "")
+	dl := mod.Get(path + "?download=1").Expect(http.StatusOK)
+	if !strings.HasPrefix(dl.Header.Get("Content-Disposition"), `attachment; filename="license.pdf"`) {
+		t.Fatalf("download disposition %q", dl.Header.Get("Content-Disposition"))
+	}
+	other, _ := app.Verified("cardiology")
+	other.Get(path).Expect(http.StatusNotFound).Lacks("%PDF")
+	stranger, _ := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	stranger.Get(path).Expect(http.StatusNotFound)
+	app.Client().Get(path).RedirectsTo("/login?next=" + url.QueryEscape(path))
+	if n := count(t, app, "SELECT count(*) FROM audit_log WHERE action = 'verification.document_viewed' AND target_id = ?", id); n != 2 {
+		t.Fatalf("%d document views audited, want 2", n)
+	}
+}
+
+func TestAuditLogIsPaginatedNewestFirst(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	mod, _ := app.As(kit.StatusVerified, kit.RoleModerator, "")
+	for i := 0; i < 60; i++ {
+		app.DB.Exec("INSERT INTO audit_log (action, created_at) VALUES (?, now() - make_interval(mins => ?))", fmt.Sprintf("test.event_%02d", i), i)
+	}
+	page1 := mod.Get("/mod/audit").Expect(http.StatusOK).Contains("test.event_00", "Older →").Lacks("test.event_59")
+	if strings.Index(page1.Body, "test.event_00") > strings.Index(page1.Body, "test.event_01") {
+		t.Fatal("not newest first")
+	}
+	mod.Get("/mod/audit?page=2").Expect(http.StatusOK).Contains("test.event_59", "← Newer")
+	member, _ := app.Verified("")
+	member.Get("/mod/audit").Expect(http.StatusForbidden)
+}

@@ -1,0 +1,94 @@
+package verification_test
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"curbside/app/web/kit"
+	"curbside/app/web/webtest"
+)
+
+func TestSubmitVerification(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	c.Get("/verification").Expect(http.StatusOK).Contains(`name="npi"`, `name="license_state"`, `name="document"`, `enctype="multipart/form-data"`)
+
+	c.PostMultipart("/verification", application(knownNPI), license(pngBytes(t), "my license.png")).RedirectsTo("/verification")
+	var status, npi, contentType, sha, filename string
+	var size int
+	row := app.DB.Raw(`SELECT r.status, r.npi, d.content_type, d.sha256, d.size_bytes, d.filename
+		FROM verification_requests r JOIN documents d ON d.id = r.document_id WHERE r.user_id = ?`, acct.ID).Row()
+	if err := row.Scan(&status, &npi, &contentType, &sha, &size, &filename); err != nil {
+		t.Fatal(err)
+	}
+	if status != "pending" || npi != knownNPI || contentType != "image/png" || len(sha) != 64 || size == 0 || filename != "my_license.png" {
+		t.Fatalf("stored %s %s %s %s %d %s", status, npi, contentType, sha, size, filename)
+	}
+	if n := count(t, app, "SELECT count(*) FROM users WHERE id = ? AND status = 'pending'", acct.ID); n != 1 {
+		t.Fatal("account is not pending")
+	}
+	if n := count(t, app, "SELECT count(*) FROM audit_log WHERE action = 'verification.submitted' AND actor_id = ?", acct.ID); n != 1 {
+		t.Fatal("submission not audited")
+	}
+	page := c.Get("/verification").Expect(http.StatusOK).Contains("Under review", knownNPI, "Cardiology").Lacks(`name="npi"`)
+	_ = page
+	// One open request per account.
+	c.PostMultipart("/verification", application(knownNPI), license(pdfBytes, "again.pdf")).Expect(http.StatusConflict)
+	if n := count(t, app, "SELECT count(*) FROM verification_requests"); n != 1 {
+		t.Fatalf("%d requests, want 1", n)
+	}
+	// Still not clinical.
+	c.Get("/cases").Expect(http.StatusForbidden).Contains("being reviewed")
+}
+
+func TestVerificationFieldErrors(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	elf := append([]byte("\x7fELF\x02\x01\x01\x00"), bytes.Repeat([]byte{0}, 200)...)
+	cases := []struct {
+		field, value, message string
+		file                  webtest.File
+	}{
+		{"npi", "1234567890", "check digit", license(pdfBytes, "l.pdf")},
+		{"npi", "123456789", "10 digits", license(pdfBytes, "l.pdf")},
+		{"npi", "3234567893", "start with 1 or 2", license(pdfBytes, "l.pdf")},
+		{"license_state", "XX", "Choose the state", license(pdfBytes, "l.pdf")},
+		{"license_number", "", "Enter the license number", license(pdfBytes, "l.pdf")},
+		{"specialty", "astrology", "Choose your specialty", license(pdfBytes, "l.pdf")},
+		{"full_name", " ", "full legal name", license(pdfBytes, "l.pdf")},
+		{"document", "", "not a PDF, PNG or JPEG", license(elf, "license.pdf")},
+		{"document", "", "not a PDF, PNG or JPEG", license([]byte("GIF89a......"), "license.png")},
+		{"document", "", "larger than 10 MiB", license(append(append([]byte{}, pdfBytes...), make([]byte, 10<<20)...), "big.pdf")},
+		{"document", "", "damaged", license(pngBytes(t)[:60], "cut.png")},
+	}
+	for _, tc := range cases {
+		form := application(knownNPI)
+		if tc.field != "document" {
+			form.Set(tc.field, tc.value)
+		}
+		res := c.PostMultipart("/verification", form, tc.file).Expect(http.StatusUnprocessableEntity)
+		res.Contains(tc.message, `id="`+tc.field+`-error"`)
+		if tc.field != "license_number" {
+			res.Contains(`value="A123456"`) // the rest of the input is kept
+		}
+	}
+	// No file at all.
+	c.PostMultipart("/verification", application(knownNPI)).Expect(http.StatusUnprocessableEntity).Contains("Attach a copy")
+	if n := count(t, app, "SELECT count(*) FROM verification_requests") + count(t, app, "SELECT count(*) FROM documents"); n != 0 {
+		t.Fatalf("%d rows stored from invalid submissions", n)
+	}
+	if n := count(t, app, "SELECT count(*) FROM users WHERE id = ? AND status = 'unverified'", acct.ID); n != 1 {
+		t.Fatal("status changed by an invalid submission")
+	}
+	// Without the CSRF token nothing happens either.
+	form := application(knownNPI)
+	form.Set("_csrf", "forged")
+	c.PostMultipart("/verification", form, license(pdfBytes, "l.pdf")).Expect(http.StatusForbidden)
+	if !strings.Contains(c.Get("/verification").Body, `name="npi"`) {
+		t.Fatal("form gone")
+	}
+}
