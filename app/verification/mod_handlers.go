@@ -37,7 +37,9 @@ func (h *Handlers) renderReview(c echo.Context, code int, form kit.Form) error {
 	return c.Render(code, "mod_verification", reviewPage{Review: rv, Form: form})
 }
 
-func (h *Handlers) review(c echo.Context) error { return h.renderReview(c, http.StatusOK, kit.NewForm(c)) }
+func (h *Handlers) review(c echo.Context) error {
+	return h.renderReview(c, http.StatusOK, kit.NewForm(c))
+}
 
 func (h *Handlers) approve(c echo.Context) error {
 	id, err := idParam(c)

@@ -54,7 +54,9 @@ type DocumentInfo struct {
 func (DocumentInfo) TableName() string { return "documents" }
 
 // IsImage reports whether the document shows inline as an image.
-func (d DocumentInfo) IsImage() bool { return d.ContentType == "image/png" || d.ContentType == "image/jpeg" }
+func (d DocumentInfo) IsImage() bool {
+	return d.ContentType == "image/png" || d.ContentType == "image/jpeg"
+}
 
 // Document is a stored file with its bytes.
 type Document struct {
