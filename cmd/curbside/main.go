@@ -31,7 +31,7 @@ type usageError string
 
 func (u usageError) Error() string { return string(u) }
 
-const usage = "usage: curbside [serve | migrate up|down|status | user create ... | seed --demo | seed --synthetic --cases N | devdb start|stop|url]"
+const usage = "usage: curbside [serve | migrate up|down|status | user create ... | seed --demo | seed --synthetic --cases N | npi import FILE | devdb start|stop|url]"
 
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
 	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
@@ -48,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		return userCmd(ctx, args, getenv, out)
 	case "seed":
 		return seedCmd(ctx, args, getenv, out)
+	case "npi":
+		return npiCmd(ctx, args, getenv, out)
 	case "devdb":
 		return devdb(ctx, args, getenv, out)
 	case "help", "-h", "--help":

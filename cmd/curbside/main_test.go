@@ -119,3 +119,28 @@ func TestMigrateCommands(t *testing.T) {
 		t.Fatal("migrate sideways: no error")
 	}
 }
+
+func TestNPIImport(t *testing.T) {
+	t.Parallel()
+	tdb := testdb.New(t)
+	sample := "../../app/verification/registry/testdata/npidata_pfile_sample.csv"
+	out, err := runCLI(t, tdb.URL, "npi", "import", sample)
+	if err != nil || !regexp.MustCompile(`^imported \d+ rows: \d+ upserted, [1-9]\d* malformed\n$`).MatchString(out) {
+		t.Fatalf("import: %v %q", err, out)
+	}
+	var n int64
+	tdb.Raw("SELECT count(*) FROM npi_registry").Scan(&n)
+	if n == 0 {
+		t.Fatal("nothing imported")
+	}
+	again, err := runCLI(t, tdb.URL, "npi", "import", sample)
+	if err != nil || !strings.Contains(again, " 0 upserted") {
+		t.Fatalf("second import changed rows: %v %q", err, again)
+	}
+	if _, err := runCLI(t, tdb.URL, "npi", "import", "/no/such/file.csv"); err == nil || strings.Contains(oneLine(err), "\n") {
+		t.Fatalf("missing file: %v", err)
+	}
+	if _, err := runCLI(t, tdb.URL, "npi", "frobnicate"); err == nil {
+		t.Fatal("npi frobnicate: no error")
+	}
+}
