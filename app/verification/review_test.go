@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"curbside/app/db"
 	"curbside/app/web/kit"
 	"curbside/app/web/webtest"
 )
@@ -116,4 +117,30 @@ func TestAuditLogIsPaginatedNewestFirst(t *testing.T) {
 	mod.Get("/mod/audit?page=2").Expect(http.StatusOK).Contains("test.event_59", "← Newer")
 	member, _ := app.Verified("")
 	member.Get("/mod/audit").Expect(http.StatusForbidden)
+}
+
+// The queue's query count does not grow with the number of requests.
+func TestQueueQueryCountIsConstant(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	queries, err := db.CountQueries(app.DB.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, _ := app.As(kit.StatusVerified, kit.RoleModerator, "")
+	measure := func() int64 {
+		before := queries.Load()
+		mod.Get("/mod/verifications").Expect(http.StatusOK)
+		return queries.Load() - before
+	}
+	c, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	submit(t, app, c, acct.ID, knownNPI)
+	one := measure()
+	for i := 0; i < 5; i++ {
+		c, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+		submit(t, app, c, acct.ID, unknownNPI)
+	}
+	if six := measure(); six != one {
+		t.Fatalf("queue ran %d queries for one request and %d for six", one, six)
+	}
 }

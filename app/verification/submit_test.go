@@ -2,6 +2,8 @@ package verification_test
 
 import (
 	"bytes"
+	"image"
+	"image/jpeg"
 	"net/http"
 	"strings"
 	"testing"
@@ -90,5 +92,33 @@ func TestVerificationFieldErrors(t *testing.T) {
 	c.PostMultipart("/verification", form, license(pdfBytes, "l.pdf")).Expect(http.StatusForbidden)
 	if !strings.Contains(c.Get("/verification").Body, `name="npi"`) {
 		t.Fatal("form gone")
+	}
+}
+
+// A photo of a license loses its EXIF block (camera, GPS) before it is stored.
+func TestUploadedPhotoIsStrippedOfMetadata(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	img := image.NewRGBA(image.Rect(0, 0, 32, 24))
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	payload := append([]byte("Exif\x00\x00II*\x00\x08\x00\x00\x00\x00\x00"), []byte("GPS-SECRET 48.8584N 2.2945E")...)
+	segment := append([]byte{0xFF, 0xE1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}, payload...)
+	photo := append(append([]byte{0xFF, 0xD8}, segment...), buf.Bytes()[2:]...)
+
+	c.PostMultipart("/verification", application(knownNPI), license(photo, "IMG_0042.JPG")).RedirectsTo("/verification")
+	var data []byte
+	var kind string
+	if err := app.DB.Raw("SELECT data, content_type FROM documents WHERE owner_id = ?", acct.ID).Row().Scan(&data, &kind); err != nil {
+		t.Fatal(err)
+	}
+	if kind != "image/jpeg" || bytes.Contains(data, []byte("GPS-SECRET")) || bytes.Contains(data, []byte("Exif")) {
+		t.Fatalf("stored %s of %d bytes still holds metadata", kind, len(data))
+	}
+	if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
+		t.Fatalf("stored image does not decode: %v", err)
 	}
 }

@@ -1,0 +1,28 @@
+package db
+
+import (
+	"sync/atomic"
+
+	"gorm.io/gorm"
+)
+
+// CountQueries registers callbacks that count every statement run through
+// gdb, so tests can check that a page's query count does not grow with its rows.
+func CountQueries(gdb *gorm.DB) (*atomic.Int64, error) {
+	n := new(atomic.Int64)
+	inc := func(*gorm.DB) { n.Add(1) }
+	cb := gdb.Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("curbside:count_query", inc),
+		cb.Row().After("gorm:row").Register("curbside:count_row", inc),
+		cb.Raw().After("gorm:raw").Register("curbside:count_raw", inc),
+		cb.Create().After("gorm:create").Register("curbside:count_create", inc),
+		cb.Update().After("gorm:update").Register("curbside:count_update", inc),
+		cb.Delete().After("gorm:delete").Register("curbside:count_delete", inc),
+	} {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
+}
