@@ -286,3 +286,14 @@ func (c *Client) PostMultipart(path string, form url.Values, files ...File) *Res
 	}
 	return c.PostRaw(path, w.FormDataContentType(), &buf)
 }
+
+// DoPath sends a request whose URL is a path on the test server.
+func (c *Client) DoPath(req *http.Request) *Response {
+	c.app.T.Helper()
+	u, err := url.Parse(c.app.HTTP.URL + req.URL.String())
+	if err != nil {
+		c.app.T.Fatal(err)
+	}
+	req.URL, req.Host = u, u.Host
+	return c.Do(req)
+}
