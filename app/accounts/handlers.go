@@ -64,7 +64,10 @@ func (h *Handlers) login(c echo.Context) error {
 	u, token, err := h.svc.Login(c.Request().Context(), form.Value("email"), c.FormValue("password"), meta(c))
 	var limited *apperr.RateLimited
 	var suspended *SuspendedError
+	var needs *SecondFactorNeeded
 	switch {
+	case errors.As(err, &needs):
+		return secondFactorRedirect(c, needs.Token, form.Value("next"))
 	case errors.Is(err, ErrBadCredentials):
 		form.Errors["form"] = "Incorrect email or password."
 		return c.Render(http.StatusUnauthorized, "login", form)
@@ -73,9 +76,7 @@ func (h *Handlers) login(c echo.Context) error {
 		form.Errors["form"] = "Too many failed attempts. Wait " + strconv.Itoa(limited.Seconds()) + " seconds, then try again."
 		return c.Render(http.StatusTooManyRequests, "login", form)
 	case errors.As(err, &suspended):
-		return &apperr.Denied{Title: "Your account is suspended",
-			Message:  "A moderator suspended this account. Reason: " + suspended.Reason,
-			LinkText: "Back to the home page", LinkURL: "/"}
+		return suspendedPage(suspended)
 	case err != nil:
 		return err
 	}
@@ -94,9 +95,12 @@ func (h *Handlers) logout(c echo.Context) error {
 
 // securityPage is what /settings/security shows.
 type securityPage struct {
-	Sessions  []Session
-	CurrentID int64
-	Form      kit.Form
+	Sessions      []Session
+	CurrentID     int64
+	Form          kit.Form
+	TwoFactor     bool
+	Pending       *TOTPSetup
+	RecoveryCodes []string
 }
 
 func (h *Handlers) renderSecurity(c echo.Context, status int, form kit.Form) error {
@@ -105,7 +109,13 @@ func (h *Handlers) renderSecurity(c echo.Context, status int, form kit.Form) err
 	if err != nil {
 		return err
 	}
-	return c.Render(status, "settings_security", securityPage{Sessions: list, CurrentID: v.SessionID, Form: form})
+	page := securityPage{Sessions: list, CurrentID: v.SessionID, Form: form, TwoFactor: v.TwoFactor, RecoveryCodes: takeRecoveryCodes(c)}
+	if !v.TwoFactor {
+		if page.Pending, err = h.svc.PendingTOTP(c.Request().Context(), v); err != nil {
+			return err
+		}
+	}
+	return c.Render(status, "settings_security", page)
 }
 
 func (h *Handlers) security(c echo.Context) error {
@@ -153,10 +163,15 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodPost, Path: "/signup", Level: kit.Public, Handler: h.signup},
 		{Method: http.MethodGet, Path: "/login", Level: kit.Public, Handler: h.loginForm},
 		{Method: http.MethodPost, Path: "/login", Level: kit.Public, Handler: h.login},
+		{Method: http.MethodGet, Path: "/login/2fa", Level: kit.Public, Handler: h.secondFactorForm},
+		{Method: http.MethodPost, Path: "/login/2fa", Level: kit.Public, Handler: h.secondFactor},
 		{Method: http.MethodPost, Path: "/logout", Level: kit.SignedIn, Handler: h.logout},
 		{Method: http.MethodGet, Path: "/settings", Level: kit.SignedIn, Handler: h.settings},
 		{Method: http.MethodGet, Path: "/settings/security", Level: kit.SignedIn, Handler: h.security},
 		{Method: http.MethodPost, Path: "/settings/security/sessions/:id/revoke", Level: kit.SignedIn, Handler: h.revokeSession},
 		{Method: http.MethodPost, Path: "/settings/security/password", Level: kit.SignedIn, Handler: h.changePassword},
+		{Method: http.MethodPost, Path: "/settings/security/2fa/setup", Level: kit.SignedIn, Handler: h.setupTOTP},
+		{Method: http.MethodPost, Path: "/settings/security/2fa/enable", Level: kit.SignedIn, Handler: h.enableTOTP},
+		{Method: http.MethodPost, Path: "/settings/security/2fa/disable", Level: kit.SignedIn, Handler: h.disableTOTP},
 	}
 }

@@ -51,11 +51,10 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 		return nil, "", err
 	}
 	if u.Status == kit.StatusSuspended {
-		reason := ""
-		if u.SuspensionReason != nil {
-			reason = *u.SuspensionReason
-		}
-		return nil, "", &SuspendedError{Reason: reason}
+		return nil, "", &SuspendedError{Reason: deref(u.SuspensionReason)}
+	}
+	if u.TOTPEnabledAt != nil {
+		return nil, "", s.beginChallenge(ctx, u)
 	}
 	token, err := s.StartSession(ctx, u, meta)
 	if err != nil {

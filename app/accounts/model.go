@@ -19,6 +19,9 @@ type User struct {
 	StatusBeforeSuspension *string
 	SuspensionReason       *string
 	SpecialtyID            *int16
+	TOTPSecret             []byte     `gorm:"column:totp_secret"`
+	TOTPEnabledAt          *time.Time `gorm:"column:totp_enabled_at"`
+	TOTPLastStep           int64      `gorm:"column:totp_last_step"`
 	CreatedAt              time.Time
 	UpdatedAt              time.Time
 }
@@ -49,6 +52,6 @@ type Specialty struct {
 func (u *User) Viewer(sessionID int64) *kit.Viewer {
 	return &kit.Viewer{
 		UserID: u.ID, SessionID: sessionID, Handle: u.Handle, DisplayName: u.DisplayName,
-		Email: u.Email, Role: u.Role, Status: u.Status, SpecialtyID: u.SpecialtyID,
+		Email: u.Email, Role: u.Role, Status: u.Status, SpecialtyID: u.SpecialtyID, TwoFactor: u.TOTPEnabledAt != nil,
 	}
 }

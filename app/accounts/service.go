@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -25,11 +26,14 @@ type Service struct {
 	Idle     time.Duration
 	Lifetime time.Duration
 	now      func() time.Time
+	// sealKey encrypts TOTP secrets at rest; it is derived from CURBSIDE_SECRET.
+	sealKey [32]byte
 }
 
-// NewService returns the account rules over db.
-func NewService(db *gorm.DB, log *audit.Log, idle, lifetime time.Duration) *Service {
-	return &Service{db: db, audit: log, Idle: idle, Lifetime: lifetime, now: func() time.Time { return time.Now().UTC() }}
+// NewService returns the account rules over db. secret is CURBSIDE_SECRET.
+func NewService(db *gorm.DB, log *audit.Log, idle, lifetime time.Duration, secret []byte) *Service {
+	return &Service{db: db, audit: log, Idle: idle, Lifetime: lifetime, now: func() time.Time { return time.Now().UTC() },
+		sealKey: sha256.Sum256(append([]byte("curbside totp seal\x00"), secret...))}
 }
 
 // Meta is what the service knows of the request behind a call, for the audit log and the session list.

@@ -10,6 +10,7 @@ import (
 	"curbside/app/accounts"
 	"curbside/app/apperr"
 	"curbside/app/web/kit"
+	"curbside/config"
 )
 
 // session loads the signed-in member, if any, and renews the token when the
@@ -38,7 +39,7 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 
 // guard enforces a route's level: anonymous visitors go to the login page,
 // signed-in members without the right get 403 with a way forward.
-func guard(level kit.Level) echo.MiddlewareFunc {
+func (s *Server) guard(level kit.Level) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if level == kit.Public {
@@ -50,6 +51,11 @@ func guard(level kit.Level) echo.MiddlewareFunc {
 			}
 			if err := allowed(level, v); err != nil {
 				return err
+			}
+			if level >= kit.Moderator && s.cfg.Mod2FA == config.Mod2FARequired && !v.TwoFactor {
+				return &apperr.Denied{Title: "Two-factor login required",
+					Message:  "Moderators and administrators must turn on two-factor login before using these pages, because they see every member's documents.",
+					LinkText: "Set up two-factor login", LinkURL: "/settings/security#two-factor"}
 			}
 			return next(c)
 		}

@@ -49,6 +49,7 @@ func newRenderer(templates fs.FS, static *staticFiles, unread func(context.Conte
 		"field":     field,
 		"attr":      attr,
 		"add":       func(a, b int) int { return a + b },
+		"pngData":   pngData,
 		"title":     func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
 	}
 	names, err := fs.Glob(templates, "pages/*.html")
@@ -137,4 +138,13 @@ func (s *staticFiles) url(name string) (string, error) {
 		return "", fmt.Errorf("no static file %q", name)
 	}
 	return "/static/" + name + "?v=" + h, nil
+}
+
+// pngData lets a generated PNG (a QR code) through as a data: URL; anything
+// else becomes an inert URL.
+func pngData(s string) template.URL {
+	if strings.HasPrefix(s, "data:image/png;base64,") && !strings.ContainsAny(s, "\"'<> ") {
+		return template.URL(s)
+	}
+	return "about:invalid"
 }

@@ -21,7 +21,9 @@ func TestCSRF(t *testing.T) {
 	missing := url.Values{"email": form["email"], "password": form["password"]}
 	c.PostRaw("/login", "application/x-www-form-urlencoded", strings.NewReader(missing.Encode())).
 		Expect(http.StatusForbidden).Contains("This form has expired")
-	wrong := url.Values{"email": form["email"], "password": form["password"], "_csrf": {"x" + c.CSRF()[1:]}}
+	tampered := []byte(c.CSRF())
+	tampered[0] ^= 1 // still a token-shaped string, but not this browser's
+	wrong := url.Values{"email": form["email"], "password": form["password"], "_csrf": {string(tampered)}}
 	c.PostRaw("/login", "application/x-www-form-urlencoded", strings.NewReader(wrong.Encode())).Expect(http.StatusForbidden)
 	// A browser that never received a token cannot post either.
 	fresh := url.Values{"email": form["email"], "password": form["password"], "_csrf": {c.CSRF()}}

@@ -42,7 +42,7 @@ type Server struct {
 func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: gdb, log: log, metrics: newMetrics(gdb)}
 	auditLog := audit.New(gdb)
-	s.accounts = accounts.NewService(gdb, auditLog, cfg.SessionIdle, cfg.SessionLifetime)
+	s.accounts = accounts.NewService(gdb, auditLog, cfg.SessionIdle, cfg.SessionLifetime, cfg.Secret)
 	notices := notify.NewService(gdb)
 	verifications := verification.NewService(gdb, s.accounts, auditLog, notices, cfg.BaseURL.String())
 
@@ -78,7 +78,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger) (*Server, error) {
 		auditLog.Routes(),
 	)
 	for _, rt := range s.routes {
-		e.Add(rt.Method, rt.Path, rt.Handler, guard(rt.Level))
+		e.Add(rt.Method, rt.Path, rt.Handler, s.guard(rt.Level))
 	}
 	s.Echo = e
 	return s, nil

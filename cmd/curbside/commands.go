@@ -109,12 +109,15 @@ func withAccounts(ctx context.Context, getenv func(string) string, fn func(*acco
 	if err != nil {
 		return err
 	}
+	if err := cfg.EnsureSecret(); err != nil {
+		return err
+	}
 	gdb, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close(gdb)
-	return fn(accounts.NewService(gdb, audit.New(gdb), cfg.SessionIdle, cfg.SessionLifetime))
+	return fn(accounts.NewService(gdb, audit.New(gdb), cfg.SessionIdle, cfg.SessionLifetime, cfg.Secret))
 }
 
 func userCmd(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {

@@ -14,27 +14,42 @@ func MarkSecure(c echo.Context, secure bool) { c.Set(secureKey, secure) }
 
 func isSecure(c echo.Context) bool { s, _ := c.Get(secureKey).(bool); return s }
 
-// SessionCookieName is the session cookie's name: with the __Host- prefix
-// over https, so no subdomain can plant or widen it.
-func SessionCookieName(c echo.Context) string {
+// CookieName prefixes name with __Host- over https, so no subdomain can
+// plant or widen the cookie (the prefix requires Secure and Path=/).
+func CookieName(c echo.Context, name string) string {
 	if isSecure(c) {
-		return "__Host-curbside_session"
+		return "__Host-" + name
 	}
-	return "curbside_session"
+	return name
 }
+
+// SetCookie sets an HttpOnly, SameSite=Lax cookie for the whole site;
+// maxAge 0 makes it last the browser session, a negative one deletes it.
+func SetCookie(c echo.Context, name, value string, maxAge int) {
+	ck := &http.Cookie{Name: CookieName(c, name), Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: isSecure(c), SameSite: http.SameSiteLaxMode}
+	if maxAge < 0 {
+		ck.Expires = time.Unix(0, 0)
+	}
+	c.SetCookie(ck)
+}
+
+// CookieValue reads a cookie set with SetCookie, or "".
+func CookieValue(c echo.Context, name string) string {
+	ck, err := c.Cookie(CookieName(c, name))
+	if err != nil {
+		return ""
+	}
+	return ck.Value
+}
+
+const sessionCookie = "curbside_session"
+
+// SessionCookieName is the session cookie's name on this request.
+func SessionCookieName(c echo.Context) string { return CookieName(c, sessionCookie) }
 
 // SetSessionCookie hands the browser a session token.
-func SetSessionCookie(c echo.Context, token string) {
-	c.SetCookie(&http.Cookie{
-		Name: SessionCookieName(c), Value: token, Path: "/",
-		HttpOnly: true, Secure: isSecure(c), SameSite: http.SameSiteLaxMode,
-	})
-}
+func SetSessionCookie(c echo.Context, token string) { SetCookie(c, sessionCookie, token, 0) }
 
 // ClearSessionCookie removes the session cookie from the browser.
-func ClearSessionCookie(c echo.Context) {
-	c.SetCookie(&http.Cookie{
-		Name: SessionCookieName(c), Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
-		HttpOnly: true, Secure: isSecure(c), SameSite: http.SameSiteLaxMode,
-	})
-}
+func ClearSessionCookie(c echo.Context) { SetCookie(c, sessionCookie, "", -1) }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -60,6 +59,7 @@ type Viewer struct {
 	Role        string
 	Status      string
 	SpecialtyID *int16
+	TwoFactor   bool
 }
 
 // IsModerator reports whether the viewer moderates (admins do too).
@@ -89,25 +89,19 @@ func ViewerOf(c echo.Context) *Viewer {
 // ClientIP is the request's address as the server's IP extractor sees it.
 func ClientIP(c echo.Context) string { return c.RealIP() }
 
-const flashCookie = "flash"
+const flashCookie = "curbside_flash"
 
 // Flash leaves a one-line message for the next page the browser shows.
-func Flash(c echo.Context, msg string) {
-	c.SetCookie(&http.Cookie{
-		Name: flashCookie, Value: url.QueryEscape(msg), Path: "/",
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60,
-		Secure: isSecure(c),
-	})
-}
+func Flash(c echo.Context, msg string) { SetCookie(c, flashCookie, url.QueryEscape(msg), 60) }
 
 // TakeFlash returns and clears the pending flash message.
 func TakeFlash(c echo.Context) string {
-	ck, err := c.Cookie(flashCookie)
-	if err != nil || ck.Value == "" {
+	v := CookieValue(c, flashCookie)
+	if v == "" {
 		return ""
 	}
-	c.SetCookie(&http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, Expires: time.Unix(0, 0)})
-	msg, err := url.QueryUnescape(ck.Value)
+	SetCookie(c, flashCookie, "", -1)
+	msg, err := url.QueryUnescape(v)
 	if err != nil {
 		return ""
 	}

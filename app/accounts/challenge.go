@@ -1,0 +1,133 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"curbside/app/audit"
+	"curbside/app/web/kit"
+)
+
+const (
+	challengeLifetime    = 10 * time.Minute
+	maxChallengeAttempts = 5
+)
+
+// ErrNoChallenge means the second step of a login has expired or was never begun.
+var ErrNoChallenge = errors.New("no pending two-factor login")
+
+// SecondFactorNeeded is Login's answer when the password was right and the
+// account has two-factor login: the token identifies the half-done login.
+type SecondFactorNeeded struct{ Token string }
+
+func (e *SecondFactorNeeded) Error() string { return "second factor needed" }
+
+type loginChallenge struct {
+	ID        int64
+	UserID    int64
+	TokenHash []byte
+	Attempts  int
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+func (loginChallenge) TableName() string { return "login_challenges" }
+
+func (s *Service) beginChallenge(ctx context.Context, u *User) error {
+	token := randomToken()
+	now := s.now()
+	ch := loginChallenge{UserID: u.ID, TokenHash: hashToken(token), CreatedAt: now, ExpiresAt: now.Add(challengeLifetime)}
+	if err := s.db.WithContext(ctx).Create(&ch).Error; err != nil {
+		return fmt.Errorf("begin two-factor login: %w", err)
+	}
+	return &SecondFactorNeeded{Token: token}
+}
+
+// CompleteLogin finishes a login with a code from the authenticator app or
+// one of the recovery codes, and starts the session.
+func (s *Service) CompleteLogin(ctx context.Context, challengeToken, code string, meta Meta) (*User, string, error) {
+	var u *User
+	method := ""
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ch loginChallenge
+		err := tx.Clauses(lockingClause()).Where("token_hash = ? AND expires_at > ?", hashToken(challengeToken), s.now()).First(&ch).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNoChallenge
+		} else if err != nil {
+			return err
+		}
+		if u, err = lockUser(ctx, tx, ch.UserID); err != nil {
+			return err
+		}
+		if method, err = s.useSecondFactor(tx, u, code); err != nil {
+			return err
+		}
+		if method == "" {
+			return s.failChallenge(ctx, tx, ch, meta)
+		}
+		return tx.Delete(&ch).Error
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	if method == "" {
+		return nil, "", ErrBadCode // the attempt is counted and committed
+	}
+	if u.Status == kit.StatusSuspended {
+		return nil, "", &SuspendedError{Reason: deref(u.SuspensionReason)}
+	}
+	token, err := s.StartSession(ctx, u, meta)
+	if err != nil {
+		return nil, "", err
+	}
+	return u, token, s.audit.Record(ctx, nil, audit.Event{ActorID: u.ID, Action: audit.Login, TargetType: "user", TargetID: u.ID,
+		IP: meta.IP, Detail: map[string]string{"second_factor": method, "user_agent": truncate(meta.UserAgent, 200)}})
+}
+
+// useSecondFactor checks code as a TOTP code, then as a recovery code, and
+// spends it. It returns how the member proved themselves, or "".
+func (s *Service) useSecondFactor(tx *gorm.DB, u *User, code string) (string, error) {
+	if u.TOTPSecret == nil || u.TOTPEnabledAt == nil {
+		return "", ErrNoChallenge
+	}
+	secret, err := s.unseal(u.TOTPSecret)
+	if err != nil {
+		return "", err
+	}
+	if step := checkTOTP(secret, code, u.TOTPLastStep, s.now()); step != 0 {
+		return "totp", tx.Model(&User{}).Where("id = ?", u.ID).Update("totp_last_step", step).Error
+	}
+	res := tx.Model(&recoveryCode{}).Where("user_id = ? AND code_hash = ? AND used_at IS NULL", u.ID, hashRecovery(code)).
+		Update("used_at", s.now())
+	if res.Error != nil || res.RowsAffected == 0 {
+		return "", res.Error
+	}
+	return "recovery", nil
+}
+
+// failChallenge counts a wrong code; past the limit the login must start over.
+// It returns nil so that the count is committed.
+func (s *Service) failChallenge(ctx context.Context, tx *gorm.DB, ch loginChallenge, meta Meta) error {
+	var err error
+	if ch.Attempts+1 >= maxChallengeAttempts {
+		err = tx.Delete(&ch).Error
+	} else {
+		err = tx.Model(&ch).Update("attempts", ch.Attempts+1).Error
+	}
+	if err != nil {
+		return err
+	}
+	return s.audit.Record(ctx, tx, audit.Event{Action: audit.LoginFailed, TargetType: "user", TargetID: ch.UserID, IP: meta.IP,
+		Detail: map[string]string{"second_factor": "wrong code"}})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,232 @@
+package accounts
+
+import (
+	"bytes"
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base32"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image/png"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+	"gorm.io/gorm"
+
+	"curbside/app/apperr"
+	"curbside/app/audit"
+	"curbside/app/web/kit"
+)
+
+// Audit actions for two-factor login.
+const (
+	audit2FAEnabled  = "account.2fa_enabled"
+	audit2FADisabled = "account.2fa_disabled"
+)
+
+const (
+	totpPeriod        = 30
+	recoveryCodeCount = 10
+)
+
+// ErrBadCode is a wrong or reused two-factor code.
+var ErrBadCode = errors.New("incorrect two-factor code")
+
+// TOTPSetup is what a member needs to add Curbside to an authenticator app.
+type TOTPSetup struct {
+	Secret string // base32, for typing in by hand
+	QR     string // data: URI of a PNG QR code
+}
+
+func (s *Service) seal(plain []byte) ([]byte, error) {
+	block, err := aes.NewCipher(s.sealKey[:])
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, gcm.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	return gcm.Seal(nonce, nonce, plain, nil), nil
+}
+
+func (s *Service) unseal(sealed []byte) (string, error) {
+	block, err := aes.NewCipher(s.sealKey[:])
+	if err != nil {
+		return "", err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return "", err
+	}
+	if len(sealed) < gcm.NonceSize() {
+		return "", errors.New("sealed TOTP secret too short")
+	}
+	plain, err := gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], nil)
+	if err != nil {
+		return "", fmt.Errorf("open TOTP secret (was CURBSIDE_SECRET changed?): %w", err)
+	}
+	return string(plain), nil
+}
+
+// BeginTOTPSetup makes a new secret for the member, kept unconfirmed until
+// EnableTOTP sees a code from it.
+func (s *Service) BeginTOTPSetup(ctx context.Context, v *kit.Viewer) error {
+	if v.TwoFactor {
+		return fmt.Errorf("two-factor login is already on: %w", apperr.ErrConflict)
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Curbside", AccountName: v.Email, Period: totpPeriod})
+	if err != nil {
+		return err
+	}
+	sealed, err := s.seal([]byte(key.Secret()))
+	if err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Model(&User{}).Where("id = ? AND totp_enabled_at IS NULL", v.UserID).
+		Update("totp_secret", sealed).Error
+}
+
+// PendingTOTP returns the unconfirmed set-up of the member, or nil.
+func (s *Service) PendingTOTP(ctx context.Context, v *kit.Viewer) (*TOTPSetup, error) {
+	u, err := s.ByID(ctx, v.UserID)
+	if err != nil || u.TOTPSecret == nil || u.TOTPEnabledAt != nil {
+		return nil, err
+	}
+	secret, err := s.unseal(u.TOTPSecret)
+	if err != nil {
+		return nil, err
+	}
+	key, err := otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/Curbside:%s?secret=%s&issuer=Curbside&period=%d",
+		strings.ReplaceAll(u.Email, "?", ""), secret, totpPeriod))
+	if err != nil {
+		return nil, err
+	}
+	img, err := key.Image(220, 220)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return &TOTPSetup{Secret: secret, QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())}, nil
+}
+
+// checkTOTP accepts a code for the current time step or its neighbours, once.
+// It returns the step to record as used, or 0.
+func checkTOTP(secret, code string, lastStep int64, now time.Time) int64 {
+	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	if len(code) != 6 {
+		return 0
+	}
+	step := now.Unix() / totpPeriod
+	for _, candidate := range []int64{step - 1, step, step + 1} {
+		if candidate <= lastStep {
+			continue
+		}
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(candidate*totpPeriod, 0), totp.ValidateOpts{
+			Period: totpPeriod, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return candidate
+		}
+	}
+	return 0
+}
+
+// EnableTOTP confirms the pending secret with a code from it and returns
+// fresh recovery codes, shown to the member once.
+func (s *Service) EnableTOTP(ctx context.Context, v *kit.Viewer, code string, meta Meta) ([]string, error) {
+	var codes []string
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		u, err := lockUser(ctx, tx, v.UserID)
+		if err != nil {
+			return err
+		}
+		if u.TOTPEnabledAt != nil || u.TOTPSecret == nil {
+			return fmt.Errorf("no pending two-factor set-up: %w", apperr.ErrConflict)
+		}
+		secret, err := s.unseal(u.TOTPSecret)
+		if err != nil {
+			return err
+		}
+		step := checkTOTP(secret, code, u.TOTPLastStep, s.now())
+		if step == 0 {
+			return apperr.FieldErrors{"code": "That code does not match. Enter the 6 digits your app shows now."}
+		}
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).
+			Updates(map[string]any{"totp_enabled_at": s.now(), "totp_last_step": step}).Error; err != nil {
+			return err
+		}
+		if codes, err = replaceRecoveryCodes(tx, u.ID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: audit2FAEnabled, TargetType: "user", TargetID: u.ID, IP: meta.IP})
+	})
+	return codes, err
+}
+
+// DisableTOTP turns two-factor login off after checking the password.
+func (s *Service) DisableTOTP(ctx context.Context, v *kit.Viewer, password string, meta Meta) error {
+	_, ok, err := s.checkPassword(ctx, v.Email, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.FieldErrors{"password": "This is not your current password."}
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&User{}).Where("id = ?", v.UserID).
+			Updates(map[string]any{"totp_secret": nil, "totp_enabled_at": nil}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", v.UserID).Delete(&recoveryCode{}).Error; err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: audit2FADisabled, TargetType: "user", TargetID: v.UserID, IP: meta.IP})
+	})
+}
+
+// recoveryCode is a one-time code for when the authenticator is lost.
+type recoveryCode struct {
+	ID       int64
+	UserID   int64
+	CodeHash []byte
+	UsedAt   *time.Time
+}
+
+func (recoveryCode) TableName() string { return "recovery_codes" }
+
+func hashRecovery(code string) []byte {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.ReplaceAll(strings.TrimSpace(code), "-", ""))))
+	return sum[:]
+}
+
+func replaceRecoveryCodes(tx *gorm.DB, userID int64) ([]string, error) {
+	if err := tx.Where("user_id = ?", userID).Delete(&recoveryCode{}).Error; err != nil {
+		return nil, err
+	}
+	codes := make([]string, recoveryCodeCount)
+	rows := make([]recoveryCode, recoveryCodeCount)
+	for i := range codes {
+		b := make([]byte, 7)
+		if _, err := rand.Read(b); err != nil {
+			return nil, err
+		}
+		raw := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:10]
+		codes[i] = raw[:5] + "-" + raw[5:]
+		rows[i] = recoveryCode{UserID: userID, CodeHash: hashRecovery(raw)}
+	}
+	return codes, tx.Create(&rows).Error
+}

@@ -1,0 +1,113 @@
+package accounts
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"curbside/app/apperr"
+	"curbside/app/web/kit"
+)
+
+const (
+	challengeCookie = "curbside_2fa"
+	recoveryCookie  = "curbside_recovery"
+)
+
+func (h *Handlers) secondFactorForm(c echo.Context) error {
+	if kit.CookieValue(c, challengeCookie) == "" {
+		return kit.SeeOther(c, "/login")
+	}
+	form := kit.NewForm(c)
+	form.Values["next"] = c.QueryParam("next")
+	return c.Render(http.StatusOK, "login_2fa", form)
+}
+
+func (h *Handlers) secondFactor(c echo.Context) error {
+	form := kit.NewForm(c, "next")
+	u, token, err := h.svc.CompleteLogin(c.Request().Context(), kit.CookieValue(c, challengeCookie), c.FormValue("code"), meta(c))
+	var suspended *SuspendedError
+	switch {
+	case errors.Is(err, ErrBadCode):
+		form.Errors["code"] = "That code is not right. Enter the 6 digits your app shows now, or a recovery code."
+		return c.Render(http.StatusUnauthorized, "login_2fa", form)
+	case errors.Is(err, ErrNoChallenge):
+		kit.SetCookie(c, challengeCookie, "", -1)
+		kit.Flash(c, "Your login took too long or had too many wrong codes. Please log in again.")
+		return kit.SeeOther(c, "/login")
+	case errors.As(err, &suspended):
+		return suspendedPage(suspended)
+	case err != nil:
+		return err
+	}
+	kit.SetCookie(c, challengeCookie, "", -1)
+	kit.SetSessionCookie(c, token)
+	return kit.SeeOther(c, kit.SafeNext(form.Value("next"), landingFor(u)))
+}
+
+func secondFactorRedirect(c echo.Context, token, next string) error {
+	kit.SetCookie(c, challengeCookie, token, int(challengeLifetime.Seconds()))
+	target := "/login/2fa"
+	if next != "" {
+		target += "?next=" + url.QueryEscape(next)
+	}
+	return kit.SeeOther(c, target)
+}
+
+func (h *Handlers) setupTOTP(c echo.Context) error {
+	if err := h.svc.BeginTOTPSetup(c.Request().Context(), kit.ViewerOf(c)); err != nil {
+		return err
+	}
+	return kit.SeeOther(c, "/settings/security#two-factor")
+}
+
+func (h *Handlers) enableTOTP(c echo.Context) error {
+	codes, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), meta(c))
+	var fe apperr.FieldErrors
+	if errors.As(err, &fe) {
+		form := kit.NewForm(c)
+		form.Errors = fe
+		return h.renderSecurity(c, http.StatusUnprocessableEntity, form)
+	}
+	if err != nil {
+		return err
+	}
+	// Shown once, on the page this redirect leads to; only their hashes are kept.
+	kit.SetCookie(c, recoveryCookie, strings.Join(codes, "."), 300)
+	kit.Flash(c, "Two-factor login is on. Save your recovery codes now.")
+	return kit.SeeOther(c, "/settings/security#two-factor")
+}
+
+func (h *Handlers) disableTOTP(c echo.Context) error {
+	err := h.svc.DisableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("password"), meta(c))
+	var fe apperr.FieldErrors
+	if errors.As(err, &fe) {
+		form := kit.NewForm(c)
+		form.Errors = fe
+		return h.renderSecurity(c, http.StatusUnprocessableEntity, form)
+	}
+	if err != nil {
+		return err
+	}
+	kit.Flash(c, "Two-factor login is off.")
+	return kit.SeeOther(c, "/settings/security#two-factor")
+}
+
+// takeRecoveryCodes returns the codes just generated, once.
+func takeRecoveryCodes(c echo.Context) []string {
+	v := kit.CookieValue(c, recoveryCookie)
+	if v == "" {
+		return nil
+	}
+	kit.SetCookie(c, recoveryCookie, "", -1)
+	return strings.Split(v, ".")
+}
+
+func suspendedPage(e *SuspendedError) error {
+	return &apperr.Denied{Title: "Your account is suspended",
+		Message:  "A moderator suspended this account. Reason: " + e.Reason,
+		LinkText: "Back to the home page", LinkURL: "/"}
+}

@@ -1,0 +1,120 @@
+package accounts_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"curbside/app/web/kit"
+	"curbside/app/web/webtest"
+)
+
+var (
+	secretPattern   = regexp.MustCompile(`<code class="secret">([A-Z2-7]+)</code>`)
+	recoveryPattern = regexp.MustCompile(`<li><code>([a-z2-7]{5}-[a-z2-7]{5})</code></li>`)
+)
+
+func code(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	c, err := totp.GenerateCode(secret, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// enableTwoFactor goes through the set-up as a member would and returns the
+// secret, the code used to confirm it and the recovery codes.
+func enableTwoFactor(t *testing.T, c *webtest.Client) (secret, used string, recovery []string) {
+	t.Helper()
+	c.PostForm("/settings/security/2fa/setup", url.Values{}).RedirectsTo("/settings/security#two-factor")
+	page := c.Get("/settings/security").Expect(http.StatusOK).Contains("data:image/png;base64,", "Turn on two-factor login")
+	m := secretPattern.FindStringSubmatch(page.Body)
+	if m == nil {
+		t.Fatal("no secret shown")
+	}
+	secret = m[1]
+	c.PostForm("/settings/security/2fa/enable", url.Values{"code": {"000000x"}}).Expect(http.StatusUnprocessableEntity).
+		Contains(`id="code-error"`, "does not match")
+	used = code(t, secret, time.Now())
+	c.PostForm("/settings/security/2fa/enable", url.Values{"code": {used}}).RedirectsTo("/settings/security#two-factor")
+	shown := c.Get("/settings/security").Expect(http.StatusOK).Contains("Your recovery codes", "Turn off two-factor login")
+	for _, m := range recoveryPattern.FindAllStringSubmatch(shown.Body, -1) {
+		recovery = append(recovery, m[1])
+	}
+	if len(recovery) != 10 {
+		t.Fatalf("%d recovery codes shown, want 10", len(recovery))
+	}
+	c.Get("/settings/security").Expect(http.StatusOK).Lacks("Your recovery codes", recovery[0])
+	return secret, used, recovery
+}
+
+func TestTwoFactorLogin(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	secret, used, recovery := enableTwoFactor(t, app.SignedIn(acct))
+	var stored []byte
+	app.DB.Raw("SELECT totp_secret FROM users WHERE id = ?", acct.ID).Row().Scan(&stored)
+	if len(stored) == 0 || regexp.MustCompile(secret).Match(stored) {
+		t.Fatal("the TOTP secret is not stored sealed")
+	}
+
+	c := app.Client()
+	c.PostForm("/login", url.Values{"email": {acct.Email}, "password": {acct.Password}, "next": {"/settings/security"}}).
+		RedirectsTo("/login/2fa?next=%2Fsettings%2Fsecurity")
+	c.Get("/settings/security").RedirectsTo("/login?next=%2Fsettings%2Fsecurity") // not signed in yet
+	c.Get("/login/2fa?next=%2Fsettings%2Fsecurity").Expect(http.StatusOK).Contains(`name="code"`)
+	c.PostForm("/login/2fa", url.Values{"code": {"123456"}}).Expect(http.StatusUnauthorized).Contains(`id="code-error"`)
+	c.PostForm("/login/2fa", url.Values{"code": {used}}).Expect(http.StatusUnauthorized) // a code works once
+	c.PostForm("/login/2fa", url.Values{"code": {code(t, secret, time.Now().Add(30 * time.Second))}, "next": {"/settings/security"}}).
+		RedirectsTo("/settings/security")
+	c.Get("/settings/security").Expect(http.StatusOK)
+
+	// A recovery code works once.
+	r := app.Client()
+	r.Login(acct.Email, acct.Password).RedirectsTo("/login/2fa")
+	r.PostForm("/login/2fa", url.Values{"code": {recovery[3]}}).RedirectsTo("/cases")
+	again := app.Client()
+	again.Login(acct.Email, acct.Password).RedirectsTo("/login/2fa")
+	again.PostForm("/login/2fa", url.Values{"code": {recovery[3]}}).Expect(http.StatusUnauthorized)
+
+	// Five wrong codes end the attempt.
+	for i := 0; i < 4; i++ {
+		again.PostForm("/login/2fa", url.Values{"code": {"000000"}}).Expect(http.StatusUnauthorized)
+	}
+	again.PostForm("/login/2fa", url.Values{"code": {recovery[4]}}).RedirectsTo("/login")
+	app.Client().PostForm("/login/2fa", url.Values{"code": {recovery[4]}}).RedirectsTo("/login")
+
+	if n := countAudit(t, app, "account.2fa_enabled"); n != 1 {
+		t.Fatalf("%d enable audit rows", n)
+	}
+}
+
+func TestDisableTwoFactor(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	c := app.SignedIn(acct)
+	enableTwoFactor(t, c)
+	c.PostForm("/settings/security/2fa/disable", url.Values{"password": {"not my password at all"}}).
+		Expect(http.StatusUnprocessableEntity).Contains(`id="password-error"`)
+	c.PostForm("/settings/security/2fa/disable", url.Values{"password": {acct.Password}}).RedirectsTo("/settings/security#two-factor")
+	c.Get("/settings/security").Contains("Set up two-factor login")
+	app.Client().Login(acct.Email, acct.Password).RedirectsTo("/cases")
+}
+
+func TestModeratorsNeedTwoFactor(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t, "CURBSIDE_MOD_2FA=required")
+	mod := app.Member(kit.StatusVerified, kit.RoleModerator, "")
+	c := app.SignedIn(mod)
+	c.Get("/mod/verifications").Expect(http.StatusForbidden).Contains("Two-factor login required", "/settings/security#two-factor")
+	c.Get("/cases").Expect(http.StatusOK) // the rest of the site stays open
+	enableTwoFactor(t, c)
+	c.Get("/mod/verifications").Expect(http.StatusOK)
+}
