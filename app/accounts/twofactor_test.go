@@ -71,7 +71,7 @@ func TestTwoFactorLogin(t *testing.T) {
 	c.Get("/login/2fa?next=%2Fsettings%2Fsecurity").Expect(http.StatusOK).Contains(`name="code"`)
 	c.PostForm("/login/2fa", url.Values{"code": {"123456"}}).Expect(http.StatusUnauthorized).Contains(`id="code-error"`)
 	c.PostForm("/login/2fa", url.Values{"code": {used}}).Expect(http.StatusUnauthorized) // a code works once
-	c.PostForm("/login/2fa", url.Values{"code": {code(t, secret, time.Now().Add(30 * time.Second))}, "next": {"/settings/security"}}).
+	c.PostForm("/login/2fa", url.Values{"code": {code(t, secret, time.Now().Add(30*time.Second))}, "next": {"/settings/security"}}).
 		RedirectsTo("/settings/security")
 	c.Get("/settings/security").Expect(http.StatusOK)
 
