@@ -66,34 +66,16 @@ func (h *Handlers) setupTOTP(c echo.Context) error {
 
 func (h *Handlers) enableTOTP(c echo.Context) error {
 	codes, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), meta(c))
-	var fe apperr.FieldErrors
-	if errors.As(err, &fe) {
-		form := kit.NewForm(c)
-		form.Errors = fe
-		return h.renderSecurity(c, http.StatusUnprocessableEntity, form)
+	if err == nil {
+		// Shown once, on the page this redirect leads to; only their hashes are kept.
+		kit.SetCookie(c, recoveryCookie, strings.Join(codes, "."), 300)
 	}
-	if err != nil {
-		return err
-	}
-	// Shown once, on the page this redirect leads to; only their hashes are kept.
-	kit.SetCookie(c, recoveryCookie, strings.Join(codes, "."), 300)
-	kit.Flash(c, "Two-factor login is on. Save your recovery codes now.")
-	return kit.SeeOther(c, "/settings/security#two-factor")
+	return h.afterSettingsForm(c, err, "Two-factor login is on. Save your recovery codes now.", "#two-factor")
 }
 
 func (h *Handlers) disableTOTP(c echo.Context) error {
 	err := h.svc.DisableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("password"), meta(c))
-	var fe apperr.FieldErrors
-	if errors.As(err, &fe) {
-		form := kit.NewForm(c)
-		form.Errors = fe
-		return h.renderSecurity(c, http.StatusUnprocessableEntity, form)
-	}
-	if err != nil {
-		return err
-	}
-	kit.Flash(c, "Two-factor login is off.")
-	return kit.SeeOther(c, "/settings/security#two-factor")
+	return h.afterSettingsForm(c, err, "Two-factor login is off.", "#two-factor")
 }
 
 // takeRecoveryCodes returns the codes just generated, once.

@@ -124,16 +124,3 @@ func (h *Handlers) document(c echo.Context) error {
 	hdr.Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, doc.ContentType, doc.Data)
 }
-
-// Routes lists the verification pages with who may reach them.
-func (h *Handlers) Routes() []kit.Route {
-	return []kit.Route{
-		{Method: http.MethodGet, Path: "/verification", Level: kit.SignedIn, Handler: h.status},
-		{Method: http.MethodPost, Path: "/verification", Level: kit.SignedIn, Handler: h.submit},
-		{Method: http.MethodGet, Path: "/verification/requests/:id/document", Level: kit.SignedIn, Handler: h.document},
-		{Method: http.MethodGet, Path: "/mod/verifications", Level: kit.Moderator, Handler: h.queue},
-		{Method: http.MethodGet, Path: "/mod/verifications/:id", Level: kit.Moderator, Handler: h.review},
-		{Method: http.MethodPost, Path: "/mod/verifications/:id/approve", Level: kit.Moderator, Handler: h.approve},
-		{Method: http.MethodPost, Path: "/mod/verifications/:id/reject", Level: kit.Moderator, Handler: h.reject},
-	}
-}

@@ -85,6 +85,19 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, out
 	if len(args) > 1 || (action != "up" && action != "down" && action != "status") {
 		return usageError("usage: curbside migrate [up|down|status]")
 	}
+	return withDB(ctx, getenv, func(_ config.Config, gdb *gorm.DB) error {
+		switch action {
+		case "down":
+			return db.MigrateDown(ctx, gdb, out)
+		case "status":
+			return db.MigrateStatus(ctx, gdb, out)
+		}
+		return db.MigrateUp(ctx, gdb, out)
+	})
+}
+
+// withDB loads the configuration, opens the database for fn and closes it after.
+func withDB(ctx context.Context, getenv func(string) string, fn func(config.Config, *gorm.DB) error) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
@@ -94,30 +107,17 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, out
 		return err
 	}
 	defer db.Close(gdb)
-	switch action {
-	case "down":
-		return db.MigrateDown(ctx, gdb, out)
-	case "status":
-		return db.MigrateStatus(ctx, gdb, out)
-	}
-	return db.MigrateUp(ctx, gdb, out)
+	return fn(cfg, gdb)
 }
 
 // withAccounts opens the database and hands fn the account rules.
 func withAccounts(ctx context.Context, getenv func(string) string, fn func(*accounts.Service) error) error {
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	if err := cfg.EnsureSecret(); err != nil {
-		return err
-	}
-	gdb, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close(gdb)
-	return fn(accounts.NewService(gdb, audit.New(gdb), cfg.SessionIdle, cfg.SessionLifetime, cfg.Secret))
+	return withDB(ctx, getenv, func(cfg config.Config, gdb *gorm.DB) error {
+		if err := cfg.EnsureSecret(); err != nil {
+			return err
+		}
+		return fn(accounts.NewService(gdb, audit.New(gdb), cfg.SessionIdle, cfg.SessionLifetime, cfg.Secret))
+	})
 }
 
 func userCmd(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {

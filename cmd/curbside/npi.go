@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 
-	"curbside/app/db"
+	"gorm.io/gorm"
+
 	"curbside/app/verification/registry"
+	"curbside/config"
 )
 
 // npiCmd loads an NPPES data dissemination file into the registry table.
@@ -15,16 +17,13 @@ func npiCmd(ctx context.Context, args []string, getenv func(string) string, out 
 	if len(args) != 2 || args[0] != "import" {
 		return usageError("usage: curbside npi import FILE (npidata_pfile_*.csv or the NPPES zip)")
 	}
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	gdb, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close(gdb)
-	stats, err := registry.ImportFile(ctx, gdb, args[1], registry.ImportOptions{
+	return withDB(ctx, getenv, func(_ config.Config, gdb *gorm.DB) error {
+		return importNPI(ctx, gdb, args[1], out)
+	})
+}
+
+func importNPI(ctx context.Context, gdb *gorm.DB, file string, out io.Writer) error {
+	stats, err := registry.ImportFile(ctx, gdb, file, registry.ImportOptions{
 		Progress: func(s registry.ImportStats) {
 			fmt.Fprintf(os.Stderr, "npi import: %d rows read, %d upserted, %d malformed\n", s.Rows, s.Upserted, s.Malformed)
 		},
@@ -33,7 +32,7 @@ func npiCmd(ctx context.Context, args []string, getenv func(string) string, out 
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("npi import %s: %w", args[1], err)
+		return fmt.Errorf("npi import %s: %w", file, err)
 	}
 	fmt.Fprintf(out, "imported %d rows: %d upserted, %d malformed\n", stats.Rows, stats.Upserted, stats.Malformed)
 	return nil

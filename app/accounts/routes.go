@@ -1,0 +1,27 @@
+package accounts
+
+import (
+	"net/http"
+
+	"curbside/app/web/kit"
+)
+
+// Routes lists the account pages with who may reach them.
+func (h *Handlers) Routes() []kit.Route {
+	return []kit.Route{
+		{Method: http.MethodGet, Path: "/signup", Level: kit.Public, Handler: h.signupForm},
+		{Method: http.MethodPost, Path: "/signup", Level: kit.Public, Handler: h.signup},
+		{Method: http.MethodGet, Path: "/login", Level: kit.Public, Handler: h.loginForm},
+		{Method: http.MethodPost, Path: "/login", Level: kit.Public, Handler: h.login},
+		{Method: http.MethodGet, Path: "/login/2fa", Level: kit.Public, Handler: h.secondFactorForm},
+		{Method: http.MethodPost, Path: "/login/2fa", Level: kit.Public, Handler: h.secondFactor},
+		{Method: http.MethodPost, Path: "/logout", Level: kit.SignedIn, Handler: h.logout},
+		{Method: http.MethodGet, Path: "/settings", Level: kit.SignedIn, Handler: h.settings},
+		{Method: http.MethodGet, Path: "/settings/security", Level: kit.SignedIn, Handler: h.security},
+		{Method: http.MethodPost, Path: "/settings/security/sessions/:id/revoke", Level: kit.SignedIn, Handler: h.revokeSession},
+		{Method: http.MethodPost, Path: "/settings/security/password", Level: kit.SignedIn, Handler: h.changePassword},
+		{Method: http.MethodPost, Path: "/settings/security/2fa/setup", Level: kit.SignedIn, Handler: h.setupTOTP},
+		{Method: http.MethodPost, Path: "/settings/security/2fa/enable", Level: kit.SignedIn, Handler: h.enableTOTP},
+		{Method: http.MethodPost, Path: "/settings/security/2fa/disable", Level: kit.SignedIn, Handler: h.disableTOTP},
+	}
+}

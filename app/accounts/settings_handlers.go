@@ -1,0 +1,81 @@
+package accounts
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"curbside/app/apperr"
+	"curbside/app/web/kit"
+)
+
+// securityPage is what /settings/security shows.
+type securityPage struct {
+	Sessions      []Session
+	CurrentID     int64
+	Form          kit.Form
+	TwoFactor     bool
+	Pending       *TOTPSetup
+	RecoveryCodes []string
+}
+
+func (h *Handlers) renderSecurity(c echo.Context, status int, form kit.Form) error {
+	v := kit.ViewerOf(c)
+	list, err := h.svc.Sessions(c.Request().Context(), v.UserID)
+	if err != nil {
+		return err
+	}
+	page := securityPage{Sessions: list, CurrentID: v.SessionID, Form: form, TwoFactor: v.TwoFactor, RecoveryCodes: takeRecoveryCodes(c)}
+	if !v.TwoFactor {
+		if page.Pending, err = h.svc.PendingTOTP(c.Request().Context(), v); err != nil {
+			return err
+		}
+	}
+	return c.Render(status, "settings_security", page)
+}
+
+func (h *Handlers) security(c echo.Context) error {
+	return h.renderSecurity(c, http.StatusOK, kit.NewForm(c))
+}
+
+func (h *Handlers) revokeSession(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return apperr.ErrNotFound
+	}
+	v := kit.ViewerOf(c)
+	if err := h.svc.RevokeSession(c.Request().Context(), v.UserID, id, meta(c)); err != nil {
+		return err
+	}
+	if id == v.SessionID {
+		kit.ClearSessionCookie(c)
+		return kit.SeeOther(c, "/login")
+	}
+	kit.Flash(c, "The session was signed out.")
+	return kit.SeeOther(c, "/settings/security")
+}
+
+func (h *Handlers) changePassword(c echo.Context) error {
+	err := h.svc.ChangePassword(c.Request().Context(), kit.ViewerOf(c), c.FormValue("current_password"), c.FormValue("new_password"), meta(c))
+	return h.afterSettingsForm(c, err, "Your password is changed, and your other sessions are signed out.", "")
+}
+
+// afterSettingsForm answers a form on the security page: the page again with
+// 422 and the messages for field errors, else a flash and back to the page.
+func (h *Handlers) afterSettingsForm(c echo.Context, err error, done, anchor string) error {
+	var fe apperr.FieldErrors
+	if errors.As(err, &fe) {
+		form := kit.NewForm(c)
+		form.Errors = fe
+		return h.renderSecurity(c, http.StatusUnprocessableEntity, form)
+	}
+	if err != nil {
+		return err
+	}
+	kit.Flash(c, done)
+	return kit.SeeOther(c, "/settings/security"+anchor)
+}
+
+func (h *Handlers) settings(c echo.Context) error { return kit.SeeOther(c, "/settings/security") }
