@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -80,18 +81,39 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		cfg.Secret = []byte(s)
 	}
-	for _, name := range []string{"GOOGLE", "GITHUB", "OIDC"} {
+	cfg.AddOAuth(getenv, "GOOGLE", "GITHUB")
+	return cfg, errors.Join(errs...)
+}
+
+// AddOAuth adds the providers of the given names that have a key set.
+func (c *Config) AddOAuth(getenv func(string) string, names ...string) {
+	for _, name := range names {
 		p := OAuthProvider{
 			Name:         strings.ToLower(name),
 			Key:          getenv("CURBSIDE_OAUTH_" + name + "_KEY"),
 			Secret:       getenv("CURBSIDE_OAUTH_" + name + "_SECRET"),
 			DiscoveryURL: getenv("CURBSIDE_OAUTH_" + name + "_DISCOVERY_URL"),
 		}
-		if p.Key != "" {
-			cfg.OAuth = append(cfg.OAuth, p)
+		if p.Key == "" || slices.ContainsFunc(c.OAuth, func(q OAuthProvider) bool { return q.Name == p.Name }) {
+			continue
+		}
+		c.OAuth = append(c.OAuth, p)
+	}
+}
+
+// OAuthNames finds every CURBSIDE_OAUTH_<NAME>_KEY in an environment
+// (os.Environ()), so any OpenID Connect provider can be configured by name.
+func OAuthNames(environ []string) []string {
+	var names []string
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		if name, ok := strings.CutPrefix(k, "CURBSIDE_OAUTH_"); ok {
+			if name, ok = strings.CutSuffix(name, "_KEY"); ok && name != "" {
+				names = append(names, name)
+			}
 		}
 	}
-	return cfg, errors.Join(errs...)
+	return names
 }
 
 // EnsureSecret fills in Secret when CURBSIDE_SECRET was unset, generating one

@@ -72,3 +72,16 @@ func TestGeneratedSecretIsKept(t *testing.T) {
 		t.Fatal("the secret was not kept across restarts")
 	}
 }
+
+func TestAnyProviderByName(t *testing.T) {
+	vars := map[string]string{"CURBSIDE_OAUTH_OKTA_KEY": "k", "CURBSIDE_OAUTH_OKTA_SECRET": "s",
+		"CURBSIDE_OAUTH_OKTA_DISCOVERY_URL": "https://okta.example/.well-known/openid-configuration"}
+	cfg, err := Load(env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.AddOAuth(env(vars), OAuthNames([]string{"PATH=/bin", "CURBSIDE_OAUTH_OKTA_KEY=k", "CURBSIDE_OAUTH_OKTA_SECRET=s"})...)
+	if len(cfg.OAuth) != 1 || cfg.OAuth[0].Name != "okta" || cfg.OAuth[0].DiscoveryURL == "" {
+		t.Fatalf("providers %+v", cfg.OAuth)
+	}
+}

@@ -12,10 +12,15 @@ import (
 )
 
 // Handlers serves sign-up, login, logout and the security settings.
-type Handlers struct{ svc *Service }
+type Handlers struct {
+	svc       *Service
+	providers Providers
+}
 
-// NewHandlers returns the account pages over svc.
-func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+// NewHandlers returns the account pages over svc, with sign-in through providers.
+func NewHandlers(svc *Service, providers Providers) *Handlers {
+	return &Handlers{svc: svc, providers: providers}
+}
 
 func meta(c echo.Context) Meta {
 	return Meta{IP: kit.ClientIP(c), UserAgent: c.Request().UserAgent()}
@@ -56,32 +61,50 @@ func (h *Handlers) loginForm(c echo.Context) error {
 	}
 	form := kit.NewForm(c)
 	form.Values["next"] = c.QueryParam("next")
-	return c.Render(http.StatusOK, "login", form)
+	return h.renderLogin(c, http.StatusOK, form)
+}
+
+// loginPage is the login form with the providers one may sign in with.
+type loginPage struct {
+	kit.Form
+	Providers []string
+}
+
+func (h *Handlers) renderLogin(c echo.Context, code int, form kit.Form) error {
+	return c.Render(code, "login", loginPage{Form: form, Providers: h.providers.Names()})
 }
 
 func (h *Handlers) login(c echo.Context) error {
 	form := kit.NewForm(c, "email", "next")
 	u, token, err := h.svc.Login(c.Request().Context(), form.Value("email"), c.FormValue("password"), meta(c))
 	var limited *apperr.RateLimited
+	switch {
+	case errors.Is(err, ErrBadCredentials):
+		form.Errors["form"] = "Incorrect email or password."
+		return h.renderLogin(c, http.StatusUnauthorized, form)
+	case errors.As(err, &limited):
+		c.Response().Header().Set("Retry-After", strconv.Itoa(limited.Seconds()))
+		form.Errors["form"] = "Too many failed attempts. Wait " + strconv.Itoa(limited.Seconds()) + " seconds, then try again."
+		return h.renderLogin(c, http.StatusTooManyRequests, form)
+	}
+	return h.afterLogin(c, u, token, err, form.Value("next"))
+}
+
+// afterLogin ends every way of signing in: on to the second factor, the
+// suspension notice, or the session and the page the member was going to.
+func (h *Handlers) afterLogin(c echo.Context, u *User, token string, err error, next string) error {
 	var suspended *SuspendedError
 	var needs *SecondFactorNeeded
 	switch {
 	case errors.As(err, &needs):
-		return secondFactorRedirect(c, needs.Token, form.Value("next"))
-	case errors.Is(err, ErrBadCredentials):
-		form.Errors["form"] = "Incorrect email or password."
-		return c.Render(http.StatusUnauthorized, "login", form)
-	case errors.As(err, &limited):
-		c.Response().Header().Set("Retry-After", strconv.Itoa(limited.Seconds()))
-		form.Errors["form"] = "Too many failed attempts. Wait " + strconv.Itoa(limited.Seconds()) + " seconds, then try again."
-		return c.Render(http.StatusTooManyRequests, "login", form)
+		return secondFactorRedirect(c, needs.Token, next)
 	case errors.As(err, &suspended):
 		return suspendedPage(suspended)
 	case err != nil:
 		return err
 	}
 	kit.SetSessionCookie(c, token)
-	return kit.SeeOther(c, kit.SafeNext(form.Value("next"), landingFor(u)))
+	return kit.SeeOther(c, kit.SafeNext(next, landingFor(u)))
 }
 
 func (h *Handlers) logout(c echo.Context) error {

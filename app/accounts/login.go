@@ -50,21 +50,7 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 	if err := s.clearThrottle(ctx, email, meta.IP); err != nil {
 		return nil, "", err
 	}
-	if u.Status == kit.StatusSuspended {
-		return nil, "", &SuspendedError{Reason: deref(u.SuspensionReason)}
-	}
-	if u.TOTPEnabledAt != nil {
-		return nil, "", s.beginChallenge(ctx, u)
-	}
-	token, err := s.StartSession(ctx, u, meta)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := s.audit.Record(ctx, nil, audit.Event{ActorID: u.ID, Action: audit.Login, TargetType: "user", TargetID: u.ID,
-		IP: meta.IP, Detail: map[string]string{"user_agent": truncate(meta.UserAgent, 200)}}); err != nil {
-		return nil, "", err
-	}
-	return u, token, nil
+	return s.finishLogin(ctx, u, meta, nil)
 }
 
 // checkPassword loads the account and verifies the password, hashing a dummy

@@ -15,6 +15,8 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodPost, Path: "/login", Level: kit.Public, Handler: h.login},
 		{Method: http.MethodGet, Path: "/login/2fa", Level: kit.Public, Handler: h.secondFactorForm},
 		{Method: http.MethodPost, Path: "/login/2fa", Level: kit.Public, Handler: h.secondFactor},
+		{Method: http.MethodGet, Path: "/auth/:provider", Level: kit.Public, Handler: h.oauthBegin},
+		{Method: http.MethodGet, Path: "/auth/:provider/callback", Level: kit.Public, Handler: h.oauthCallback},
 		{Method: http.MethodPost, Path: "/logout", Level: kit.SignedIn, Handler: h.logout},
 		{Method: http.MethodGet, Path: "/settings", Level: kit.SignedIn, Handler: h.settings},
 		{Method: http.MethodGet, Path: "/settings/security", Level: kit.SignedIn, Handler: h.security},

@@ -29,7 +29,6 @@ func (h *Handlers) secondFactorForm(c echo.Context) error {
 func (h *Handlers) secondFactor(c echo.Context) error {
 	form := kit.NewForm(c, "next")
 	u, token, err := h.svc.CompleteLogin(c.Request().Context(), kit.CookieValue(c, challengeCookie), c.FormValue("code"), meta(c))
-	var suspended *SuspendedError
 	switch {
 	case errors.Is(err, ErrBadCode):
 		form.Errors["code"] = "That code is not right. Enter the 6 digits your app shows now, or a recovery code."
@@ -38,14 +37,9 @@ func (h *Handlers) secondFactor(c echo.Context) error {
 		kit.SetCookie(c, challengeCookie, "", -1)
 		kit.Flash(c, "Your login took too long or had too many wrong codes. Please log in again.")
 		return kit.SeeOther(c, "/login")
-	case errors.As(err, &suspended):
-		return suspendedPage(suspended)
-	case err != nil:
-		return err
 	}
 	kit.SetCookie(c, challengeCookie, "", -1)
-	kit.SetSessionCookie(c, token)
-	return kit.SeeOther(c, kit.SafeNext(form.Value("next"), landingFor(u)))
+	return h.afterLogin(c, u, token, err, form.Value("next"))
 }
 
 func secondFactorRedirect(c echo.Context, token, next string) error {

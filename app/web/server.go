@@ -29,18 +29,36 @@ import (
 
 // Server is one Curbside instance.
 type Server struct {
-	Echo     *echo.Echo
-	cfg      config.Config
-	db       *gorm.DB
-	log      *slog.Logger
-	metrics  *metrics
-	routes   []kit.Route
-	accounts *accounts.Service
+	Echo      *echo.Echo
+	cfg       config.Config
+	db        *gorm.DB
+	log       *slog.Logger
+	metrics   *metrics
+	routes    []kit.Route
+	accounts  *accounts.Service
+	providers accounts.Providers
+}
+
+// Option adjusts a server at construction.
+type Option func(*Server)
+
+// WithProviders adds sign-in providers to those built from the configuration
+// (tests use it to point one at a local stand-in).
+func WithProviders(p accounts.Providers) Option {
+	return func(s *Server) {
+		for name, provider := range p {
+			s.providers[name] = provider
+		}
+	}
 }
 
 // New wires every capability onto one Echo instance.
-func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger) (*Server, error) {
-	s := &Server{cfg: cfg, db: gdb, log: log, metrics: newMetrics(gdb)}
+func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Server, error) {
+	s := &Server{cfg: cfg, db: gdb, log: log, metrics: newMetrics(gdb),
+		providers: accounts.NewProviders(cfg.OAuth, cfg.BaseURL.String(), log)}
+	for _, opt := range opts {
+		opt(s)
+	}
 	auditLog := audit.New(gdb)
 	s.accounts = accounts.NewService(gdb, auditLog, cfg.SessionIdle, cfg.SessionLifetime, cfg.Secret)
 	notices := notify.NewService(gdb)
@@ -71,7 +89,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger) (*Server, error) {
 
 	s.routes = slices.Concat(
 		s.operationsRoutes(),
-		accounts.NewHandlers(s.accounts).Routes(),
+		accounts.NewHandlers(s.accounts, s.providers).Routes(),
 		cases.NewHandlers(s.accounts).Routes(),
 		verification.NewHandlers(verifications, s.accounts).Routes(),
 		notices.Routes(),

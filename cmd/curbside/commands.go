@@ -52,6 +52,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string) error
 	if err := cfg.EnsureSecret(); err != nil {
 		return err
 	}
+	cfg.AddOAuth(getenv, config.OAuthNames(os.Environ())...)
 	gdb, err := openDB(ctx, cfg)
 	if err != nil {
 		return err

@@ -36,6 +36,12 @@ type App struct {
 // New starts a server for t. env overrides configuration variables.
 func New(t testing.TB, env ...string) *App {
 	t.Helper()
+	return NewWith(t, nil, env...)
+}
+
+// NewWith starts a server for t with server options.
+func NewWith(t testing.TB, opts []web.Option, env ...string) *App {
+	t.Helper()
 	tdb := testdb.New(t)
 	vars := map[string]string{"CURBSIDE_SECRET": strings.Repeat("s", 40), "CURBSIDE_MOD_2FA": "optional"}
 	for _, kv := range env {
@@ -46,7 +52,7 @@ func New(t testing.TB, env ...string) *App {
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	srv, err := web.New(cfg, tdb.DB, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := web.New(cfg, tdb.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

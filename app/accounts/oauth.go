@@ -1,0 +1,156 @@
+package accounts
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"curbside/app/apperr"
+	"curbside/app/audit"
+	"curbside/app/web/kit"
+)
+
+// Errors of a sign-in through a provider.
+var (
+	ErrOAuthNoEmail    = errors.New("the provider shared no e-mail address")
+	ErrOAuthEmailTaken = errors.New("an account with this e-mail address exists")
+)
+
+// OAuthIdentity links an account to its identity at a provider.
+type OAuthIdentity struct {
+	ID        int64
+	UserID    int64
+	Provider  string
+	Subject   string
+	Email     string
+	CreatedAt time.Time
+}
+
+// TableName names the identities table.
+func (OAuthIdentity) TableName() string { return "oauth_identities" }
+
+// ExternalUser is who a provider says signed in.
+type ExternalUser struct {
+	Provider, Subject, Email, Name string
+}
+
+// OAuthLogin signs in the account linked to the provider's identity, or makes
+// a new unverified account for it. An existing account with the same e-mail
+// is never linked silently: whoever controls an address at some provider must
+// not gain a member's account.
+func (s *Service) OAuthLogin(ctx context.Context, ext ExternalUser, meta Meta) (*User, string, error) {
+	if ext.Subject == "" {
+		return nil, "", fmt.Errorf("%s returned no user id: %w", ext.Provider, apperr.ErrForbidden)
+	}
+	var ident OAuthIdentity
+	err := s.db.WithContext(ctx).Where("provider = ? AND subject = ?", ext.Provider, ext.Subject).First(&ident).Error
+	switch {
+	case err == nil:
+		u, err := s.ByID(ctx, ident.UserID)
+		if err != nil {
+			return nil, "", err
+		}
+		return s.finishLogin(ctx, u, meta, map[string]string{"via": ext.Provider})
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, "", err
+	}
+	u, err := s.createFromProvider(ctx, ext, meta)
+	if err != nil {
+		return nil, "", err
+	}
+	token, err := s.StartSession(ctx, u, meta)
+	return u, token, err
+}
+
+func (s *Service) createFromProvider(ctx context.Context, ext ExternalUser, meta Meta) (*User, error) {
+	email := strings.TrimSpace(ext.Email)
+	if email == "" || checkEmail(email) != "" {
+		return nil, ErrOAuthNoEmail
+	}
+	name := strings.TrimSpace(ext.Name)
+	if name == "" {
+		name = strings.SplitN(email, "@", 2)[0]
+	}
+	u := &User{Email: email, DisplayName: truncate(name, 80), Role: kit.RoleMember, Status: kit.StatusUnverified}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var taken int64
+		if err := tx.Model(&User{}).Where("lower(email) = lower(?)", email).Count(&taken).Error; err != nil {
+			return err
+		}
+		if taken > 0 {
+			return ErrOAuthEmailTaken
+		}
+		var err error
+		if u.Handle, err = freeHandle(tx, u.DisplayName, email); err != nil {
+			return err
+		}
+		if err := tx.Create(u).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&OAuthIdentity{UserID: u.ID, Provider: ext.Provider, Subject: ext.Subject, Email: email}).Error; err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: audit.Signup, TargetType: "user", TargetID: u.ID,
+			IP: meta.IP, Detail: map[string]string{"via": ext.Provider}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// finishLogin is what follows a proven identity: the suspension check, the
+// second factor when the account has one, and the session.
+func (s *Service) finishLogin(ctx context.Context, u *User, meta Meta, detail map[string]string) (*User, string, error) {
+	if u.Status == kit.StatusSuspended {
+		return nil, "", &SuspendedError{Reason: deref(u.SuspensionReason)}
+	}
+	if u.TOTPEnabledAt != nil {
+		return nil, "", s.beginChallenge(ctx, u)
+	}
+	token, err := s.StartSession(ctx, u, meta)
+	if err != nil {
+		return nil, "", err
+	}
+	if detail == nil {
+		detail = map[string]string{}
+	}
+	detail["user_agent"] = truncate(meta.UserAgent, 200)
+	if err := s.audit.Record(ctx, nil, audit.Event{ActorID: u.ID, Action: audit.Login, TargetType: "user", TargetID: u.ID,
+		IP: meta.IP, Detail: detail}); err != nil {
+		return nil, "", err
+	}
+	return u, token, nil
+}
+
+// SignState protects the provider round trip: the value comes back in a
+// cookie and must carry our signature.
+func (s *Service) SignState(value string) string {
+	mac := hmac.New(sha256.New, s.sealKey[:])
+	mac.Write([]byte("oauth-state\x00" + value))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)) + "." + base64.RawURLEncoding.EncodeToString([]byte(value))
+}
+
+// VerifyState returns the value signed by SignState, or false.
+func (s *Service) VerifyState(signed string) (string, bool) {
+	sig, payload, ok := strings.Cut(signed, ".")
+	if !ok {
+		return "", false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return "", false
+	}
+	want := s.SignState(string(raw))
+	if !hmac.Equal([]byte(want[:strings.Index(want, ".")]), []byte(sig)) {
+		return "", false
+	}
+	return string(raw), true
+}

@@ -1,0 +1,85 @@
+package accounts
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"curbside/app/apperr"
+	"curbside/app/web/kit"
+)
+
+const oauthCookie = "curbside_oauth"
+
+// oauthBegin sends the browser to the provider, remembering (signed, in a
+// short-lived cookie) the state it must bring back.
+func (h *Handlers) oauthBegin(c echo.Context) error {
+	name := c.Param("provider")
+	p, ok := h.providers[name]
+	if !ok {
+		return apperr.ErrNotFound
+	}
+	state := randomToken()
+	sess, err := p.BeginAuth(state)
+	if err != nil {
+		return err
+	}
+	authURL, err := sess.GetAuthURL()
+	if err != nil {
+		return err
+	}
+	next := kit.SafeNext(c.QueryParam("next"), "")
+	kit.SetCookie(c, oauthCookie, h.svc.SignState(strings.Join([]string{name, state, next, sess.Marshal()}, "\n")), 600)
+	return c.Redirect(http.StatusSeeOther, authURL)
+}
+
+func (h *Handlers) oauthCallback(c echo.Context) error {
+	name := c.Param("provider")
+	p, ok := h.providers[name]
+	if !ok {
+		return apperr.ErrNotFound
+	}
+	raw, valid := h.svc.VerifyState(kit.CookieValue(c, oauthCookie))
+	parts := strings.SplitN(raw, "\n", 4)
+	kit.SetCookie(c, oauthCookie, "", -1)
+	if !valid || len(parts) != 4 || parts[0] != name || subtle.ConstantTimeCompare([]byte(parts[1]), []byte(c.QueryParam("state"))) != 1 {
+		return &apperr.Denied{Title: "Sign-in expired", Message: "The sign-in did not start here, or took too long. Please try again.",
+			LinkURL: "/login", LinkText: "Back to login"}
+	}
+	next := parts[2]
+	form := kit.NewForm(c)
+	form.Values["next"] = next
+	fail := func() error {
+		form.Errors["form"] = "Signing in with " + name + " did not work. Try again, or use your e-mail and password."
+		return h.renderLogin(c, http.StatusUnauthorized, form)
+	}
+	if c.QueryParam("error") != "" {
+		return fail()
+	}
+	sess, err := p.UnmarshalSession(parts[3])
+	if err != nil {
+		return fail()
+	}
+	if _, err := sess.Authorize(p, c.QueryParams()); err != nil {
+		return fail()
+	}
+	gu, err := p.FetchUser(sess)
+	if err != nil {
+		return fail()
+	}
+	ext := ExternalUser{Provider: name, Subject: gu.UserID, Email: gu.Email, Name: gu.Name}
+	u, token, err := h.svc.OAuthLogin(c.Request().Context(), ext, meta(c))
+	switch {
+	case errors.Is(err, ErrOAuthEmailTaken):
+		form.Errors["form"] = "An account with the e-mail address " + ext.Email + " already exists. Log in with its password."
+		form.Values["email"] = ext.Email
+		return h.renderLogin(c, http.StatusConflict, form)
+	case errors.Is(err, ErrOAuthNoEmail):
+		form.Errors["form"] = name + " did not share an e-mail address with Curbside. Sign up with your e-mail instead."
+		return h.renderLogin(c, http.StatusUnprocessableEntity, form)
+	}
+	return h.afterLogin(c, u, token, err, next)
+}

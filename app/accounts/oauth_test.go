@@ -1,0 +1,108 @@
+package accounts_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"testing"
+
+	"github.com/markbates/goth/providers/github"
+
+	"curbside/app/accounts"
+	"curbside/app/web"
+	"curbside/app/web/kit"
+	"curbside/app/web/webtest"
+)
+
+// fakeGitHub stands in for GitHub's token and profile endpoints.
+type fakeGitHub struct {
+	mu      sync.Mutex
+	profile map[string]any
+}
+
+func (f *fakeGitHub) set(id int, name, email string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.profile = map[string]any{"id": id, "login": "user" + name, "name": name, "email": email}
+}
+
+func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch r.URL.Path {
+	case "/token":
+		_ = json.NewEncoder(w).Encode(map[string]string{"access_token": "tok", "token_type": "bearer"})
+	case "/user":
+		_ = json.NewEncoder(w).Encode(f.profile)
+	default:
+		_ = json.NewEncoder(w).Encode([]any{})
+	}
+}
+
+func oauthApp(t *testing.T) (*webtest.App, *fakeGitHub) {
+	fake := &fakeGitHub{}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	p := github.NewCustomisedURL("key", "secret", "http://localhost/auth/github/callback",
+		srv.URL+"/authorize", srv.URL+"/token", srv.URL+"/user", srv.URL+"/emails")
+	p.SetName("github")
+	return webtest.NewWith(t, []web.Option{web.WithProviders(accounts.Providers{"github": p})}), fake
+}
+
+// signInWithGitHub follows the round trip as the browser would and returns the callback's answer.
+func signInWithGitHub(t *testing.T, c *webtest.Client) *webtest.Response {
+	t.Helper()
+	res := c.Get("/auth/github?next=%2Fsettings%2Fsecurity").Expect(http.StatusSeeOther)
+	loc, err := url.Parse(res.Location())
+	if err != nil || loc.Query().Get("state") == "" || loc.Query().Get("client_id") != "key" {
+		t.Fatalf("redirect to provider: %q", res.Location())
+	}
+	return c.Get("/auth/github/callback?code=abc&state=" + url.QueryEscape(loc.Query().Get("state")))
+}
+
+func TestOAuthSignIn(t *testing.T) {
+	t.Parallel()
+	app, fake := oauthApp(t)
+	app.Client().Get("/login").Expect(http.StatusOK).Contains(`href="/auth/github"`)
+
+	fake.set(4242, "Ana Ruiz", "ana@clinic.org")
+	c := app.Client()
+	signInWithGitHub(t, c).RedirectsTo("/settings/security")
+	c.Get("/settings/security").Expect(http.StatusOK).Contains("@ana-ruiz", "unverified")
+	var provider, subject string
+	if err := app.DB.Raw("SELECT provider, subject FROM oauth_identities").Row().Scan(&provider, &subject); err != nil ||
+		provider != "github" || subject != "4242" {
+		t.Fatalf("identity %s/%s: %v", provider, subject, err)
+	}
+	// The second time, the same account signs in.
+	signInWithGitHub(t, app.Client()).RedirectsTo("/settings/security")
+	var users int64
+	app.DB.Raw("SELECT count(*) FROM users").Scan(&users)
+	if users != 1 {
+		t.Fatalf("%d accounts, want 1", users)
+	}
+
+	// An existing account is never taken over through a provider's e-mail.
+	member := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	fake.set(777, "Mallory", member.Email)
+	signInWithGitHub(t, app.Client()).Expect(http.StatusConflict).Contains("already exists")
+
+	// A forged or stale state is refused.
+	app.Client().Get("/auth/github/callback?code=abc&state=forged").Expect(http.StatusForbidden).Contains("Sign-in expired")
+	c2 := app.Client()
+	c2.Get("/auth/github").Expect(http.StatusSeeOther)
+	c2.Get("/auth/github/callback?code=abc&state=wrong").Expect(http.StatusForbidden)
+	app.Client().Get("/auth/nosuch").Expect(http.StatusNotFound)
+
+	// A suspended account sees why.
+	var anaID int64
+	app.DB.Raw("SELECT id FROM users WHERE email = 'ana@clinic.org'").Scan(&anaID)
+	if err := app.Server.Accounts().Suspend(t.Context(), member.ID, anaID, "Impersonation", accountsMeta()); err != nil {
+		t.Fatal(err)
+	}
+	fake.set(4242, "Ana Ruiz", "ana@clinic.org")
+	signInWithGitHub(t, app.Client()).Expect(http.StatusForbidden).Contains("Impersonation")
+}
