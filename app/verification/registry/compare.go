@@ -212,15 +212,19 @@ func licenseList(lics []License) string {
 	return strings.Join(parts, ", ")
 }
 
-// taxonomyMatches accepts the specialty's own code or any code of the same
-// classification — the first four characters, such as 207R for internal
-// medicine and its subspecialties — as long as both are physician codes.
+// taxonomyMatches accepts the specialty's own code. A specialty that is a
+// whole classification (a code ending in 00000X, such as 207R00000X for
+// internal medicine) also accepts its subspecialties, which share the first
+// four characters; a subspecialty (cardiology, 207RC0000X) needs its own code,
+// so a general internist does not pass as a cardiologist.
 func taxonomyMatches(want string, lics []License) bool {
 	if !physicianCode(want) {
 		return false
 	}
+	general := strings.HasSuffix(want, "00000X")
 	for _, l := range lics {
-		if code := strings.ToUpper(l.TaxonomyCode); physicianCode(code) && code[:4] == want[:4] {
+		code := strings.ToUpper(l.TaxonomyCode)
+		if code == want || (general && physicianCode(code) && code[:4] == want[:4]) {
 			return true
 		}
 	}
