@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
 
@@ -23,7 +23,7 @@ func loginFrom(c *webtest.Client, email, password, forwardedFor string) *webtest
 func TestForwardedForIsIgnoredByDefault(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	c := app.Client()
 	for i := 0; i < 5; i++ {
 		loginFrom(c, acct.Email, "wrong password here", "203.0.113."+string(rune('1'+i))).Expect(http.StatusUnauthorized)
@@ -39,7 +39,7 @@ func TestForwardedForIsIgnoredByDefault(t *testing.T) {
 func TestForwardedForFromTrustedProxy(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t, "CURBSIDE_TRUSTED_PROXIES=127.0.0.1")
-	acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	loginFrom(app.Client(), acct.Email, acct.Password, "198.51.100.23").Expect(http.StatusSeeOther)
 	var ip string
 	app.DB.Raw("SELECT ip FROM audit_log WHERE action = 'account.login'").Row().Scan(&ip)

@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"curbside/app/audit"
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 )
 
 const (
@@ -77,7 +77,7 @@ func (s *Service) CompleteLogin(ctx context.Context, challengeToken, code string
 	if method == "" {
 		return nil, "", ErrBadCode // the attempt is counted and committed
 	}
-	if u.Status == kit.StatusSuspended {
+	if u.Status == identity.StatusSuspended {
 		return nil, "", &SuspendedError{Reason: deref(u.SuspensionReason)}
 	}
 	token, err := s.StartSession(ctx, u, meta)

@@ -22,10 +22,6 @@ func NewHandlers(svc *Service, providers Providers) *Handlers {
 	return &Handlers{svc: svc, providers: providers}
 }
 
-func meta(c echo.Context) Meta {
-	return Meta{IP: kit.ClientIP(c), UserAgent: c.Request().UserAgent()}
-}
-
 // landingFor is where a member goes after signing in without a next page.
 func landingFor(u *User) string {
 	if u.Viewer(0).IsVerified() {
@@ -41,7 +37,7 @@ func (h *Handlers) signupForm(c echo.Context) error {
 func (h *Handlers) signup(c echo.Context) error {
 	form := kit.NewForm(c, "email", "display_name")
 	in := NewAccount{Email: form.Value("email"), Password: c.FormValue("password"), DisplayName: form.Value("display_name")}
-	_, token, err := h.svc.Signup(c.Request().Context(), in, meta(c))
+	_, token, err := h.svc.Signup(c.Request().Context(), in, kit.Meta(c))
 	var fe apperr.FieldErrors
 	if errors.As(err, &fe) {
 		form.Errors = fe
@@ -76,7 +72,7 @@ func (h *Handlers) renderLogin(c echo.Context, code int, form kit.Form) error {
 
 func (h *Handlers) login(c echo.Context) error {
 	form := kit.NewForm(c, "email", "next")
-	u, token, err := h.svc.Login(c.Request().Context(), form.Value("email"), c.FormValue("password"), meta(c))
+	u, token, err := h.svc.Login(c.Request().Context(), form.Value("email"), c.FormValue("password"), kit.Meta(c))
 	var limited *apperr.RateLimited
 	switch {
 	case errors.Is(err, ErrBadCredentials):
@@ -108,7 +104,7 @@ func (h *Handlers) afterLogin(c echo.Context, u *User, token string, err error, 
 }
 
 func (h *Handlers) logout(c echo.Context) error {
-	if err := h.svc.Logout(c.Request().Context(), kit.ViewerOf(c), meta(c)); err != nil {
+	if err := h.svc.Logout(c.Request().Context(), kit.ViewerOf(c), kit.Meta(c)); err != nil {
 		return err
 	}
 	kit.ClearSessionCookie(c)

@@ -8,7 +8,7 @@ import (
 
 	"curbside/app/apperr"
 	"curbside/app/audit"
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 )
 
 // ErrBadCredentials is the one answer for a wrong email or a wrong password.
@@ -80,7 +80,7 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (*U
 
 // ChangePassword replaces the member's password after checking the current
 // one, and ends every other session.
-func (s *Service) ChangePassword(ctx context.Context, v *kit.Viewer, current, next string, meta Meta) error {
+func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, current, next string, meta Meta) error {
 	u, ok, err := s.checkPassword(ctx, v.Email, current)
 	if err != nil {
 		return err

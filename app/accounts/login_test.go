@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
 
@@ -22,8 +22,8 @@ func countAudit(t *testing.T, app *webtest.App, action string) int64 {
 func TestLogin(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	verified := app.Member(kit.StatusVerified, kit.RoleMember, "cardiology")
-	unverified := app.Member(kit.StatusUnverified, kit.RoleMember, "")
+	verified := app.Member(identity.StatusVerified, identity.RoleMember, "cardiology")
+	unverified := app.Member(identity.StatusUnverified, identity.RoleMember, "")
 
 	// Right password signs in and goes to next.
 	{
@@ -79,8 +79,8 @@ func upper(s string) string {
 func TestLoginThrottling(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	victim := app.Member(kit.StatusVerified, kit.RoleMember, "")
-	other := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	victim := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	other := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	c := app.Client()
 	for i := 0; i < 5; i++ {
 		c.Login(victim.Email, "wrong password number "+strconv.Itoa(i)).Expect(http.StatusUnauthorized)
@@ -128,7 +128,7 @@ func TestSuspendedLoginShowsReason(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
 	c, acct := app.Verified("")
-	mod := app.Member(kit.StatusVerified, kit.RoleModerator, "")
+	mod := app.Member(identity.StatusVerified, identity.RoleModerator, "")
 	c.Get("/cases").Expect(http.StatusOK)
 	if err := app.Server.Accounts().Suspend(t.Context(), mod.ID, acct.ID, "Shared patient photos", accountsMeta()); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,7 @@ package accounts
 import (
 	"time"
 
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 )
 
 // User is a member account.
@@ -49,8 +49,8 @@ type Specialty struct {
 }
 
 // Viewer converts a user and their session into what handlers see.
-func (u *User) Viewer(sessionID int64) *kit.Viewer {
-	return &kit.Viewer{
+func (u *User) Viewer(sessionID int64) *identity.Viewer {
+	return &identity.Viewer{
 		UserID: u.ID, SessionID: sessionID, Handle: u.Handle, DisplayName: u.DisplayName,
 		Email: u.Email, Role: u.Role, Status: u.Status, SpecialtyID: u.SpecialtyID, TwoFactor: u.TOTPEnabledAt != nil,
 	}

@@ -14,7 +14,7 @@ import (
 
 	"curbside/app/apperr"
 	"curbside/app/audit"
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 )
 
 // Errors of a sign-in through a provider.
@@ -78,7 +78,7 @@ func (s *Service) createFromProvider(ctx context.Context, ext ExternalUser, meta
 	if name == "" {
 		name = strings.SplitN(email, "@", 2)[0]
 	}
-	u := &User{Email: email, DisplayName: truncate(name, 80), Role: kit.RoleMember, Status: kit.StatusUnverified}
+	u := &User{Email: email, DisplayName: truncate(name, 80), Role: identity.RoleMember, Status: identity.StatusUnverified}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var taken int64
 		if err := tx.Model(&User{}).Where("lower(email) = lower(?)", email).Count(&taken).Error; err != nil {
@@ -109,7 +109,7 @@ func (s *Service) createFromProvider(ctx context.Context, ext ExternalUser, meta
 // finishLogin is what follows a proven identity: the suspension check, the
 // second factor when the account has one, and the session.
 func (s *Service) finishLogin(ctx context.Context, u *User, meta Meta, detail map[string]string) (*User, string, error) {
-	if u.Status == kit.StatusSuspended {
+	if u.Status == identity.StatusSuspended {
 		return nil, "", &SuspendedError{Reason: deref(u.SuspensionReason)}
 	}
 	if u.TOTPEnabledAt != nil {

@@ -71,7 +71,7 @@ func (h *Handlers) oauthCallback(c echo.Context) error {
 		return fail()
 	}
 	ext := ExternalUser{Provider: name, Subject: gu.UserID, Email: gu.Email, Name: gu.Name}
-	u, token, err := h.svc.OAuthLogin(c.Request().Context(), ext, meta(c))
+	u, token, err := h.svc.OAuthLogin(c.Request().Context(), ext, kit.Meta(c))
 	switch {
 	case errors.Is(err, ErrOAuthEmailTaken):
 		form.Errors["form"] = "An account with the e-mail address " + ext.Email + " already exists. Log in with its password."

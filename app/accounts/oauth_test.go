@@ -11,8 +11,8 @@ import (
 	"github.com/markbates/goth/providers/github"
 
 	"curbside/app/accounts"
+	"curbside/app/identity"
 	"curbside/app/web"
-	"curbside/app/web/kit"
 	"curbside/app/web/webtest"
 )
 
@@ -86,7 +86,7 @@ func TestOAuthSignIn(t *testing.T) {
 	}
 
 	// An existing account is never taken over through a provider's e-mail.
-	member := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	member := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	fake.set(777, "Mallory", member.Email)
 	signInWithGitHub(t, app.Client()).Expect(http.StatusConflict).Contains("already exists")
 

@@ -15,7 +15,7 @@ import (
 
 	"curbside/app/apperr"
 	"curbside/app/audit"
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 )
 
 // Service holds the account rules. It never sees HTTP.
@@ -36,11 +36,8 @@ func NewService(db *gorm.DB, log *audit.Log, idle, lifetime time.Duration, secre
 		sealKey: sha256.Sum256(append([]byte("curbside totp seal\x00"), secret...))}
 }
 
-// Meta is what the service knows of the request behind a call, for the audit log and the session list.
-type Meta struct {
-	IP        string
-	UserAgent string
-}
+// Meta is what the service knows of the request behind a call.
+type Meta = identity.Meta
 
 // NewAccount is a sign-up or an account made by an operator.
 type NewAccount struct {
@@ -101,10 +98,10 @@ func (s *Service) Create(ctx context.Context, in NewAccount, actorID int64, meta
 	in.Email = strings.TrimSpace(in.Email)
 	in.DisplayName = strings.TrimSpace(in.DisplayName)
 	if in.Role == "" {
-		in.Role = kit.RoleMember
+		in.Role = identity.RoleMember
 	}
 	if in.Status == "" {
-		in.Status = kit.StatusUnverified
+		in.Status = identity.StatusUnverified
 	}
 	errs := ValidateNewAccount(in)
 	var specialtyID *int16
@@ -157,7 +154,7 @@ func (s *Service) Create(ctx context.Context, in NewAccount, actorID int64, meta
 
 // Signup creates an unverified member and signs it in, returning the session token.
 func (s *Service) Signup(ctx context.Context, in NewAccount, meta Meta) (*User, string, error) {
-	in.Role, in.Status, in.Specialty = kit.RoleMember, kit.StatusUnverified, ""
+	in.Role, in.Status, in.Specialty = identity.RoleMember, identity.StatusUnverified, ""
 	u, err := s.Create(ctx, in, 0, meta)
 	if err != nil {
 		return nil, "", err

@@ -13,7 +13,7 @@ import (
 
 	"curbside/app/apperr"
 	"curbside/app/audit"
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 )
 
 // ErrNoSession means the token names no live session: sign in again.
@@ -73,7 +73,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (u *User, sess
 	}
 	now := s.now()
 	switch {
-	case row.User.Status == kit.StatusSuspended:
+	case row.User.Status == identity.StatusSuspended:
 		return nil, nil, "", errors.Join(ErrNoSession, s.endSessions(ctx, db, row.UserID, 0))
 	case now.After(row.ExpiresAt), now.Sub(row.LastSeenAt) > s.Idle:
 		return nil, nil, "", errors.Join(ErrNoSession, db.Delete(&Session{}, row.ID).Error)
@@ -120,7 +120,7 @@ func (s *Service) RevokeSession(ctx context.Context, userID, sessionID int64, me
 }
 
 // Logout ends the current session.
-func (s *Service) Logout(ctx context.Context, v *kit.Viewer, meta Meta) error {
+func (s *Service) Logout(ctx context.Context, v *identity.Viewer, meta Meta) error {
 	if err := s.db.WithContext(ctx).Delete(&Session{}, v.SessionID).Error; err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}

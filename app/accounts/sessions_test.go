@@ -7,18 +7,18 @@ import (
 	"testing"
 
 	"curbside/app/accounts"
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
 
 func TestStatusChangeRenewsTokenWithoutLogout(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	c, acct := app.As(kit.StatusPending, kit.RoleMember, "")
+	c, acct := app.As(identity.StatusPending, identity.RoleMember, "")
 	c.Get("/cases").Expect(http.StatusForbidden)
 	before := c.Cookie("curbside_session")
 
-	ch := accounts.StatusChange{UserID: acct.ID, To: kit.StatusVerified, Meta: accountsMeta()}
+	ch := accounts.StatusChange{UserID: acct.ID, To: identity.StatusVerified, Meta: accountsMeta()}
 	if err := app.Server.Accounts().SetStatus(t.Context(), nil, ch); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestStatusChangeRenewsTokenWithoutLogout(t *testing.T) {
 	stale.Get("/cases").RedirectsTo("/login?next=%2Fcases")
 	c.Get("/settings/security").Expect(http.StatusOK)
 
-	if err := app.Server.Accounts().SetRole(t.Context(), 0, acct.ID, kit.RoleModerator, accountsMeta()); err != nil {
+	if err := app.Server.Accounts().SetRole(t.Context(), 0, acct.ID, identity.RoleModerator, accountsMeta()); err != nil {
 		t.Fatal(err)
 	}
 	c.Get("/settings/security").Expect(http.StatusOK).Contains("moderator")
@@ -66,7 +66,7 @@ func TestIdleAndAbsoluteTimeouts(t *testing.T) {
 func TestRevokeSession(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	laptop, phone := app.SignedIn(acct), app.SignedIn(acct)
 	page := laptop.Get("/settings/security").Expect(http.StatusOK).Contains("this browser")
 	var phoneID int64
@@ -79,7 +79,7 @@ func TestRevokeSession(t *testing.T) {
 	laptop.Get("/settings/security").Expect(http.StatusOK)
 
 	// Someone else's session is not found, and stays.
-	other := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	other := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	otherBrowser := app.SignedIn(other)
 	var otherID int64
 	app.DB.Raw("SELECT id FROM sessions WHERE user_id = ?", other.ID).Scan(&otherID)
@@ -93,7 +93,7 @@ func TestRevokeSession(t *testing.T) {
 func TestChangePassword(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	here, elsewhere := app.SignedIn(acct), app.SignedIn(acct)
 
 	here.PostForm("/settings/security/password", url.Values{"current_password": {"wrong one entirely"}, "new_password": {"short"}}).

@@ -3,7 +3,6 @@ package accounts
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -41,12 +40,12 @@ func (h *Handlers) security(c echo.Context) error {
 }
 
 func (h *Handlers) revokeSession(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := kit.ParamID(c, "id")
 	if err != nil {
-		return apperr.ErrNotFound
+		return err
 	}
 	v := kit.ViewerOf(c)
-	if err := h.svc.RevokeSession(c.Request().Context(), v.UserID, id, meta(c)); err != nil {
+	if err := h.svc.RevokeSession(c.Request().Context(), v.UserID, id, kit.Meta(c)); err != nil {
 		return err
 	}
 	if id == v.SessionID {
@@ -58,7 +57,7 @@ func (h *Handlers) revokeSession(c echo.Context) error {
 }
 
 func (h *Handlers) changePassword(c echo.Context) error {
-	err := h.svc.ChangePassword(c.Request().Context(), kit.ViewerOf(c), c.FormValue("current_password"), c.FormValue("new_password"), meta(c))
+	err := h.svc.ChangePassword(c.Request().Context(), kit.ViewerOf(c), c.FormValue("current_password"), c.FormValue("new_password"), kit.Meta(c))
 	return h.afterSettingsForm(c, err, "Your password is changed, and your other sessions are signed out.", "")
 }
 

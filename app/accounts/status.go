@@ -11,11 +11,11 @@ import (
 
 	"curbside/app/apperr"
 	"curbside/app/audit"
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 )
 
 // Roles lists the roles an admin may give.
-var Roles = []string{kit.RoleMember, kit.RoleModerator, kit.RoleAdmin}
+var Roles = []string{identity.RoleMember, identity.RoleModerator, identity.RoleAdmin}
 
 // SetRole changes a member's role. The member's next request renews its
 // session token and sees the new rights.
@@ -61,7 +61,7 @@ func (s *Service) SetStatus(ctx context.Context, tx *gorm.DB, ch StatusChange) e
 	if err != nil {
 		return err
 	}
-	if u.Status == kit.StatusSuspended {
+	if u.Status == identity.StatusSuspended {
 		return fmt.Errorf("account is suspended: %w", apperr.ErrConflict)
 	}
 	updates := map[string]any{"status": ch.To, "updated_at": s.now()}
@@ -87,11 +87,11 @@ func (s *Service) Suspend(ctx context.Context, actorID, userID int64, reason str
 		if err != nil {
 			return err
 		}
-		if u.Status == kit.StatusSuspended {
+		if u.Status == identity.StatusSuspended {
 			return fmt.Errorf("already suspended: %w", apperr.ErrConflict)
 		}
 		if err := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{
-			"status": kit.StatusSuspended, "status_before_suspension": u.Status,
+			"status": identity.StatusSuspended, "status_before_suspension": u.Status,
 			"suspension_reason": reason, "updated_at": s.now()}).Error; err != nil {
 			return fmt.Errorf("suspend: %w", err)
 		}
@@ -99,7 +99,7 @@ func (s *Service) Suspend(ctx context.Context, actorID, userID int64, reason str
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorID: actorID, Action: audit.StatusChanged, TargetType: "user",
-			TargetID: userID, IP: meta.IP, Detail: map[string]string{"from": u.Status, "to": kit.StatusSuspended}})
+			TargetID: userID, IP: meta.IP, Detail: map[string]string{"from": u.Status, "to": identity.StatusSuspended}})
 	})
 }
 
@@ -110,10 +110,10 @@ func (s *Service) Unsuspend(ctx context.Context, actorID, userID int64, meta Met
 		if err != nil {
 			return err
 		}
-		if u.Status != kit.StatusSuspended {
+		if u.Status != identity.StatusSuspended {
 			return fmt.Errorf("not suspended: %w", apperr.ErrConflict)
 		}
-		restored := kit.StatusUnverified
+		restored := identity.StatusUnverified
 		if u.StatusBeforeSuspension != nil {
 			restored = *u.StatusBeforeSuspension
 		}
@@ -122,7 +122,7 @@ func (s *Service) Unsuspend(ctx context.Context, actorID, userID int64, meta Met
 			return fmt.Errorf("unsuspend: %w", err)
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorID: actorID, Action: audit.StatusChanged, TargetType: "user",
-			TargetID: userID, IP: meta.IP, Detail: map[string]string{"from": kit.StatusSuspended, "to": restored}})
+			TargetID: userID, IP: meta.IP, Detail: map[string]string{"from": identity.StatusSuspended, "to": restored}})
 	})
 }
 

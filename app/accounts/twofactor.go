@@ -22,7 +22,7 @@ import (
 
 	"curbside/app/apperr"
 	"curbside/app/audit"
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 )
 
 // Audit actions for two-factor login.
@@ -82,7 +82,7 @@ func (s *Service) unseal(sealed []byte) (string, error) {
 
 // BeginTOTPSetup makes a new secret for the member, kept unconfirmed until
 // EnableTOTP sees a code from it.
-func (s *Service) BeginTOTPSetup(ctx context.Context, v *kit.Viewer) error {
+func (s *Service) BeginTOTPSetup(ctx context.Context, v *identity.Viewer) error {
 	if v.TwoFactor {
 		return fmt.Errorf("two-factor login is already on: %w", apperr.ErrConflict)
 	}
@@ -99,7 +99,7 @@ func (s *Service) BeginTOTPSetup(ctx context.Context, v *kit.Viewer) error {
 }
 
 // PendingTOTP returns the unconfirmed set-up of the member, or nil.
-func (s *Service) PendingTOTP(ctx context.Context, v *kit.Viewer) (*TOTPSetup, error) {
+func (s *Service) PendingTOTP(ctx context.Context, v *identity.Viewer) (*TOTPSetup, error) {
 	u, err := s.ByID(ctx, v.UserID)
 	if err != nil || u.TOTPSecret == nil || u.TOTPEnabledAt != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func checkTOTP(secret, code string, lastStep int64, now time.Time) int64 {
 
 // EnableTOTP confirms the pending secret with a code from it and returns
 // fresh recovery codes, shown to the member once.
-func (s *Service) EnableTOTP(ctx context.Context, v *kit.Viewer, code string, meta Meta) ([]string, error) {
+func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code string, meta Meta) ([]string, error) {
 	var codes []string
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		u, err := lockUser(ctx, tx, v.UserID)
@@ -178,7 +178,7 @@ func (s *Service) EnableTOTP(ctx context.Context, v *kit.Viewer, code string, me
 }
 
 // DisableTOTP turns two-factor login off after checking the password.
-func (s *Service) DisableTOTP(ctx context.Context, v *kit.Viewer, password string, meta Meta) error {
+func (s *Service) DisableTOTP(ctx context.Context, v *identity.Viewer, password string, meta Meta) error {
 	_, ok, err := s.checkPassword(ctx, v.Email, password)
 	if err != nil {
 		return err

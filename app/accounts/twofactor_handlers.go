@@ -28,7 +28,7 @@ func (h *Handlers) secondFactorForm(c echo.Context) error {
 
 func (h *Handlers) secondFactor(c echo.Context) error {
 	form := kit.NewForm(c, "next")
-	u, token, err := h.svc.CompleteLogin(c.Request().Context(), kit.CookieValue(c, challengeCookie), c.FormValue("code"), meta(c))
+	u, token, err := h.svc.CompleteLogin(c.Request().Context(), kit.CookieValue(c, challengeCookie), c.FormValue("code"), kit.Meta(c))
 	switch {
 	case errors.Is(err, ErrBadCode):
 		form.Errors["code"] = "That code is not right. Enter the 6 digits your app shows now, or a recovery code."
@@ -59,7 +59,7 @@ func (h *Handlers) setupTOTP(c echo.Context) error {
 }
 
 func (h *Handlers) enableTOTP(c echo.Context) error {
-	codes, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), meta(c))
+	codes, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), kit.Meta(c))
 	if err == nil {
 		// Shown once, on the page this redirect leads to; only their hashes are kept.
 		kit.SetCookie(c, recoveryCookie, strings.Join(codes, "."), 300)
@@ -68,7 +68,7 @@ func (h *Handlers) enableTOTP(c echo.Context) error {
 }
 
 func (h *Handlers) disableTOTP(c echo.Context) error {
-	err := h.svc.DisableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("password"), meta(c))
+	err := h.svc.DisableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("password"), kit.Meta(c))
 	return h.afterSettingsForm(c, err, "Two-factor login is off.", "#two-factor")
 }
 

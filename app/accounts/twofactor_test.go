@@ -9,7 +9,7 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
 
@@ -56,7 +56,7 @@ func enableTwoFactor(t *testing.T, c *webtest.Client) (secret, used string, reco
 func TestTwoFactorLogin(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	secret, used, recovery := enableTwoFactor(t, app.SignedIn(acct))
 	var stored []byte
 	app.DB.Raw("SELECT totp_secret FROM users WHERE id = ?", acct.ID).Row().Scan(&stored)
@@ -98,7 +98,7 @@ func TestTwoFactorLogin(t *testing.T) {
 func TestDisableTwoFactor(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	c := app.SignedIn(acct)
 	enableTwoFactor(t, c)
 	c.PostForm("/settings/security/2fa/disable", url.Values{"password": {"not my password at all"}}).
@@ -111,7 +111,7 @@ func TestDisableTwoFactor(t *testing.T) {
 func TestModeratorsNeedTwoFactor(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t, "CURBSIDE_MOD_2FA=required")
-	mod := app.Member(kit.StatusVerified, kit.RoleModerator, "")
+	mod := app.Member(identity.StatusVerified, identity.RoleModerator, "")
 	c := app.SignedIn(mod)
 	c.Get("/mod/verifications").Expect(http.StatusForbidden).Contains("Two-factor login required", "/settings/security#two-factor")
 	c.Get("/cases").Expect(http.StatusOK) // the rest of the site stays open

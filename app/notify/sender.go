@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/smtp"
-	"net/url"
 	"time"
 
 	"gorm.io/gorm"
@@ -25,40 +22,6 @@ func (m LogMailer) Deliver(_ context.Context, e Email) error {
 	m.Log.Info("mail (not sent: CURBSIDE_SMTP_URL is unset)", slog.String("to", e.ToAddress),
 		slog.String("subject", e.Subject), slog.String("body", e.Body))
 	return nil
-}
-
-// SMTPMailer sends through an SMTP server given as
-// smtp://user:password@host:port?from=address (STARTTLS when offered).
-type SMTPMailer struct {
-	addr, from string
-	auth       smtp.Auth
-}
-
-// NewSMTPMailer parses CURBSIDE_SMTP_URL.
-func NewSMTPMailer(raw, defaultFrom string) (*SMTPMailer, error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
-		return nil, fmt.Errorf("CURBSIDE_SMTP_URL must look like smtp://user:password@host:587?from=curbside@example.org")
-	}
-	m := &SMTPMailer{addr: u.Host, from: u.Query().Get("from")}
-	if u.Port() == "" {
-		m.addr = net.JoinHostPort(u.Hostname(), "587")
-	}
-	if m.from == "" {
-		m.from = defaultFrom
-	}
-	if u.User != nil {
-		pw, _ := u.User.Password()
-		m.auth = smtp.PlainAuth("", u.User.Username(), pw, u.Hostname())
-	}
-	return m, nil
-}
-
-// Deliver sends one message.
-func (m *SMTPMailer) Deliver(_ context.Context, e Email) error {
-	msg := "From: Curbside <" + m.from + ">\r\nTo: " + e.ToAddress + "\r\nSubject: " + e.Subject +
-		"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + e.Body
-	return smtp.SendMail(m.addr, m.auth, m.from, []string{e.ToAddress}, []byte(msg))
 }
 
 // Sender drains the outbox. Any number of instances may run one: each claims

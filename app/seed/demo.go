@@ -9,7 +9,7 @@ import (
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 )
 
 // DemoAccount is one account that `seed --demo` makes.
@@ -19,12 +19,12 @@ type DemoAccount struct {
 
 // DemoAccounts are the demo accounts, in the order they are printed.
 var DemoAccounts = []DemoAccount{
-	{"admin@demo.curbside.test", "demo-admin-password", "Dr. Alex Admin", kit.RoleAdmin, kit.StatusVerified, "internal-medicine"},
-	{"moderator@demo.curbside.test", "demo-moderator-password", "Dr. Morgan Reyes", kit.RoleModerator, kit.StatusVerified, "family-medicine"},
-	{"cardiology@demo.curbside.test", "demo-member-password", "Dr. Maya Chen", kit.RoleMember, kit.StatusVerified, "cardiology"},
-	{"family@demo.curbside.test", "demo-member-password", "Dr. Sam Okafor", kit.RoleMember, kit.StatusVerified, "family-medicine"},
-	{"dermatology@demo.curbside.test", "demo-member-password", "Dr. Priya Nair", kit.RoleMember, kit.StatusVerified, "dermatology"},
-	{"newcomer@demo.curbside.test", "demo-member-password", "Dr. Jamie Lee", kit.RoleMember, kit.StatusUnverified, ""},
+	{"admin@demo.curbside.test", "demo-admin-password", "Dr. Alex Admin", identity.RoleAdmin, identity.StatusVerified, "internal-medicine"},
+	{"moderator@demo.curbside.test", "demo-moderator-password", "Dr. Morgan Reyes", identity.RoleModerator, identity.StatusVerified, "family-medicine"},
+	{"cardiology@demo.curbside.test", "demo-member-password", "Dr. Maya Chen", identity.RoleMember, identity.StatusVerified, "cardiology"},
+	{"family@demo.curbside.test", "demo-member-password", "Dr. Sam Okafor", identity.RoleMember, identity.StatusVerified, "family-medicine"},
+	{"dermatology@demo.curbside.test", "demo-member-password", "Dr. Priya Nair", identity.RoleMember, identity.StatusVerified, "dermatology"},
+	{"newcomer@demo.curbside.test", "demo-member-password", "Dr. Jamie Lee", identity.RoleMember, identity.StatusUnverified, ""},
 }
 
 // Demo creates the demo accounts that do not exist yet and prints every one

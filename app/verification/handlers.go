@@ -6,12 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
+	"curbside/app/identity"
 	"curbside/app/web/kit"
 )
 
@@ -24,18 +24,6 @@ type Handlers struct {
 // NewHandlers returns the verification pages.
 func NewHandlers(svc *Service, acct *accounts.Service) *Handlers {
 	return &Handlers{svc: svc, accounts: acct}
-}
-
-func meta(c echo.Context) accounts.Meta {
-	return accounts.Meta{IP: kit.ClientIP(c), UserAgent: c.Request().UserAgent()}
-}
-
-func idParam(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0, apperr.ErrNotFound
-	}
-	return id, nil
 }
 
 // statusPage is /verification: the latest request and, when the member may
@@ -58,14 +46,17 @@ func (h *Handlers) renderStatus(c echo.Context, code int, form kit.Form) error {
 	if err != nil {
 		return err
 	}
-	page := statusPage{Form: form, States: licenseStates}
+	page := statusPage{Form: form}
+	for _, j := range licenseStates {
+		page.States = append(page.States, kit.Option{Value: j.Code, Label: j.Name})
+	}
 	for _, sp := range specs {
 		page.Specialties = append(page.Specialties, kit.Option{Value: sp.Slug, Label: sp.Name})
 	}
 	if len(history) > 0 {
 		page.Latest = &history[0]
 	}
-	page.CanApply = v.Status != kit.StatusVerified && (page.Latest == nil || page.Latest.Status != Pending)
+	page.CanApply = v.Status != identity.StatusVerified && (page.Latest == nil || page.Latest.Status != Pending)
 	return c.Render(code, "verification", page)
 }
 
@@ -89,7 +80,7 @@ func (h *Handlers) submit(c echo.Context) error {
 			}
 		}
 	}
-	_, err := h.svc.Submit(c.Request().Context(), kit.ViewerOf(c), app, meta(c))
+	_, err := h.svc.Submit(c.Request().Context(), kit.ViewerOf(c), app, kit.Meta(c))
 	var fe apperr.FieldErrors
 	if errors.As(err, &fe) {
 		form.Errors = fe
@@ -103,11 +94,11 @@ func (h *Handlers) submit(c echo.Context) error {
 }
 
 func (h *Handlers) document(c echo.Context) error {
-	id, err := idParam(c)
+	id, err := kit.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	doc, err := h.svc.Document(c.Request().Context(), kit.ViewerOf(c), id, meta(c))
+	doc, err := h.svc.Document(c.Request().Context(), kit.ViewerOf(c), id, kit.Meta(c))
 	if err != nil {
 		return err
 	}

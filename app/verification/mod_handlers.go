@@ -26,7 +26,7 @@ type reviewPage struct {
 }
 
 func (h *Handlers) renderReview(c echo.Context, code int, form kit.Form) error {
-	id, err := idParam(c)
+	id, err := kit.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -42,11 +42,11 @@ func (h *Handlers) review(c echo.Context) error {
 }
 
 func (h *Handlers) approve(c echo.Context) error {
-	id, err := idParam(c)
+	id, err := kit.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := h.svc.Approve(c.Request().Context(), kit.ViewerOf(c), id, meta(c)); err != nil {
+	if err := h.svc.Approve(c.Request().Context(), kit.ViewerOf(c), id, kit.Meta(c)); err != nil {
 		return err
 	}
 	kit.Flash(c, "Approved: the member is verified and has been notified.")
@@ -54,11 +54,11 @@ func (h *Handlers) approve(c echo.Context) error {
 }
 
 func (h *Handlers) reject(c echo.Context) error {
-	id, err := idParam(c)
+	id, err := kit.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	err = h.svc.Reject(c.Request().Context(), kit.ViewerOf(c), id, c.FormValue("reason"), meta(c))
+	err = h.svc.Reject(c.Request().Context(), kit.ViewerOf(c), id, c.FormValue("reason"), kit.Meta(c))
 	var fe apperr.FieldErrors
 	if errors.As(err, &fe) {
 		form := kit.NewForm(c, "reason")

@@ -13,9 +13,9 @@ import (
 	"curbside/app/accounts"
 	"curbside/app/apperr"
 	"curbside/app/audit"
+	"curbside/app/identity"
 	"curbside/app/notify"
 	"curbside/app/verification/registry"
-	"curbside/app/web/kit"
 )
 
 // QueueItem is a pending request with the registry's verdict at a glance.
@@ -91,12 +91,12 @@ func (s *Service) Review(ctx context.Context, id int64) (*Review, error) {
 }
 
 // Approve verifies the applicant with the claimed specialty.
-func (s *Service) Approve(ctx context.Context, mod *kit.Viewer, id int64, meta accounts.Meta) error {
+func (s *Service) Approve(ctx context.Context, mod *identity.Viewer, id int64, meta accounts.Meta) error {
 	return s.decide(ctx, mod, id, Approved, "", meta)
 }
 
 // Reject turns the request down with a reason the applicant will read.
-func (s *Service) Reject(ctx context.Context, mod *kit.Viewer, id int64, reason string, meta accounts.Meta) error {
+func (s *Service) Reject(ctx context.Context, mod *identity.Viewer, id int64, reason string, meta accounts.Meta) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return apperr.FieldErrors{"reason": "Say why, so the applicant knows what to correct."}
@@ -107,7 +107,7 @@ func (s *Service) Reject(ctx context.Context, mod *kit.Viewer, id int64, reason 
 	return s.decide(ctx, mod, id, Rejected, reason, meta)
 }
 
-func (s *Service) decide(ctx context.Context, mod *kit.Viewer, id int64, outcome, reason string, meta accounts.Meta) error {
+func (s *Service) decide(ctx context.Context, mod *identity.Viewer, id int64, outcome, reason string, meta accounts.Meta) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var req Request
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "verification_requests"}}).
@@ -125,13 +125,13 @@ func (s *Service) decide(ctx context.Context, mod *kit.Viewer, id int64, outcome
 		notice := notify.Notice{UserID: req.UserID, Email: req.User.Email, Kind: "verification", BaseURL: s.baseURL}
 		action := auditApproved
 		if outcome == Approved {
-			change.To, change.Specialty = kit.StatusVerified, &req.SpecialtyID
+			change.To, change.Specialty = identity.StatusVerified, &req.SpecialtyID
 			notice.Title = "Your license is verified"
 			notice.Body = "Welcome to Curbside. A moderator has verified your license: the case forums, consults and chat are open to you."
 			notice.Link = "/cases"
 		} else {
 			updates["reason"] = reason
-			change.To = kit.StatusRejected
+			change.To = identity.StatusRejected
 			notice.Title = "Your verification request was not approved"
 			notice.Body = "A moderator could not verify your license. Reason: " + reason + "\nYou can correct your details and submit again."
 			notice.Link = "/verification"
@@ -153,7 +153,7 @@ func (s *Service) decide(ctx context.Context, mod *kit.Viewer, id int64, outcome
 
 // Document returns a request's document to a moderator or to its owner, and
 // logs the view. Anyone else is told it does not exist.
-func (s *Service) Document(ctx context.Context, v *kit.Viewer, requestID int64, meta accounts.Meta) (*Document, error) {
+func (s *Service) Document(ctx context.Context, v *identity.Viewer, requestID int64, meta accounts.Meta) (*Document, error) {
 	var doc Document
 	err := s.db.WithContext(ctx).Table("documents").Select("documents.*").
 		Joins("JOIN verification_requests r ON r.document_id = documents.id").

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"curbside/app/db"
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
 
@@ -23,11 +23,11 @@ func TestModeratorQueueAndDecisions(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
 	addRegistryRecord(t, app)
-	first, firstAcct := app.As(kit.StatusUnverified, kit.RoleMember, "")
-	second, secondAcct := app.As(kit.StatusRejected, kit.RoleMember, "")
+	first, firstAcct := app.As(identity.StatusUnverified, identity.RoleMember, "")
+	second, secondAcct := app.As(identity.StatusRejected, identity.RoleMember, "")
 	firstID := submit(t, app, first, firstAcct.ID, knownNPI)
 	secondID := submit(t, app, second, secondAcct.ID, unknownNPI)
-	mod, _ := app.As(kit.StatusVerified, kit.RoleModerator, "")
+	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 
 	queue := mod.Get("/mod/verifications").Expect(http.StatusOK).Contains("2 pending requests", "✓ Match", "Not in registry")
 	if strings.Index(queue.Body, "@"+firstAcct.Handle) > strings.Index(queue.Body, "@"+secondAcct.Handle) {
@@ -79,7 +79,7 @@ func TestModeratorQueueAndDecisions(t *testing.T) {
 func TestDocumentAccess(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	owner, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	owner, acct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	id := submit(t, app, owner, acct.ID, knownNPI)
 	path := fmt.Sprintf("/verification/requests/%d/document", id)
 
@@ -88,14 +88,14 @@ func TestDocumentAccess(t *testing.T) {
 		res.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "inline;") {
 		t.Fatalf("owner's document: %v", res.Header)
 	}
-	mod, _ := app.As(kit.StatusVerified, kit.RoleModerator, "")
+	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 	dl := mod.Get(path + "?download=1").Expect(http.StatusOK)
 	if !strings.HasPrefix(dl.Header.Get("Content-Disposition"), `attachment; filename="license.pdf"`) {
 		t.Fatalf("download disposition %q", dl.Header.Get("Content-Disposition"))
 	}
 	other, _ := app.Verified("cardiology")
 	other.Get(path).Expect(http.StatusNotFound).Lacks("%PDF")
-	stranger, _ := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	stranger, _ := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	stranger.Get(path).Expect(http.StatusNotFound)
 	app.Client().Get(path).RedirectsTo("/login?next=" + url.QueryEscape(path))
 	if n := count(t, app, "SELECT count(*) FROM audit_log WHERE action = 'verification.document_viewed' AND target_id = ?", id); n != 2 {
@@ -106,7 +106,7 @@ func TestDocumentAccess(t *testing.T) {
 func TestAuditLogIsPaginatedNewestFirst(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	mod, _ := app.As(kit.StatusVerified, kit.RoleModerator, "")
+	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 	for i := 0; i < 60; i++ {
 		app.DB.Exec("INSERT INTO audit_log (action, created_at) VALUES (?, now() - make_interval(mins => ?))", fmt.Sprintf("test.event_%02d", i), i)
 	}
@@ -127,17 +127,17 @@ func TestQueueQueryCountIsConstant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod, _ := app.As(kit.StatusVerified, kit.RoleModerator, "")
+	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 	measure := func() int64 {
 		before := queries.Load()
 		mod.Get("/mod/verifications").Expect(http.StatusOK)
 		return queries.Load() - before
 	}
-	c, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	c, acct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	submit(t, app, c, acct.ID, knownNPI)
 	one := measure()
 	for i := 0; i < 5; i++ {
-		c, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+		c, acct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 		submit(t, app, c, acct.ID, unknownNPI)
 	}
 	if six := measure(); six != one {

@@ -14,10 +14,10 @@ import (
 	"curbside/app/accounts"
 	"curbside/app/apperr"
 	"curbside/app/audit"
+	"curbside/app/identity"
 	"curbside/app/media"
 	"curbside/app/notify"
 	"curbside/app/verification/registry"
-	"curbside/app/web/kit"
 )
 
 // MaxDocumentBytes is the largest license document accepted.
@@ -118,8 +118,8 @@ func cleanDocument(a *Application) (media.Cleaned, string) {
 }
 
 // Submit stores an application and sets the account pending.
-func (s *Service) Submit(ctx context.Context, v *kit.Viewer, a Application, meta accounts.Meta) (*Request, error) {
-	if v.Status == kit.StatusVerified {
+func (s *Service) Submit(ctx context.Context, v *identity.Viewer, a Application, meta accounts.Meta) (*Request, error) {
+	if v.Status == identity.StatusVerified {
 		return nil, fmt.Errorf("already verified: %w", apperr.ErrConflict)
 	}
 	sp, doc, err := s.validate(ctx, &a)
@@ -148,7 +148,7 @@ func (s *Service) Submit(ctx context.Context, v *kit.Viewer, a Application, meta
 			}
 			return fmt.Errorf("store request: %w", err)
 		}
-		if err := s.accounts.SetStatus(ctx, tx, accounts.StatusChange{ActorID: v.UserID, UserID: v.UserID, To: kit.StatusPending, Meta: meta}); err != nil {
+		if err := s.accounts.SetStatus(ctx, tx, accounts.StatusChange{ActorID: v.UserID, UserID: v.UserID, To: identity.StatusPending, Meta: meta}); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: auditSubmitted, TargetType: "verification_request",

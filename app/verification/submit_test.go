@@ -8,14 +8,14 @@ import (
 	"strings"
 	"testing"
 
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
 
 func TestSubmitVerification(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	c, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	c, acct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	c.Get("/verification").Expect(http.StatusOK).Contains(`name="npi"`, `name="license_state"`, `name="document"`, `enctype="multipart/form-data"`)
 
 	c.PostMultipart("/verification", application(knownNPI), license(pngBytes(t), "my license.png")).RedirectsTo("/verification")
@@ -49,7 +49,7 @@ func TestSubmitVerification(t *testing.T) {
 func TestVerificationFieldErrors(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	c, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	c, acct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	elf := append([]byte("\x7fELF\x02\x01\x01\x00"), bytes.Repeat([]byte{0}, 200)...)
 	cases := []struct {
 		field, value, message string
@@ -99,7 +99,7 @@ func TestVerificationFieldErrors(t *testing.T) {
 func TestUploadedPhotoIsStrippedOfMetadata(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	c, acct := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	c, acct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	img := image.NewRGBA(image.Rect(0, 0, 32, 24))
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, nil); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
+	"curbside/app/identity"
 	"curbside/app/web/kit"
 	"curbside/config"
 )
@@ -71,7 +72,7 @@ func loginReturnPath(c echo.Context) string {
 	return "/"
 }
 
-func allowed(level kit.Level, v *kit.Viewer) error {
+func allowed(level kit.Level, v *identity.Viewer) error {
 	switch level {
 	case kit.Verified:
 		if !v.IsVerified() {
@@ -91,14 +92,14 @@ func allowed(level kit.Level, v *kit.Viewer) error {
 	return nil
 }
 
-func verificationNeeded(v *kit.Viewer) error {
+func verificationNeeded(v *identity.Viewer) error {
 	d := &apperr.Denied{Title: "Verification needed", LinkURL: "/verification", LinkText: "Verify your license",
 		Message: "Case discussions, consults and chat are open to verified clinicians only. Submit your license for review to join them."}
 	switch v.Status {
-	case kit.StatusPending:
+	case identity.StatusPending:
 		d.Message = "Your license is being reviewed by a moderator. You will be notified as soon as a decision is made."
 		d.LinkText = "See your verification request"
-	case kit.StatusRejected:
+	case identity.StatusRejected:
 		d.Message = "Your last verification request was not approved. You can read why and submit again."
 		d.LinkText = "Review and submit again"
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"curbside/app/identity"
 	"curbside/app/web/kit"
 )
 
@@ -21,7 +22,7 @@ import (
 // what the layout needs around it.
 type View struct {
 	Page   any
-	Viewer *kit.Viewer
+	Viewer *identity.Viewer
 	CSRF   string
 	Flash  string
 	Path   string

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"curbside/app/identity"
 	"curbside/app/web/kit"
 	"curbside/app/web/webtest"
 )
@@ -22,12 +23,12 @@ func TestRouteTableLevels(t *testing.T) {
 		role   string
 	}
 	visitors := []visitor{
-		{kit.SignedIn, kit.StatusUnverified, kit.RoleMember},
-		{kit.SignedIn, kit.StatusPending, kit.RoleMember},
-		{kit.SignedIn, kit.StatusRejected, kit.RoleMember},
-		{kit.Verified, kit.StatusVerified, kit.RoleMember},
-		{kit.Moderator, kit.StatusVerified, kit.RoleModerator},
-		{kit.Admin, kit.StatusVerified, kit.RoleAdmin},
+		{kit.SignedIn, identity.StatusUnverified, identity.RoleMember},
+		{kit.SignedIn, identity.StatusPending, identity.RoleMember},
+		{kit.SignedIn, identity.StatusRejected, identity.RoleMember},
+		{kit.Verified, identity.StatusVerified, identity.RoleMember},
+		{kit.Moderator, identity.StatusVerified, identity.RoleModerator},
+		{kit.Admin, identity.StatusVerified, identity.RoleAdmin},
 	}
 	param := regexp.MustCompile(`:[a-z_]+|\*`)
 	for _, rt := range app.Server.Routes() {
@@ -63,9 +64,9 @@ func TestRouteTableLevels(t *testing.T) {
 func TestUnverifiedMemberIsToldHowToGetIn(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	c, _ := app.As(kit.StatusUnverified, kit.RoleMember, "")
+	c, _ := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	c.Get("/cases").Expect(http.StatusForbidden).Contains("Verification needed", `href="/verification"`).Lacks("Cardiology")
-	pending, _ := app.As(kit.StatusPending, kit.RoleMember, "")
+	pending, _ := app.As(identity.StatusPending, identity.RoleMember, "")
 	pending.Get("/cases").Expect(http.StatusForbidden).Contains("being reviewed")
 	verified, _ := app.Verified("cardiology")
 	verified.Get("/cases").Expect(http.StatusOK).Contains("Cardiology", `href="/cases?specialty=cardiology"`)

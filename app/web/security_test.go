@@ -6,14 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"curbside/app/web/kit"
+	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
 
 func TestCSRF(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	form := url.Values{"email": {acct.Email}, "password": {acct.Password}}
 
 	c := app.Client()
@@ -78,7 +78,7 @@ func TestCookieFlags(t *testing.T) {
 	t.Parallel()
 	check := func(app *webtest.App, name string, secure bool) {
 		t.Helper()
-		acct := app.Member(kit.StatusVerified, kit.RoleMember, "")
+		acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 		c := app.Client()
 		csrf := ""
 		if !secure {

@@ -14,10 +14,10 @@ import (
 	"curbside/app/accounts"
 	"curbside/app/audit"
 	"curbside/app/db"
+	"curbside/app/identity"
 	"curbside/app/notify"
 	"curbside/app/seed"
 	"curbside/app/web"
-	"curbside/app/web/kit"
 	"curbside/config"
 )
 
@@ -130,7 +130,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, out
 	email := fs.String("email", "", "email address")
 	password := fs.String("password", "", "password, at least 12 characters")
 	name := fs.String("name", "", "display name")
-	role := fs.String("role", kit.RoleMember, "member, moderator or admin")
+	role := fs.String("role", identity.RoleMember, "member, moderator or admin")
 	verified := fs.Bool("verified", false, "create the account already verified")
 	specialty := fs.String("specialty", "", "specialty slug")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -139,12 +139,12 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, out
 	if fs.NArg() > 0 {
 		return usageError(fmt.Sprintf("user create: unexpected argument %q", fs.Arg(0)))
 	}
-	if *role != kit.RoleMember && *role != kit.RoleModerator && *role != kit.RoleAdmin {
+	if *role != identity.RoleMember && *role != identity.RoleModerator && *role != identity.RoleAdmin {
 		return usageError(fmt.Sprintf("user create: --role must be member, moderator or admin, not %q", *role))
 	}
-	status := kit.StatusUnverified
+	status := identity.StatusUnverified
 	if *verified {
-		status = kit.StatusVerified
+		status = identity.StatusVerified
 	}
 	return withAccounts(ctx, getenv, func(acct *accounts.Service) error {
 		u, err := acct.Create(ctx, accounts.NewAccount{Email: *email, Password: *password, DisplayName: *name,

@@ -4,9 +4,15 @@
 package kit
 
 import (
+	"fmt"
+	"strconv"
+
 	"net/http"
 	"net/url"
 	"strings"
+
+	"curbside/app/apperr"
+	"curbside/app/identity"
 
 	"github.com/labstack/echo/v4"
 )
@@ -36,44 +42,8 @@ type Route struct {
 	Handler echo.HandlerFunc
 }
 
-// Account statuses and roles, as in the contract.
-const (
-	StatusUnverified = "unverified"
-	StatusPending    = "pending"
-	StatusVerified   = "verified"
-	StatusRejected   = "rejected"
-	StatusSuspended  = "suspended"
-
-	RoleMember    = "member"
-	RoleModerator = "moderator"
-	RoleAdmin     = "admin"
-)
-
 // Viewer is the signed-in member behind a request.
-type Viewer struct {
-	UserID      int64
-	SessionID   int64
-	Handle      string
-	DisplayName string
-	Email       string
-	Role        string
-	Status      string
-	SpecialtyID *int16
-	TwoFactor   bool
-}
-
-// IsModerator reports whether the viewer moderates (admins do too).
-func (v *Viewer) IsModerator() bool {
-	return v != nil && (v.Role == RoleModerator || v.Role == RoleAdmin)
-}
-
-// IsAdmin reports whether the viewer is an admin.
-func (v *Viewer) IsAdmin() bool { return v != nil && v.Role == RoleAdmin }
-
-// IsVerified reports whether the viewer may see clinical content.
-func (v *Viewer) IsVerified() bool {
-	return v != nil && (v.Status == StatusVerified || v.IsModerator()) && v.Status != StatusSuspended
-}
+type Viewer = identity.Viewer
 
 const viewerKey = "curbside.viewer"
 
@@ -88,6 +58,20 @@ func ViewerOf(c echo.Context) *Viewer {
 
 // ClientIP is the request's address as the server's IP extractor sees it.
 func ClientIP(c echo.Context) string { return c.RealIP() }
+
+// Meta describes the request for the rules: its address and browser.
+func Meta(c echo.Context) identity.Meta {
+	return identity.Meta{IP: ClientIP(c), UserAgent: c.Request().UserAgent()}
+}
+
+// ParamID reads a positive integer path parameter; anything else is not found.
+func ParamID(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id < 1 {
+		return 0, fmt.Errorf("%s %q: %w", name, c.Param(name), apperr.ErrNotFound)
+	}
+	return id, nil
+}
 
 const flashCookie = "curbside_flash"
 

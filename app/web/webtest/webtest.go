@@ -19,8 +19,8 @@ import (
 
 	"curbside/app/accounts"
 	"curbside/app/db/testdb"
+	"curbside/app/identity"
 	"curbside/app/web"
-	"curbside/app/web/kit"
 	"curbside/config"
 )
 
@@ -106,7 +106,7 @@ func (a *App) As(status, role, specialty string) (*Client, Account) {
 
 // Verified returns a browser signed in as a verified member.
 func (a *App) Verified(specialty string) (*Client, Account) {
-	return a.As(kit.StatusVerified, kit.RoleMember, specialty)
+	return a.As(identity.StatusVerified, identity.RoleMember, specialty)
 }
 
 // Login posts the login form.

@@ -1,0 +1,50 @@
+// Package identity holds who is acting: the signed-in member as the rules
+// see it, and the statuses and roles of the contract. It imports nothing, so
+// services and handlers alike may use it without pulling in the web layer.
+package identity
+
+// Account statuses and roles, as in the contract.
+const (
+	StatusUnverified = "unverified"
+	StatusPending    = "pending"
+	StatusVerified   = "verified"
+	StatusRejected   = "rejected"
+	StatusSuspended  = "suspended"
+
+	RoleMember    = "member"
+	RoleModerator = "moderator"
+	RoleAdmin     = "admin"
+)
+
+// Viewer is the signed-in member behind a request.
+type Viewer struct {
+	UserID      int64
+	SessionID   int64
+	Handle      string
+	DisplayName string
+	Email       string
+	Role        string
+	Status      string
+	SpecialtyID *int16
+	TwoFactor   bool
+}
+
+// IsModerator reports whether the viewer moderates (admins do too).
+func (v *Viewer) IsModerator() bool {
+	return v != nil && (v.Role == RoleModerator || v.Role == RoleAdmin)
+}
+
+// IsAdmin reports whether the viewer is an admin.
+func (v *Viewer) IsAdmin() bool { return v != nil && v.Role == RoleAdmin }
+
+// IsVerified reports whether the viewer may see clinical content.
+func (v *Viewer) IsVerified() bool {
+	return v != nil && (v.Status == StatusVerified || v.IsModerator()) && v.Status != StatusSuspended
+}
+
+// Meta is what the rules know of the request behind a call, for the audit
+// log and the session list.
+type Meta struct {
+	IP        string
+	UserAgent string
+}
