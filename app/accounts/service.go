@@ -76,7 +76,7 @@ func checkEmail(email string) string {
 		return "Enter your email address."
 	}
 	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") {
+	if err != nil || addr.Address != email || strings.ContainsRune(email, utf8.RuneError) || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") {
 		return "Enter an email address like name@example.org."
 	}
 	return ""

@@ -122,3 +122,15 @@ func TestUploadedPhotoIsStrippedOfMetadata(t *testing.T) {
 		t.Fatalf("stored image does not decode: %v", err)
 	}
 }
+
+// A document over 10 MiB gets the form back with the message at the field.
+func TestOversizeDocumentGetsTheForm(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, _ := app.As(identity.StatusUnverified, identity.RoleMember, "")
+	huge := append(append([]byte{}, pdfBytes...), make([]byte, 15<<20)...)
+	c.PostMultipart("/verification", application(knownNPI), license(huge, "scan.pdf")).
+		Expect(http.StatusUnprocessableEntity).Contains(`id="document-error"`, "larger than 10 MiB", `value="A123456"`)
+	c.PostMultipart("/verification", application(knownNPI), license(make([]byte, 40<<20), "absurd.pdf")).
+		Expect(http.StatusRequestEntityTooLarge)
+}

@@ -18,6 +18,9 @@ import (
 // member's role or status changed since it was issued.
 func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if isStatic(c) {
+			return next(c)
+		}
 		ck, err := c.Cookie(kit.SessionCookieName(c))
 		if err != nil || ck.Value == "" {
 			return next(c)

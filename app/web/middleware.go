@@ -3,7 +3,6 @@ package web
 import (
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -12,13 +11,6 @@ import (
 	"curbside/app/web/kit"
 )
 
-// Body limits: multipart forms carry documents and images, the rest is text.
-const (
-	multipartLimit = "12M"
-	formLimit      = "1M"
-)
-
-// contentSecurityPolicy allows nothing inline and nothing from elsewhere.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"object-src 'self'; frame-src 'self'; connect-src 'self'; font-src 'self'; form-action 'self'; " +
 	"base-uri 'none'; frame-ancestors 'none'"
@@ -40,17 +32,6 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 		return next(c)
-	}
-}
-
-func isMultipart(c echo.Context) bool {
-	return strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm)
-}
-
-func bodyLimits() []echo.MiddlewareFunc {
-	return []echo.MiddlewareFunc{
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: multipartLimit, Skipper: func(c echo.Context) bool { return !isMultipart(c) }}),
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: formLimit, Skipper: isMultipart}),
 	}
 }
 

@@ -46,3 +46,23 @@ func TestErrorPages(t *testing.T) {
 	big := strings.NewReader("body=" + strings.Repeat("x", 2<<20))
 	c.PostRaw("/login", "application/x-www-form-urlencoded", big).Expect(http.StatusRequestEntityTooLarge)
 }
+
+// Assets carry no cookies (a shared cache may keep them) and list no directories.
+func TestStaticAssets(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, _ := app.Verified("")
+	page := c.Get("/settings/security").Expect(http.StatusOK)
+	i := strings.Index(page.Body, "/static/css/site.css?v=")
+	if i < 0 {
+		t.Fatal("no checksummed stylesheet link")
+	}
+	href := page.Body[i : i+strings.Index(page.Body[i:], `"`)]
+	res := c.Get(href).Expect(http.StatusOK)
+	if res.Header.Get("Set-Cookie") != "" || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") ||
+		!strings.Contains(res.Header.Get("Content-Type"), "text/css") {
+		t.Fatalf("asset headers: %v", res.Header)
+	}
+	c.Get("/static/css/").Expect(http.StatusNotFound)
+	c.Get("/static/").Expect(http.StatusNotFound)
+}

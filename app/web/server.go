@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -37,6 +38,8 @@ type Server struct {
 	routes    []kit.Route
 	accounts  *accounts.Service
 	providers accounts.Providers
+	// bodyLimits holds the routes that accept larger bodies than the default.
+	bodyLimits map[string]int64
 }
 
 // Option adjusts a server at construction.
@@ -83,9 +86,8 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Se
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
 	e.Use(middleware.RequestID(), s.metrics.middleware, s.accessLog, s.recoverer(), s.securityHeaders)
-	e.Use(bodyLimits()...)
 	e.GET("/static/*", s.serveStatic(assets))
-	e.Use(s.session, s.csrf)
+	e.Use(s.readForm, s.session, s.csrf)
 
 	s.routes = slices.Concat(
 		s.operationsRoutes(),
@@ -95,8 +97,15 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Se
 		notices.Routes(),
 		auditLog.Routes(),
 	)
+	s.bodyLimits = map[string]int64{}
 	for _, rt := range s.routes {
 		e.Add(rt.Method, rt.Path, rt.Handler, s.guard(rt.Level))
+		if rt.Method == http.MethodGet {
+			e.Add(http.MethodHead, rt.Path, rt.Handler, s.guard(rt.Level))
+		}
+		if rt.MaxBody > 0 {
+			s.bodyLimits[rt.Method+" "+rt.Path] = rt.MaxBody
+		}
 	}
 	s.Echo = e
 	return s, nil
@@ -108,8 +117,27 @@ func (s *Server) Routes() []kit.Route { return slices.Clone(s.routes) }
 // Accounts exposes the account rules, for the command line and tests.
 func (s *Server) Accounts() *accounts.Service { return s.accounts }
 
+// isStatic reports a request for an asset: no session, no cookies, so a
+// shared cache may keep the answer.
+func isStatic(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/static/") }
+
+// filesOnly hides directories, so /static/css/ is not listed.
+type filesOnly struct{ fs.FS }
+
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := file.Stat(); err != nil || st.IsDir() {
+		file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
+}
+
 func (s *Server) serveStatic(assets fs.FS) echo.HandlerFunc {
-	files := http.StripPrefix("/static/", http.FileServer(http.FS(assets)))
+	files := http.StripPrefix("/static/", http.FileServer(http.FS(filesOnly{assets})))
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		if c.QueryParam("v") != "" {

@@ -40,6 +40,8 @@ type Route struct {
 	Path    string
 	Level   Level
 	Handler echo.HandlerFunc
+	// MaxBody raises the request body limit for this route (0: the default).
+	MaxBody int64
 }
 
 // Viewer is the signed-in member behind a request.

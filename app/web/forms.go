@@ -1,0 +1,73 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Body limits: text forms are small; multipart forms carry a document or
+// images. A route may raise its own limit (kit.Route.MaxBody).
+const (
+	formLimit      = 1 << 20
+	multipartLimit = 12 << 20
+	// multipartMemory is what a multipart form may hold in memory; larger
+	// files spill to temporary files.
+	multipartMemory = 1 << 20
+)
+
+// readForm bounds the body of every unsafe request, parses its form once,
+// and makes its values valid UTF-8 without NUL bytes, so no handler and no
+// query ever sees bytes PostgreSQL would refuse.
+func (s *Server) readForm(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if safeMethods[r.Method] {
+			return next(c)
+		}
+		multipart := strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm)
+		limit := int64(formLimit)
+		if multipart {
+			limit = multipartLimit
+		}
+		if max, ok := s.bodyLimits[r.Method+" "+c.Path()]; ok {
+			limit = max
+		}
+		if r.ContentLength > limit {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
+		var err error
+		if multipart {
+			err = r.ParseMultipartForm(multipartMemory)
+		} else {
+			err = r.ParseForm()
+		}
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			return echo.ErrStatusRequestEntityTooLarge
+		case err != nil:
+			return echo.NewHTTPError(http.StatusBadRequest, "malformed form")
+		}
+		cleanValues(r.Form)
+		cleanValues(r.PostForm)
+		if r.MultipartForm != nil {
+			cleanValues(r.MultipartForm.Value)
+		}
+		return next(c)
+	}
+}
+
+func cleanValues(values map[string][]string) {
+	for _, vs := range values {
+		for i, v := range vs {
+			if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+				vs[i] = strings.ReplaceAll(strings.ToValidUTF8(v, "\uFFFD"), "\x00", "")
+			}
+		}
+	}
+}

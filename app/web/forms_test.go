@@ -1,0 +1,44 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"curbside/app/web/webtest"
+)
+
+// Bytes PostgreSQL refuses in text (invalid UTF-8, NUL) never reach a query.
+func TestMalformedTextIsCleanedNotFatal(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c := app.Client()
+	c.PostForm("/login", url.Values{"email": {"a\x00b@x.org"}, "password": {"whatever it is here"}}).Expect(http.StatusUnauthorized)
+	c.PostForm("/login", url.Values{"email": {"a\xffb@x.org"}, "password": {"whatever\xff it is"}}).Expect(http.StatusUnauthorized)
+	c.PostForm("/signup", url.Values{"email": {"dr\xff@x.org"}, "password": {"long enough password"}, "display_name": {"Dr\xff Who\x00"}}).
+		Expect(http.StatusUnprocessableEntity).Contains(`id="email-error"`)
+	c.PostForm("/signup", url.Values{"email": {"who@x.org"}, "password": {"long enough password"}, "display_name": {"Dr\xff Who\x00"}}).
+		RedirectsTo("/verification")
+	var name string
+	app.DB.Raw("SELECT display_name FROM users WHERE email = 'who@x.org'").Row().Scan(&name)
+	if name != "Dr\uFFFD Who" {
+		t.Fatalf("stored name %q", name)
+	}
+}
+
+func TestBodyLimits(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c := app.Client()
+	big := url.Values{"email": {strings.Repeat("x", 2<<20)}, "_csrf": {c.CSRF()}}.Encode()
+	c.PostRaw("/login", "application/x-www-form-urlencoded", strings.NewReader(big)).Expect(http.StatusRequestEntityTooLarge)
+	// Without a Content-Length (chunked), the limit still holds, and says so.
+	req, _ := http.NewRequest(http.MethodPost, "/login", struct{ *strings.Reader }{strings.NewReader(big)})
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.ContentLength = -1
+	c.DoPath(req).Expect(http.StatusRequestEntityTooLarge).Contains("Too large")
+	c.Get("/healthz").Expect(http.StatusOK)
+	head, _ := http.NewRequest(http.MethodHead, "/healthz", nil)
+	c.DoPath(head).Expect(http.StatusOK)
+}
