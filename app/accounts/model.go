@@ -28,16 +28,19 @@ type User struct {
 
 // Session is a signed-in browser. Only a hash of its token is stored.
 type Session struct {
-	ID           int64
-	UserID       int64
-	TokenHash    []byte
-	IssuedRole   string
-	IssuedStatus string
-	UserAgent    string
-	IP           string
-	CreatedAt    time.Time
-	LastSeenAt   time.Time
-	ExpiresAt    time.Time
+	ID        int64
+	UserID    int64
+	TokenHash []byte
+	// PrevTokenHash is the token before the last renewal, valid until PrevValidUntil.
+	PrevTokenHash  []byte
+	PrevValidUntil *time.Time
+	IssuedRole     string
+	IssuedStatus   string
+	UserAgent      string
+	IP             string
+	CreatedAt      time.Time
+	LastSeenAt     time.Time
+	ExpiresAt      time.Time
 }
 
 // Specialty is a medical specialty seeded by the migrations.

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -55,6 +56,9 @@ type sessionWithUser struct {
 
 func (sessionWithUser) TableName() string { return "sessions" }
 
+// renewalGrace is how long a renewed token's predecessor keeps working.
+const renewalGrace = time.Minute
+
 // Authenticate resolves a session token to its member. When the member's role
 // or status changed since the token was issued, the token is renewed and the
 // new one returned (else renewed is ""), so the change takes effect without a
@@ -65,35 +69,52 @@ func (s *Service) Authenticate(ctx context.Context, token string) (u *User, sess
 	}
 	var row sessionWithUser
 	db := s.db.WithContext(ctx)
-	if err := db.Joins("User").Where("sessions.token_hash = ?", hashToken(token)).First(&row).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, nil, "", ErrNoSession
-		}
+	now := s.now()
+	h := hashToken(token)
+	err = db.Joins("User").
+		Where("sessions.token_hash = ? OR (sessions.prev_token_hash = ? AND sessions.prev_valid_until > ?)", h, h, now).
+		First(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, "", ErrNoSession
+	} else if err != nil {
 		return nil, nil, "", fmt.Errorf("load session: %w", err)
 	}
-	now := s.now()
 	switch {
 	case row.User.Status == identity.StatusSuspended:
 		return nil, nil, "", errors.Join(ErrNoSession, s.endSessions(ctx, db, row.UserID, 0))
 	case now.After(row.ExpiresAt), now.Sub(row.LastSeenAt) > s.Idle:
 		return nil, nil, "", errors.Join(ErrNoSession, db.Delete(&Session{}, row.ID).Error)
+	case !bytes.Equal(row.TokenHash, h):
+		// The token was just renewed by a request running alongside this one.
+		return &row.User, &row.Session, "", nil
 	}
-	updates := map[string]any{}
 	if row.IssuedRole != row.User.Role || row.IssuedStatus != row.User.Status {
-		renewed = randomToken()
-		updates["token_hash"] = hashToken(renewed)
-		updates["issued_role"], updates["issued_status"] = row.User.Role, row.User.Status
+		return s.renew(ctx, &row, h)
 	}
-	if now.Sub(row.LastSeenAt) >= touchEvery || renewed != "" {
-		updates["last_seen_at"] = now
-		row.LastSeenAt = now
-	}
-	if len(updates) > 0 {
-		if err := db.Model(&Session{}).Where("id = ?", row.ID).Updates(updates).Error; err != nil {
-			return nil, nil, "", fmt.Errorf("renew session: %w", err)
+	if now.Sub(row.LastSeenAt) >= touchEvery {
+		if err := db.Model(&Session{}).Where("id = ?", row.ID).Update("last_seen_at", now).Error; err != nil {
+			return nil, nil, "", fmt.Errorf("touch session: %w", err)
 		}
 	}
-	return &row.User, &row.Session, renewed, nil
+	return &row.User, &row.Session, "", nil
+}
+
+// renew issues a new token for the session, keeping the old one valid for a
+// moment. Only the request that wins the update hands out the new token.
+func (s *Service) renew(ctx context.Context, row *sessionWithUser, oldHash []byte) (*User, *Session, string, error) {
+	now := s.now()
+	token := randomToken()
+	res := s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND token_hash = ?", row.ID, oldHash).Updates(map[string]any{
+		"token_hash": hashToken(token), "prev_token_hash": oldHash, "prev_valid_until": now.Add(renewalGrace),
+		"issued_role": row.User.Role, "issued_status": row.User.Status, "last_seen_at": now,
+	})
+	if res.Error != nil {
+		return nil, nil, "", fmt.Errorf("renew session: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		token = ""
+	}
+	return &row.User, &row.Session, token, nil
 }
 
 // Sessions lists a member's live sessions, most recently used first.

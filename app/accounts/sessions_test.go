@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"curbside/app/accounts"
@@ -27,9 +29,11 @@ func TestStatusChangeRenewsTokenWithoutLogout(t *testing.T) {
 	if after == "" || after == before {
 		t.Fatal("the session token was not renewed after the status change")
 	}
-	// The old token is dead; the new one keeps working.
+	// The old token works only for the moment requests already in flight need.
 	stale := app.Client()
 	stale.SetCookie("curbside_session", before)
+	stale.Get("/cases").Expect(http.StatusOK)
+	app.DB.Exec("UPDATE sessions SET prev_valid_until = now() - interval '1 second'")
 	stale.Get("/cases").RedirectsTo("/login?next=%2Fcases")
 	c.Get("/settings/security").Expect(http.StatusOK)
 
@@ -109,4 +113,49 @@ func TestChangePassword(t *testing.T) {
 	if n := countAudit(t, app, "account.password_changed"); n != 1 {
 		t.Fatalf("%d password audit rows, want 1", n)
 	}
+}
+
+// Requests in flight when the token is renewed keep their session.
+func TestConcurrentRequestsDuringRenewal(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, acct := app.As(identity.StatusPending, identity.RoleMember, "")
+	old := c.Cookie("curbside_session")
+	if err := app.Server.Accounts().SetStatus(t.Context(), nil, accounts.StatusChange{UserID: acct.ID, To: identity.StatusVerified}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	results := make([]*webtest.Response, 6)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := app.Client()
+			b.SetCookie("curbside_session", old)
+			results[i] = b.Get("/cases")
+		}()
+	}
+	wg.Wait()
+	renewals := 0
+	for _, r := range results {
+		if r.Status != http.StatusOK {
+			t.Fatalf("a request with the just-renewed token got %d", r.Status)
+		}
+		for _, ck := range r.Header.Values("Set-Cookie") {
+			if strings.HasPrefix(ck, "curbside_session=;") || strings.Contains(ck, "curbside_session=") && strings.Contains(ck, "Max-Age=0") {
+				t.Fatalf("a request cleared the session cookie: %s", ck)
+			}
+			if strings.HasPrefix(ck, "curbside_session=") {
+				renewals++
+			}
+		}
+	}
+	if renewals != 1 {
+		t.Fatalf("%d responses handed out a renewed token, want exactly 1", renewals)
+	}
+	// After the grace period the old token is gone.
+	app.DB.Exec("UPDATE sessions SET prev_valid_until = now() - interval '1 second'")
+	stale := app.Client()
+	stale.SetCookie("curbside_session", old)
+	stale.Get("/cases").RedirectsTo("/login?next=%2Fcases")
 }
