@@ -93,12 +93,16 @@ func (h *Handlers) submit(c echo.Context) error {
 	return kit.SeeOther(c, "/verification")
 }
 
-func (h *Handlers) document(c echo.Context) error {
+func (h *Handlers) ownDocument(c echo.Context) error { return h.document(c, false) }
+
+func (h *Handlers) reviewDocument(c echo.Context) error { return h.document(c, true) }
+
+func (h *Handlers) document(c echo.Context, asModerator bool) error {
 	id, err := kit.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	doc, err := h.svc.Document(c.Request().Context(), kit.ViewerOf(c), id, kit.Meta(c))
+	doc, err := h.svc.Document(c.Request().Context(), kit.ViewerOf(c), id, asModerator, kit.Meta(c))
 	if err != nil {
 		return err
 	}

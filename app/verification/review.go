@@ -151,14 +151,16 @@ func (s *Service) decide(ctx context.Context, mod *identity.Viewer, id int64, ou
 	})
 }
 
-// Document returns a request's document to a moderator or to its owner, and
-// logs the view. Anyone else is told it does not exist.
-func (s *Service) Document(ctx context.Context, v *identity.Viewer, requestID int64, meta accounts.Meta) (*Document, error) {
+// Document returns a request's document and logs the view. asModerator is
+// set on the moderators' route (whose guard demands the role and, by
+// default, two-factor login); elsewhere only the owner may see it, and anyone
+// else is told it does not exist.
+func (s *Service) Document(ctx context.Context, v *identity.Viewer, requestID int64, asModerator bool, meta accounts.Meta) (*Document, error) {
 	var doc Document
 	err := s.db.WithContext(ctx).Table("documents").Select("documents.*").
 		Joins("JOIN verification_requests r ON r.document_id = documents.id").
 		Where("r.id = ?", requestID).First(&doc).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !v.IsModerator() && doc.OwnerID != v.UserID) {
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !asModerator && doc.OwnerID != v.UserID) {
 		return nil, fmt.Errorf("document of request %d: %w", requestID, apperr.ErrNotFound)
 	} else if err != nil {
 		return nil, err

@@ -78,28 +78,39 @@ func TestModeratorQueueAndDecisions(t *testing.T) {
 
 func TestDocumentAccess(t *testing.T) {
 	t.Parallel()
-	app := webtest.New(t)
+	app := webtest.New(t, "CURBSIDE_MOD_2FA=required")
 	owner, acct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	id := submit(t, app, owner, acct.ID, knownNPI)
-	path := fmt.Sprintf("/verification/requests/%d/document", id)
+	own := fmt.Sprintf("/verification/requests/%d/document", id)
+	review := fmt.Sprintf("/mod/verifications/%d/document", id)
 
-	res := owner.Get(path).Expect(http.StatusOK)
+	res := owner.Get(own).Expect(http.StatusOK)
 	if res.Body != string(pdfBytes) || res.Header.Get("Content-Type") != "application/pdf" ||
 		res.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "inline;") {
 		t.Fatalf("owner's document: %v", res.Header)
 	}
-	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
-	dl := mod.Get(path + "?download=1").Expect(http.StatusOK)
+	owner.Get(review).Expect(http.StatusForbidden)
+
+	// Moderators see documents only through the moderation pages, and only with two-factor login.
+	mod, modAcct := app.As(identity.StatusVerified, identity.RoleModerator, "")
+	mod.Get(review).Expect(http.StatusForbidden).Contains("Two-factor login required").Lacks("%PDF")
+	mod.Get(own).Expect(http.StatusNotFound)
+	app.DB.Exec("UPDATE users SET totp_enabled_at = now() WHERE id = ?", modAcct.ID)
+	dl := mod.Get(review + "?download=1").Expect(http.StatusOK)
 	if !strings.HasPrefix(dl.Header.Get("Content-Disposition"), `attachment; filename="license.pdf"`) {
 		t.Fatalf("download disposition %q", dl.Header.Get("Content-Disposition"))
 	}
+	mod.Get(fmt.Sprintf("/mod/verifications/%d", id)).Expect(http.StatusOK).Contains(`src="` + review + `"`)
+
 	other, _ := app.Verified("cardiology")
-	other.Get(path).Expect(http.StatusNotFound).Lacks("%PDF")
+	other.Get(own).Expect(http.StatusNotFound).Lacks("%PDF")
+	other.Get(review).Expect(http.StatusForbidden).Lacks("%PDF")
 	stranger, _ := app.As(identity.StatusUnverified, identity.RoleMember, "")
-	stranger.Get(path).Expect(http.StatusNotFound)
-	app.Client().Get(path).RedirectsTo("/login?next=" + url.QueryEscape(path))
+	stranger.Get(own).Expect(http.StatusNotFound)
+	app.Client().Get(own).RedirectsTo("/login?next=" + url.QueryEscape(own))
+	app.Client().Get(review).RedirectsTo("/login?next=" + url.QueryEscape(review))
 	if n := count(t, app, "SELECT count(*) FROM audit_log WHERE action = 'verification.document_viewed' AND target_id = ?", id); n != 2 {
-		t.Fatalf("%d document views audited, want 2", n)
+		t.Fatalf("%d document views audited, want 2 (the owner's and the moderator's)", n)
 	}
 }
 
