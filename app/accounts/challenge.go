@@ -50,9 +50,19 @@ func (s *Service) beginChallenge(ctx context.Context, u *User) error {
 // CompleteLogin finishes a login with a code from the authenticator app or
 // one of the recovery codes, and starts the session.
 func (s *Service) CompleteLogin(ctx context.Context, challengeToken, code string, meta Meta) (*User, string, error) {
+	var pending loginChallenge
+	err := s.db.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", hashToken(challengeToken), s.now()).First(&pending).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, "", ErrNoChallenge
+	} else if err != nil {
+		return nil, "", err
+	}
+	if err := s.reserve(ctx, []throttled{secondFactorKey(pending.UserID)}); err != nil {
+		return nil, "", err
+	}
 	var u *User
 	method := ""
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var ch loginChallenge
 		err := tx.Clauses(lockingClause()).Where("token_hash = ? AND expires_at > ?", hashToken(challengeToken), s.now()).First(&ch).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -76,6 +86,9 @@ func (s *Service) CompleteLogin(ctx context.Context, challengeToken, code string
 	}
 	if method == "" {
 		return nil, "", ErrBadCode // the attempt is counted and committed
+	}
+	if err := s.forgive(ctx, secondFactorKey(u.ID)); err != nil {
+		return nil, "", err
 	}
 	if u.Status == identity.StatusSuspended {
 		return nil, "", &SuspendedError{Reason: deref(u.SuspensionReason)}

@@ -72,7 +72,9 @@ func (h *Handlers) renderLogin(c echo.Context, code int, form kit.Form) error {
 
 func (h *Handlers) login(c echo.Context) error {
 	form := kit.NewForm(c, "email", "next")
-	u, token, err := h.svc.Login(c.Request().Context(), form.Value("email"), c.FormValue("password"), kit.Meta(c))
+	meta := kit.Meta(c)
+	meta.TrustedDevice = h.knownDevice(c)
+	u, token, err := h.svc.Login(c.Request().Context(), form.Value("email"), c.FormValue("password"), meta)
 	var limited *apperr.RateLimited
 	switch {
 	case errors.Is(err, ErrBadCredentials):
@@ -100,7 +102,20 @@ func (h *Handlers) afterLogin(c echo.Context, u *User, token string, err error, 
 		return err
 	}
 	kit.SetSessionCookie(c, token)
+	kit.SetCookie(c, deviceCookie, h.svc.Sign("device", strconv.FormatInt(u.ID, 10)), 90*24*3600)
 	return kit.SeeOther(c, kit.SafeNext(next, landingFor(u)))
+}
+
+// deviceCookie marks a browser that has signed in to an account before.
+const deviceCookie = "curbside_device"
+
+func (h *Handlers) knownDevice(c echo.Context) int64 {
+	raw, ok := h.svc.Verify("device", kit.CookieValue(c, deviceCookie))
+	if !ok {
+		return 0
+	}
+	id, _ := strconv.ParseInt(raw, 10, 64)
+	return id
 }
 
 func (h *Handlers) logout(c echo.Context) error {

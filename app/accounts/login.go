@@ -26,7 +26,13 @@ func (e *SuspendedError) Unwrap() error { return apperr.ErrForbidden }
 // Login checks a member's email and password and starts a session.
 func (s *Service) Login(ctx context.Context, email, password string, meta Meta) (*User, string, error) {
 	email = strings.TrimSpace(email)
-	if err := s.checkThrottle(ctx, email, meta.IP); err != nil {
+	known := false
+	if meta.TrustedDevice != 0 {
+		u, err := s.ByEmail(ctx, email)
+		known = err == nil && u.ID == meta.TrustedDevice
+	}
+	keys := loginKeys(email, meta.IP, known)
+	if err := s.reserve(ctx, keys); err != nil {
 		_ = s.audit.Record(ctx, nil, audit.Event{Action: audit.LoginThrottled, IP: meta.IP})
 		return nil, "", err
 	}
@@ -39,18 +45,29 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 		if u != nil {
 			target = u.ID
 		}
-		if err := s.recordFailure(ctx, email, meta.IP); err != nil {
-			return nil, "", err
-		}
 		if err := s.audit.Record(ctx, nil, audit.Event{Action: audit.LoginFailed, TargetType: "user", TargetID: target, IP: meta.IP}); err != nil {
 			return nil, "", err
 		}
 		return nil, "", ErrBadCredentials
 	}
-	if err := s.clearThrottle(ctx, email, meta.IP); err != nil {
+	if err := s.loginSucceeded(ctx, keys); err != nil {
 		return nil, "", err
 	}
 	return s.finishLogin(ctx, u, meta, nil)
+}
+
+// confirmPassword checks the signed-in member's password before a sensitive
+// change, under the same limits as a login from this address.
+func (s *Service) confirmPassword(ctx context.Context, v *identity.Viewer, password string, meta Meta) (bool, error) {
+	keys := loginKeys(v.Email, meta.IP, true)[:1]
+	if err := s.reserve(ctx, keys); err != nil {
+		return false, err
+	}
+	u, ok, err := s.checkPassword(ctx, v.Email, password)
+	if err != nil || !ok || u.ID != v.UserID {
+		return false, err
+	}
+	return true, s.forgive(ctx, keys...)
 }
 
 // checkPassword loads the account and verifies the password, hashing a dummy
@@ -81,12 +98,12 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (*U
 // ChangePassword replaces the member's password after checking the current
 // one, and ends every other session.
 func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, current, next string, meta Meta) error {
-	u, ok, err := s.checkPassword(ctx, v.Email, current)
+	ok, err := s.confirmPassword(ctx, v, current, meta)
 	if err != nil {
 		return err
 	}
 	errs := apperr.FieldErrors{}
-	if !ok || u.ID != v.UserID {
+	if !ok {
 		errs.Add("current_password", "This is not your current password.")
 	}
 	if msg := CheckPassword(next); msg != "" {

@@ -130,16 +130,16 @@ func (s *Service) finishLogin(ctx context.Context, u *User, meta Meta, detail ma
 	return u, token, nil
 }
 
-// SignState protects the provider round trip: the value comes back in a
-// cookie and must carry our signature.
-func (s *Service) SignState(value string) string {
+// Sign protects a value the browser carries for us (the OAuth round trip,
+// the known-device mark): it comes back with our signature or not at all.
+func (s *Service) Sign(purpose, value string) string {
 	mac := hmac.New(sha256.New, s.sealKey[:])
-	mac.Write([]byte("oauth-state\x00" + value))
+	mac.Write([]byte(purpose + "\x00" + value))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)) + "." + base64.RawURLEncoding.EncodeToString([]byte(value))
 }
 
-// VerifyState returns the value signed by SignState, or false.
-func (s *Service) VerifyState(signed string) (string, bool) {
+// Verify returns the value signed by Sign for purpose, or false.
+func (s *Service) Verify(purpose, signed string) (string, bool) {
 	sig, payload, ok := strings.Cut(signed, ".")
 	if !ok {
 		return "", false
@@ -148,8 +148,8 @@ func (s *Service) VerifyState(signed string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	want := s.SignState(string(raw))
-	if !hmac.Equal([]byte(want[:strings.Index(want, ".")]), []byte(sig)) {
+	want, _, _ := strings.Cut(s.Sign(purpose, string(raw)), ".")
+	if !hmac.Equal([]byte(want), []byte(sig)) {
 		return "", false
 	}
 	return string(raw), true

@@ -32,7 +32,7 @@ func (h *Handlers) oauthBegin(c echo.Context) error {
 		return err
 	}
 	next := kit.SafeNext(c.QueryParam("next"), "")
-	kit.SetCookie(c, oauthCookie, h.svc.SignState(strings.Join([]string{name, state, next, sess.Marshal()}, "\n")), 600)
+	kit.SetCookie(c, oauthCookie, h.svc.Sign("oauth", strings.Join([]string{name, state, next, sess.Marshal()}, "\n")), 600)
 	return c.Redirect(http.StatusSeeOther, authURL)
 }
 
@@ -42,7 +42,7 @@ func (h *Handlers) oauthCallback(c echo.Context) error {
 	if !ok {
 		return apperr.ErrNotFound
 	}
-	raw, valid := h.svc.VerifyState(kit.CookieValue(c, oauthCookie))
+	raw, valid := h.svc.Verify("oauth", kit.CookieValue(c, oauthCookie))
 	parts := strings.SplitN(raw, "\n", 4)
 	kit.SetCookie(c, oauthCookie, "", -1)
 	if !valid || len(parts) != 4 || parts[0] != name || subtle.ConstantTimeCompare([]byte(parts[1]), []byte(c.QueryParam("state"))) != 1 {

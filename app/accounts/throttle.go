@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -12,91 +13,132 @@ import (
 	"curbside/app/apperr"
 )
 
-// throttleRule limits failed logins for one kind of key. Locks grow from
-// firstLock, doubling with each further failure, up to maxLock.
+// throttleRule bounds attempts on one kind of key within a window. From the
+// limit on, each attempt locks the key for longer, from firstLock doubling up
+// to maxLock: attempts slow down, and those made while locked get 429. A
+// success lifts the lock.
 type throttleRule struct {
-	kind      string
 	limit     int
 	window    time.Duration
 	firstLock time.Duration
 	maxLock   time.Duration
 }
 
-// The per-account rule without the address is kept loose and short, so an
-// attacker guessing from many addresses cannot lock a member out for long;
-// the account-and-address rule is the tight one.
-var loginRules = []throttleRule{
-	{kind: "acct-ip", limit: 5, window: 15 * time.Minute, firstLock: 30 * time.Second, maxLock: 15 * time.Minute},
-	{kind: "acct", limit: 20, window: 15 * time.Minute, firstLock: 30 * time.Second, maxLock: 5 * time.Minute},
-	{kind: "ip", limit: 50, window: 15 * time.Minute, firstLock: time.Minute, maxLock: 30 * time.Minute},
+var (
+	// One account from one address: the tight rule against guessing.
+	ruleAccountAddress = throttleRule{limit: 5, window: 15 * time.Minute, firstLock: 30 * time.Second, maxLock: 15 * time.Minute}
+	// One account from anywhere, against guessing from many addresses. A
+	// browser that has signed in to the account before is exempt, so such an
+	// attacker cannot lock the member out of their usual device.
+	ruleAccount = throttleRule{limit: 20, window: 15 * time.Minute, firstLock: 30 * time.Second, maxLock: 5 * time.Minute}
+	// One address (an IPv6 /64), against spraying many accounts.
+	ruleAddress = throttleRule{limit: 50, window: 15 * time.Minute, firstLock: time.Minute, maxLock: 30 * time.Minute}
+	// Second-factor codes for one account; a right password does not reset it.
+	ruleSecondFactor = throttleRule{limit: 10, window: 15 * time.Minute, firstLock: time.Minute, maxLock: time.Hour}
+)
+
+// throttled is one key with its rule.
+type throttled struct {
+	key  string
+	rule throttleRule
 }
 
-func throttleKey(kind, email, ip string) string {
+// addressKey groups IPv6 addresses by their /64, which one client usually holds whole.
+func addressKey(ip string) string {
+	if parsed := net.ParseIP(ip); parsed != nil && parsed.To4() == nil {
+		return "ip:" + parsed.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	}
+	return "ip:" + ip
+}
+
+func loginKeys(email, ip string, knownDevice bool) []throttled {
 	email = strings.ToLower(strings.TrimSpace(email))
-	switch kind {
-	case "acct":
-		return "acct:" + email
-	case "ip":
-		return "ip:" + ip
+	keys := []throttled{
+		{"acct-ip:" + email + "|" + ip, ruleAccountAddress},
+		{addressKey(ip), ruleAddress},
 	}
-	return "acct-ip:" + email + "|" + ip
+	if !knownDevice {
+		keys = append(keys, throttled{"acct:" + email, ruleAccount})
+	}
+	return keys
 }
 
-// checkThrottle fails with *apperr.RateLimited while any key is locked.
-func (s *Service) checkThrottle(ctx context.Context, email, ip string) error {
-	keys := make([]string, len(loginRules))
-	for i, r := range loginRules {
-		keys[i] = throttleKey(r.kind, email, ip)
-	}
-	var until sql.NullTime
-	err := s.db.WithContext(ctx).Table("login_throttle").Select("max(locked_until)").
-		Where("key IN ? AND locked_until > ?", keys, s.now()).Scan(&until).Error
-	if err != nil {
-		return fmt.Errorf("check login throttle: %w", err)
-	}
-	if until.Valid {
-		return &apperr.RateLimited{RetryAfter: until.Time.Sub(s.now())}
-	}
-	return nil
+func secondFactorKey(userID int64) throttled {
+	return throttled{fmt.Sprintf("2fa:%d", userID), ruleSecondFactor}
 }
 
-// recordFailure counts a failed login against every key and locks those past their limit.
-func (s *Service) recordFailure(ctx context.Context, email, ip string) error {
+// reserve counts an attempt against every key before it is checked, so that
+// concurrent attempts cannot slip past the limit together. It fails with
+// *apperr.RateLimited when any key is over its limit.
+func (s *Service) reserve(ctx context.Context, keys []throttled) error {
 	now := s.now()
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, r := range loginRules {
-			var failures int
+	var wait time.Duration
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, k := range keys {
+			var count int
+			var locked sql.NullTime
 			err := tx.Raw(`INSERT INTO login_throttle AS t (key, failures, window_start) VALUES (?, 1, ?)
 				ON CONFLICT (key) DO UPDATE SET
 				  failures     = CASE WHEN t.window_start < ? THEN 1 ELSE t.failures + 1 END,
+				  locked_until = CASE WHEN t.window_start < ? THEN NULL ELSE t.locked_until END,
 				  window_start = CASE WHEN t.window_start < ? THEN EXCLUDED.window_start ELSE t.window_start END
-				RETURNING failures`, throttleKey(r.kind, email, ip), now, now.Add(-r.window), now.Add(-r.window)).
-				Scan(&failures).Error
+				RETURNING failures, locked_until`, k.key, now, now.Add(-k.rule.window), now.Add(-k.rule.window), now.Add(-k.rule.window)).
+				Row().Scan(&count, &locked)
 			if err != nil {
-				return fmt.Errorf("count failed login: %w", err)
+				return fmt.Errorf("count attempt: %w", err)
 			}
-			if failures < r.limit {
+			if locked.Valid && locked.Time.After(now) {
+				wait = max(wait, locked.Time.Sub(now))
 				continue
 			}
-			lock := r.firstLock << min(failures-r.limit, 16)
-			if lock > r.maxLock || lock <= 0 {
-				lock = r.maxLock
+			if count < k.rule.limit {
+				continue
 			}
-			if err := tx.Table("login_throttle").Where("key = ?", throttleKey(r.kind, email, ip)).
-				Update("locked_until", now.Add(lock)).Error; err != nil {
+			// This attempt goes ahead; the next must wait. The row stays locked
+			// until commit, so a concurrent attempt sees the lock.
+			lock := k.rule.firstLock << min(count-k.rule.limit, 16)
+			if lock > k.rule.maxLock || lock <= 0 {
+				lock = k.rule.maxLock
+			}
+			if err := tx.Table("login_throttle").Where("key = ?", k.key).Update("locked_until", now.Add(lock)).Error; err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return &apperr.RateLimited{RetryAfter: wait}
+	}
+	return nil
 }
 
-// clearThrottle forgets an account's failures after a successful login.
-// The address's own count stays, so one good account cannot launder guesses.
-func (s *Service) clearThrottle(ctx context.Context, email, ip string) error {
-	return s.db.WithContext(ctx).Table("login_throttle").
-		Where("key IN ?", []string{throttleKey("acct", email, ip), throttleKey("acct-ip", email, ip)}).
-		Delete(nil).Error
+// forgive forgets the attempts on keys after a success.
+func (s *Service) forgive(ctx context.Context, keys ...throttled) error {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k.key
+	}
+	return s.db.WithContext(ctx).Table("login_throttle").Where("key IN ?", names).Delete(nil).Error
+}
+
+// loginSucceeded forgives the account's attempts. The address keeps its
+// count less this one success, so a member's own logins never add up
+// against their address, and one good account cannot launder guesses.
+func (s *Service) loginSucceeded(ctx context.Context, keys []throttled) error {
+	var account []throttled
+	for _, k := range keys {
+		if strings.HasPrefix(k.key, "ip:") {
+			if err := s.db.WithContext(ctx).Exec("UPDATE login_throttle SET failures = failures - 1 WHERE key = ? AND failures > 0", k.key).Error; err != nil {
+				return err
+			}
+			continue
+		}
+		account = append(account, k)
+	}
+	return s.forgive(ctx, account...)
 }
 
 // PruneThrottle deletes counters whose window and lock are long over.

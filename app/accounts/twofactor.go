@@ -179,7 +179,7 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code strin
 
 // DisableTOTP turns two-factor login off after checking the password.
 func (s *Service) DisableTOTP(ctx context.Context, v *identity.Viewer, password string, meta Meta) error {
-	_, ok, err := s.checkPassword(ctx, v.Email, password)
+	ok, err := s.confirmPassword(ctx, v, password, meta)
 	if err != nil {
 		return err
 	}

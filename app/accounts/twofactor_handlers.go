@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -29,7 +30,12 @@ func (h *Handlers) secondFactorForm(c echo.Context) error {
 func (h *Handlers) secondFactor(c echo.Context) error {
 	form := kit.NewForm(c, "next")
 	u, token, err := h.svc.CompleteLogin(c.Request().Context(), kit.CookieValue(c, challengeCookie), c.FormValue("code"), kit.Meta(c))
+	var limited *apperr.RateLimited
 	switch {
+	case errors.As(err, &limited):
+		c.Response().Header().Set("Retry-After", strconv.Itoa(limited.Seconds()))
+		form.Errors["code"] = "Too many wrong codes. Wait " + strconv.Itoa(limited.Seconds()) + " seconds, then try again."
+		return c.Render(http.StatusTooManyRequests, "login_2fa", form)
 	case errors.Is(err, ErrBadCode):
 		form.Errors["code"] = "That code is not right. Enter the 6 digits your app shows now, or a recovery code."
 		return c.Render(http.StatusUnauthorized, "login_2fa", form)

@@ -47,4 +47,8 @@ func (v *Viewer) IsVerified() bool {
 type Meta struct {
 	IP        string
 	UserAgent string
+	// TrustedDevice is the account this browser has signed in to before
+	// (from a signed cookie), or 0. Such a browser is spared the account-wide
+	// login limit, so others' guessing cannot lock its owner out.
+	TrustedDevice int64
 }
