@@ -39,9 +39,15 @@ func (h *Handlers) signup(c echo.Context) error {
 	in := NewAccount{Email: form.Value("email"), Password: c.FormValue("password"), DisplayName: form.Value("display_name")}
 	_, token, err := h.svc.Signup(c.Request().Context(), in, kit.Meta(c))
 	var fe apperr.FieldErrors
-	if errors.As(err, &fe) {
+	var limited *apperr.RateLimited
+	switch {
+	case errors.As(err, &fe):
 		form.Errors = fe
 		return c.Render(http.StatusUnprocessableEntity, "signup", form)
+	case errors.As(err, &limited):
+		c.Response().Header().Set("Retry-After", strconv.Itoa(limited.Seconds()))
+		form.Errors["form"] = "Too many accounts were created from your network. Try again later."
+		return c.Render(http.StatusTooManyRequests, "signup", form)
 	}
 	if err != nil {
 		return err

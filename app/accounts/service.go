@@ -16,6 +16,7 @@ import (
 	"curbside/app/apperr"
 	"curbside/app/audit"
 	"curbside/app/identity"
+	"curbside/app/ratelimit"
 )
 
 // Service holds the account rules. It never sees HTTP.
@@ -28,12 +29,13 @@ type Service struct {
 	now      func() time.Time
 	// sealKey encrypts TOTP secrets at rest; it is derived from CURBSIDE_SECRET.
 	sealKey [32]byte
+	limits  *ratelimit.Limiter
 }
 
 // NewService returns the account rules over db. secret is CURBSIDE_SECRET.
 func NewService(db *gorm.DB, log *audit.Log, idle, lifetime time.Duration, secret []byte) *Service {
 	return &Service{db: db, audit: log, Idle: idle, Lifetime: lifetime, now: func() time.Time { return time.Now().UTC() },
-		sealKey: sha256.Sum256(append([]byte("curbside totp seal\x00"), secret...))}
+		sealKey: sha256.Sum256(append([]byte("curbside totp seal\x00"), secret...)), limits: ratelimit.New(db)}
 }
 
 // Meta is what the service knows of the request behind a call.
@@ -152,9 +154,18 @@ func (s *Service) Create(ctx context.Context, in NewAccount, actorID int64, meta
 	return u, nil
 }
 
+// signupLimit bounds the accounts one address may create.
+var signupLimit = ratelimit.Rule{Limit: 10, Window: time.Hour}
+
 // Signup creates an unverified member and signs it in, returning the session token.
 func (s *Service) Signup(ctx context.Context, in NewAccount, meta Meta) (*User, string, error) {
 	in.Role, in.Status, in.Specialty = identity.RoleMember, identity.StatusUnverified, ""
+	if errs := ValidateNewAccount(in); len(errs) > 0 {
+		return nil, "", errs
+	}
+	if err := s.limits.Allow(ctx, "signup:"+ratelimit.Address(meta.IP), signupLimit); err != nil {
+		return nil, "", err
+	}
 	u, err := s.Create(ctx, in, 0, meta)
 	if err != nil {
 		return nil, "", err

@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -57,5 +58,19 @@ func TestSignup(t *testing.T) {
 	app.DB.Raw("SELECT count(*) FROM users").Scan(&n)
 	if n != 1 {
 		t.Fatalf("%d accounts after one valid sign-up, want 1", n)
+	}
+}
+
+func TestSignupsPerAddressAreLimited(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	for i := 0; i < 10; i++ {
+		app.Client().PostForm("/signup", url.Values{"email": {fmt.Sprintf("n%d@clinic.org", i)}, "password": {"a long enough passphrase"},
+			"display_name": {"Dr. N"}}).RedirectsTo("/verification")
+	}
+	res := app.Client().PostForm("/signup", url.Values{"email": {"n10@clinic.org"}, "password": {"a long enough passphrase"},
+		"display_name": {"Dr. N"}}).Expect(http.StatusTooManyRequests).Contains("Too many accounts", `value="n10@clinic.org"`)
+	if res.Header.Get("Retry-After") == "" {
+		t.Fatal("no Retry-After")
 	}
 }

@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
 	"curbside/app/apperr"
+	"curbside/app/ratelimit"
 )
 
 // throttleRule bounds attempts on one kind of key within a window. From the
@@ -43,19 +43,11 @@ type throttled struct {
 	rule throttleRule
 }
 
-// addressKey groups IPv6 addresses by their /64, which one client usually holds whole.
-func addressKey(ip string) string {
-	if parsed := net.ParseIP(ip); parsed != nil && parsed.To4() == nil {
-		return "ip:" + parsed.Mask(net.CIDRMask(64, 128)).String() + "/64"
-	}
-	return "ip:" + ip
-}
-
 func loginKeys(email, ip string, knownDevice bool) []throttled {
 	email = strings.ToLower(strings.TrimSpace(email))
 	keys := []throttled{
 		{"acct-ip:" + email + "|" + ip, ruleAccountAddress},
-		{addressKey(ip), ruleAddress},
+		{"ip:" + ratelimit.Address(ip), ruleAddress},
 	}
 	if !knownDevice {
 		keys = append(keys, throttled{"acct:" + email, ruleAccount})

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -17,14 +18,16 @@ import (
 	"curbside/app/identity"
 	"curbside/app/media"
 	"curbside/app/notify"
+	"curbside/app/ratelimit"
 	"curbside/app/verification/registry"
 )
 
 // MaxDocumentBytes is the largest license document accepted.
 const MaxDocumentBytes = 10 << 20
 
-// maxDocumentPixels guards against decompression bombs posing as photos.
-const maxDocumentPixels = 50_000_000
+// maxDocumentPixels guards against decompression bombs posing as photos;
+// a phone photo of a license is 12 to 20 megapixels.
+const maxDocumentPixels = 25_000_000
 
 // Audit actions of this capability.
 const (
@@ -41,12 +44,14 @@ type Service struct {
 	audit    *audit.Log
 	notify   *notify.Service
 	registry *registry.Store
+	limits   *ratelimit.Limiter
 	baseURL  string
 }
 
 // NewService returns the verification rules.
 func NewService(db *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.Service, baseURL string) *Service {
-	return &Service{db: db, accounts: acct, audit: log, notify: n, registry: registry.NewStore(db), baseURL: baseURL}
+	return &Service{db: db, accounts: acct, audit: log, notify: n, registry: registry.NewStore(db),
+		limits: ratelimit.New(db), baseURL: baseURL}
 }
 
 // Application is what an applicant submits.
@@ -63,8 +68,9 @@ type Application struct {
 
 var licenseNumberPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 .\-/]{0,29}$`)
 
-// validate checks every field and returns the specialty and the cleaned document.
-func (s *Service) validate(ctx context.Context, a *Application) (*accounts.Specialty, media.Cleaned, error) {
+// validate checks every field but decodes nothing: the document is only
+// sniffed here. It returns the specialty.
+func (s *Service) validate(ctx context.Context, a *Application) (*accounts.Specialty, error) {
 	errs := apperr.FieldErrors{}
 	a.FullName = strings.TrimSpace(a.FullName)
 	a.NPI = strings.TrimSpace(a.NPI)
@@ -89,52 +95,76 @@ func (s *Service) validate(ctx context.Context, a *Application) (*accounts.Speci
 	if errors.Is(err, apperr.ErrNotFound) {
 		errs.Add("specialty", "Choose your specialty from the list.")
 	} else if err != nil {
-		return nil, media.Cleaned{}, err
+		return nil, err
 	}
-	doc, msg := cleanDocument(a)
-	if msg != "" {
-		errs.Add("document", msg)
+	switch _, sniffErr := media.Sniff(a.File); {
+	case a.FileTooLarge || len(a.File) > MaxDocumentBytes:
+		errs.Add("document", "The file is larger than 10 MiB. Scan or photograph it at a lower resolution.")
+	case len(a.File) == 0:
+		errs.Add("document", "Attach a copy of your license: a PDF, PNG or JPEG file.")
+	case sniffErr != nil:
+		errs.Add("document", unsupportedMessage)
 	}
-	return sp, doc, errs.OrNil()
+	return sp, errs.OrNil()
 }
 
-func cleanDocument(a *Application) (media.Cleaned, string) {
-	switch {
-	case a.FileTooLarge || len(a.File) > MaxDocumentBytes:
-		return media.Cleaned{}, "The file is larger than 10 MiB. Scan or photograph it at a lower resolution."
-	case len(a.File) == 0:
-		return media.Cleaned{}, "Attach a copy of your license: a PDF, PNG or JPEG file."
+const unsupportedMessage = "This file is not a PDF, PNG or JPEG. Other types are refused, whatever their name."
+
+// decodeSlots bounds how many uploaded images are decoded at once: each may
+// take a few hundred megabytes while it is re-encoded.
+var decodeSlots = make(chan struct{}, 2)
+
+// cleanDocument re-encodes the document without metadata, or says why not.
+func cleanDocument(ctx context.Context, a *Application) (media.Cleaned, error) {
+	select {
+	case decodeSlots <- struct{}{}:
+		defer func() { <-decodeSlots }()
+	case <-ctx.Done():
+		return media.Cleaned{}, ctx.Err()
 	}
 	doc, err := media.Clean(a.File, maxDocumentPixels)
+	msg := ""
 	switch {
 	case errors.Is(err, media.ErrUnsupported):
-		return doc, "This file is not a PDF, PNG or JPEG. Other types are refused, whatever their name."
+		msg = unsupportedMessage
 	case errors.Is(err, media.ErrTooLarge):
-		return doc, "This image has too many pixels. Send a smaller scan or photo."
+		msg = "This image has too many pixels. Send a scan or photo of at most 25 megapixels."
 	case err != nil:
-		return doc, "This file is damaged or incomplete. Export or scan it again."
+		msg = "This file is damaged or incomplete. Export or scan it again."
+	default:
+		return doc, nil
 	}
-	return doc, ""
+	return doc, apperr.FieldErrors{"document": msg}
 }
+
+// submissionLimit keeps one account from making the server decode image after image.
+var submissionLimit = ratelimit.Rule{Limit: 6, Window: time.Hour}
 
 // Submit stores an application and sets the account pending.
 func (s *Service) Submit(ctx context.Context, v *identity.Viewer, a Application, meta accounts.Meta) (*Request, error) {
 	if v.Status == identity.StatusVerified {
 		return nil, fmt.Errorf("already verified: %w", apperr.ErrConflict)
 	}
-	sp, doc, err := s.validate(ctx, &a)
+	sp, err := s.validate(ctx, &a)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.noOpenRequest(ctx, s.db, v.UserID); err != nil {
+		return nil, err
+	}
+	// Only what passes the cheap checks counts, and is decoded.
+	if err := s.limits.Allow(ctx, fmt.Sprintf("verification:%d", v.UserID), submissionLimit); err != nil {
+		return nil, err
+	}
+	doc, err := cleanDocument(ctx, &a)
 	if err != nil {
 		return nil, err
 	}
 	req := &Request{UserID: v.UserID, FullName: a.FullName, NPI: a.NPI, LicenseState: a.LicenseState,
 		LicenseNumber: a.LicenseNumber, SpecialtyID: sp.ID, Status: Pending}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var open int64
-		if err := tx.Model(&Request{}).Where("user_id = ? AND status = ?", v.UserID, Pending).Count(&open).Error; err != nil {
+		if err := s.noOpenRequest(ctx, tx, v.UserID); err != nil {
 			return err
-		}
-		if open > 0 {
-			return fmt.Errorf("a request is already pending: %w", apperr.ErrConflict)
 		}
 		stored := Document{DocumentInfo: DocumentInfo{OwnerID: v.UserID, ContentType: string(doc.Kind), SizeBytes: len(doc.Data),
 			Sha256: media.Sum(doc.Data), Filename: documentName(a.FileName, doc.Kind)}, Data: doc.Data}
@@ -158,6 +188,18 @@ func (s *Service) Submit(ctx context.Context, v *identity.Viewer, a Application,
 		return nil, err
 	}
 	return req, nil
+}
+
+// noOpenRequest fails with ErrConflict while the member has a pending request.
+func (s *Service) noOpenRequest(ctx context.Context, tx *gorm.DB, userID int64) error {
+	var open int64
+	if err := tx.WithContext(ctx).Model(&Request{}).Where("user_id = ? AND status = ?", userID, Pending).Count(&open).Error; err != nil {
+		return err
+	}
+	if open > 0 {
+		return fmt.Errorf("a request is already pending: %w", apperr.ErrConflict)
+	}
+	return nil
 }
 
 // documentName keeps a tidy version of the uploaded name, with the extension

@@ -2,6 +2,7 @@ package verification_test
 
 import (
 	"bytes"
+	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"net/http"
@@ -133,4 +134,25 @@ func TestOversizeDocumentGetsTheForm(t *testing.T) {
 		Expect(http.StatusUnprocessableEntity).Contains(`id="document-error"`, "larger than 10 MiB", `value="A123456"`)
 	c.PostMultipart("/verification", application(knownNPI), license(make([]byte, 40<<20), "absurd.pdf")).
 		Expect(http.StatusRequestEntityTooLarge)
+}
+
+// pixelBomb is a PNG header claiming more pixels than a document may have.
+func pixelBomb() []byte {
+	ihdr := []byte{'I', 'H', 'D', 'R', 0, 0, 0x27, 0x10, 0, 0, 0x27, 0x10, 8, 2, 0, 0, 0}
+	crc := crc32.ChecksumIEEE(ihdr)
+	out := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0d")
+	out = append(out, ihdr...)
+	return append(out, byte(crc>>24), byte(crc>>16), byte(crc>>8), byte(crc))
+}
+
+// Documents that must be decoded count against a limit per account.
+func TestSubmissionsAreLimited(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, _ := app.As(identity.StatusUnverified, identity.RoleMember, "")
+	for i := 0; i < 6; i++ {
+		c.PostMultipart("/verification", application(knownNPI), license(pixelBomb(), "huge.png")).
+			Expect(http.StatusUnprocessableEntity).Contains("too many pixels")
+	}
+	c.PostMultipart("/verification", application(knownNPI), license(pixelBomb(), "huge.png")).Expect(http.StatusTooManyRequests)
 }
