@@ -43,6 +43,9 @@ type Config struct {
 	DataDir         string
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
+	// MetricsToken, when set, lets a scraper from elsewhere read /metrics
+	// with "Authorization: Bearer <token>"; otherwise only local requests may.
+	MetricsToken string
 }
 
 // Secure reports whether the site is served over https, which decides cookie flags.
@@ -62,6 +65,7 @@ func Load(getenv func(string) string) (Config, error) {
 		DataDir:         orDefault(getenv("CURBSIDE_DATA_DIR"), ".data"),
 		SessionIdle:     30 * time.Minute,
 		SessionLifetime: 12 * time.Hour,
+		MetricsToken:    getenv("CURBSIDE_METRICS_TOKEN"),
 	}
 	var errs []error
 	base, err := parseBaseURL(orDefault(getenv("CURBSIDE_BASE_URL"), "http://localhost"+portOf(cfg.Addr)))
@@ -73,6 +77,12 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("CURBSIDE_MOD_2FA must be %q or %q, not %q", Mod2FARequired, Mod2FAOptional, cfg.Mod2FA))
 	}
 	if cfg.TrustedProxies, err = parseCIDRs(getenv("CURBSIDE_TRUSTED_PROXIES")); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.SessionIdle, err = parseDuration(getenv, "CURBSIDE_SESSION_IDLE", cfg.SessionIdle); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.SessionLifetime, err = parseDuration(getenv, "CURBSIDE_SESSION_LIFETIME", cfg.SessionLifetime); err != nil {
 		errs = append(errs, err)
 	}
 	if s := getenv("CURBSIDE_SECRET"); s != "" {
@@ -140,6 +150,18 @@ func (c *Config) EnsureSecret() error {
 	}
 	c.Secret = secret
 	return nil
+}
+
+func parseDuration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	raw := getenv(name)
+	if raw == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d < time.Minute {
+		return def, fmt.Errorf("%s must be a duration of at least 1m, such as 30m or 12h, not %q", name, raw)
+	}
+	return d, nil
 }
 
 func orDefault(v, def string) string {

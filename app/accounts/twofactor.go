@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
+	"net/url"
 	"strings"
 	"time"
 
@@ -108,8 +109,9 @@ func (s *Service) PendingTOTP(ctx context.Context, v *identity.Viewer) (*TOTPSet
 	if err != nil {
 		return nil, err
 	}
-	key, err := otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/Curbside:%s?secret=%s&issuer=Curbside&period=%d",
-		strings.ReplaceAll(u.Email, "?", ""), secret, totpPeriod))
+	q := url.Values{"secret": {secret}, "issuer": {"Curbside"}, "period": {fmt.Sprint(totpPeriod)}}
+	link := url.URL{Scheme: "otpauth", Host: "totp", Path: "/Curbside:" + u.Email, RawQuery: q.Encode()}
+	key, err := otp.NewKeyFromURL(link.String())
 	if err != nil {
 		return nil, err
 	}

@@ -118,3 +118,16 @@ func TestModeratorsNeedTwoFactor(t *testing.T) {
 	enableTwoFactor(t, c)
 	c.Get("/mod/verifications").Expect(http.StatusOK)
 }
+
+// Characters that mean something in a URL, in an e-mail address, do not break the set-up.
+func TestTwoFactorSetupWithAnOddEmail(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c := app.Client()
+	c.PostForm("/signup", url.Values{"email": {"pct%zz#x?y@example.org"}, "password": {"a long enough passphrase"}, "display_name": {"Dr. Odd"}}).
+		RedirectsTo("/verification")
+	secret, _, _ := enableTwoFactor(t, c)
+	if len(secret) < 16 {
+		t.Fatalf("secret %q", secret)
+	}
+}

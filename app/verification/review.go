@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -97,14 +98,27 @@ func (s *Service) Approve(ctx context.Context, mod *identity.Viewer, id int64, m
 
 // Reject turns the request down with a reason the applicant will read.
 func (s *Service) Reject(ctx context.Context, mod *identity.Viewer, id int64, reason string, meta accounts.Meta) error {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
+	return s.decide(ctx, mod, id, Rejected, strings.TrimSpace(reason), meta)
+}
+
+// decidable says why a moderator may not make this decision now, in the
+// order that helps most: a decided request first, then who decides, then the reason.
+func decidable(mod *identity.Viewer, req *Request, outcome, reason string) error {
+	switch {
+	case req.Status != Pending:
+		return fmt.Errorf("request %d is already %s: %w", req.ID, req.Status, apperr.ErrConflict)
+	case req.UserID == mod.UserID:
+		return &apperr.Denied{Title: "Not your own request", LinkURL: "/mod/verifications", LinkText: "Back to the queue",
+			Message: "Another moderator has to decide on your own verification."}
+	case req.User.Status == identity.StatusSuspended:
+		return &apperr.Denied{Title: "The applicant is suspended", LinkURL: "/mod/verifications", LinkText: "Back to the queue",
+			Message: "Lift the suspension before deciding on this request."}
+	case outcome == Rejected && reason == "":
 		return apperr.FieldErrors{"reason": "Say why, so the applicant knows what to correct."}
-	}
-	if len(reason) > 2000 {
+	case utf8.RuneCountInString(reason) > 2000:
 		return apperr.FieldErrors{"reason": "Use at most 2,000 characters."}
 	}
-	return s.decide(ctx, mod, id, Rejected, reason, meta)
+	return nil
 }
 
 func (s *Service) decide(ctx context.Context, mod *identity.Viewer, id int64, outcome, reason string, meta accounts.Meta) error {
@@ -117,8 +131,8 @@ func (s *Service) decide(ctx context.Context, mod *identity.Viewer, id int64, ou
 		} else if err != nil {
 			return err
 		}
-		if req.Status != Pending {
-			return fmt.Errorf("request %d is already %s: %w", id, req.Status, apperr.ErrConflict)
+		if err := decidable(mod, &req, outcome, reason); err != nil {
+			return err
 		}
 		updates := map[string]any{"status": outcome, "decided_by": mod.UserID, "decided_at": time.Now().UTC()}
 		change := accounts.StatusChange{ActorID: mod.UserID, UserID: req.UserID, Meta: meta}

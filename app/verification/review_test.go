@@ -49,6 +49,7 @@ func TestModeratorQueueAndDecisions(t *testing.T) {
 	}
 	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/approve", firstID), url.Values{}).Expect(http.StatusConflict)
 	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/reject", firstID), url.Values{"reason": {"late"}}).Expect(http.StatusConflict)
+	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/reject", firstID), url.Values{"reason": {""}}).Expect(http.StatusConflict)
 
 	// Reject needs a reason.
 	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/reject", secondID), url.Values{"reason": {"  "}}).
@@ -154,4 +155,21 @@ func TestQueueQueryCountIsConstant(t *testing.T) {
 	if six := measure(); six != one {
 		t.Fatalf("queue ran %d queries for one request and %d for six", one, six)
 	}
+}
+
+func TestModeratorCannotDecideOwnRequest(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	mod, modAcct := app.As(identity.StatusRejected, identity.RoleModerator, "")
+	id := submit(t, app, mod, modAcct.ID, knownNPI)
+	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/approve", id), url.Values{}).Expect(http.StatusForbidden).Contains("Not your own request")
+	if n := count(t, app, "SELECT count(*) FROM verification_requests WHERE status = 'pending'"); n != 1 {
+		t.Fatal("the request was decided")
+	}
+	// A suspended applicant's request waits for the suspension to be lifted.
+	other, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
+	if err := app.Server.Accounts().Suspend(t.Context(), 0, modAcct.ID, "Under review", identity.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	other.PostForm(fmt.Sprintf("/mod/verifications/%d/approve", id), url.Values{}).Expect(http.StatusForbidden).Contains("suspended")
 }

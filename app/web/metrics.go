@@ -1,8 +1,11 @@
 package web
 
 import (
+	"crypto/subtle"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -11,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"gorm.io/gorm"
 
+	"curbside/app/apperr"
 	"curbside/app/db"
 )
 
@@ -54,12 +58,30 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if he, ok := err.(*echo.HTTPError); ok && !c.Response().Committed {
 			status = he.Code
 		}
-		m.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(status)).Inc()
-		m.latency.WithLabelValues(route, c.Request().Method).Observe(time.Since(start).Seconds())
+		method := c.Request().Method
+		if !knownMethods[method] {
+			method = "other" // the label set must not grow with what clients send
+		}
+		m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+		m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 		return err
 	}
 }
 
-func (m *metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+var knownMethods = map[string]bool{http.MethodGet: true, http.MethodHead: true, http.MethodPost: true}
+
+// handler serves the metrics to a local scraper that no proxy forwarded, or
+// to one presenting the configured token.
+func (m *metrics) handler(token string) echo.HandlerFunc {
+	prom := echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	return func(c echo.Context) error {
+		r := c.Request()
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		local := net.ParseIP(host).IsLoopback() && r.Header.Get("X-Forwarded-For") == "" && r.Header.Get("Forwarded") == ""
+		bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !local && (token == "" || !ok || subtle.ConstantTimeCompare([]byte(bearer), []byte(token)) != 1) {
+			return &apperr.Denied{Title: "Not for you", Message: "Metrics are served to local scrapers, or to those with the metrics token."}
+		}
+		return prom(c)
+	}
 }

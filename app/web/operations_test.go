@@ -66,3 +66,24 @@ func TestStaticAssets(t *testing.T) {
 	c.Get("/static/css/").Expect(http.StatusNotFound)
 	c.Get("/static/").Expect(http.StatusNotFound)
 }
+
+func TestMetricsAreNotPublic(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t, "CURBSIDE_METRICS_TOKEN=scrape-token-123", "CURBSIDE_TRUSTED_PROXIES=127.0.0.1")
+	c := app.Client()
+	forwarded := func(auth string) *webtest.Response {
+		req, _ := http.NewRequest(http.MethodGet, "/metrics", nil)
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		return c.DoPath(req)
+	}
+	forwarded("").Expect(http.StatusForbidden).Lacks("curbside_http")
+	forwarded("Bearer wrong").Expect(http.StatusForbidden)
+	forwarded("Bearer scrape-token-123").Expect(http.StatusOK).Contains("curbside_http_requests_total")
+	// Odd methods are counted under one label.
+	req, _ := http.NewRequest("FROB", "/healthz", nil)
+	c.DoPath(req)
+	c.Get("/metrics").Expect(http.StatusOK).Contains(`method="other"`).Lacks(`method="FROB"`)
+}
