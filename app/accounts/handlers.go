@@ -107,7 +107,14 @@ func (h *Handlers) afterLogin(c echo.Context, u *User, token string, err error, 
 	case err != nil:
 		return err
 	}
+	if old := kit.ViewerOf(c); old != nil {
+		// A browser signing in again (perhaps as someone else) leaves no session behind.
+		if err := h.svc.Logout(c.Request().Context(), old, kit.Meta(c)); err != nil {
+			return err
+		}
+	}
 	kit.SetSessionCookie(c, token)
+	kit.RotateCSRF(c)
 	kit.SetCookie(c, deviceCookie, h.svc.Sign("device", strconv.FormatInt(u.ID, 10)), 90*24*3600)
 	return kit.SeeOther(c, kit.SafeNext(next, landingFor(u)))
 }
@@ -129,6 +136,7 @@ func (h *Handlers) logout(c echo.Context) error {
 		return err
 	}
 	kit.ClearSessionCookie(c)
+	kit.RotateCSRF(c)
 	kit.Flash(c, "You are signed out.")
 	return kit.SeeOther(c, "/")
 }

@@ -1,6 +1,8 @@
 package accounts
 
 import (
+	"gorm.io/gorm"
+
 	"context"
 	"errors"
 	"fmt"
@@ -116,13 +118,15 @@ func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, curren
 	if err != nil {
 		return err
 	}
-	if err := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", v.UserID).
-		Updates(map[string]any{"password_hash": hash, "updated_at": s.now()}).Error; err != nil {
-		return fmt.Errorf("change password: %w", err)
-	}
-	if err := s.endSessions(ctx, s.db, v.UserID, v.SessionID); err != nil {
-		return err
-	}
-	return s.audit.Record(ctx, nil, audit.Event{ActorID: v.UserID, Action: audit.PasswordChanged,
-		TargetType: "user", TargetID: v.UserID, IP: meta.IP})
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&User{}).Where("id = ?", v.UserID).
+			Updates(map[string]any{"password_hash": hash, "updated_at": s.now()}).Error; err != nil {
+			return fmt.Errorf("change password: %w", err)
+		}
+		if err := s.endSessions(ctx, tx, v.UserID, v.SessionID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: audit.PasswordChanged,
+			TargetType: "user", TargetID: v.UserID, IP: meta.IP})
+	})
 }

@@ -145,3 +145,23 @@ func TestSuspendedLoginShowsReason(t *testing.T) {
 	}
 	app.Client().Login(acct.Email, acct.Password).RedirectsTo("/cases")
 }
+
+// Logging in again ends the browser's previous session and changes its CSRF token.
+func TestLoginAgainReplacesTheSession(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	first := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	second := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	c := app.SignedIn(first)
+	tokenBefore := c.CSRF()
+	c.PostForm("/login", url.Values{"email": {second.Email}, "password": {second.Password}}).RedirectsTo("/cases")
+	var left int64
+	app.DB.Raw("SELECT count(*) FROM sessions WHERE user_id = ?", first.ID).Scan(&left)
+	if left != 0 {
+		t.Fatalf("%d sessions of the first account left", left)
+	}
+	c.Get("/settings/security").Expect(http.StatusOK).Contains("@" + second.Handle)
+	if c.CSRF() == tokenBefore {
+		t.Fatal("the CSRF token survived the login")
+	}
+}

@@ -124,20 +124,43 @@ func (s *Service) Create(ctx context.Context, in NewAccount, actorID int64, meta
 	}
 	u := &User{Email: in.Email, DisplayName: in.DisplayName, PasswordHash: &hash,
 		Role: in.Role, Status: in.Status, SpecialtyID: specialtyID}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Two sign-ups with the same name may race for a handle: try again with the next free one.
+	for attempt := 0; ; attempt++ {
+		err = s.insertAccount(ctx, u, actorID, meta)
+		if !errors.Is(err, errHandleTaken) {
+			break
+		}
+		if _, lookup := s.ByEmail(ctx, u.Email); lookup == nil || attempt == 3 {
+			err = emailTaken
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+var errHandleTaken = errors.New("handle taken")
+
+func (s *Service) insertAccount(ctx context.Context, u *User, actorID int64, meta Meta) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var taken int64
 		if err := tx.Model(&User{}).Where("lower(email) = lower(?)", u.Email).Count(&taken).Error; err != nil {
 			return err
 		}
 		if taken > 0 {
-			return apperr.FieldErrors{"email": "An account with this email address already exists. Log in instead."}
+			return emailTaken
 		}
+		var err error
 		if u.Handle, err = freeHandle(tx, u.DisplayName, u.Email); err != nil {
 			return err
 		}
 		if err := tx.Create(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return apperr.FieldErrors{"email": "An account with this email address already exists. Log in instead."}
+				// Either the e-mail or the handle was taken in the meantime; the
+				// transaction is spoilt, so the caller finds out which.
+				return errHandleTaken
 			}
 			return err
 		}
@@ -148,11 +171,9 @@ func (s *Service) Create(ctx context.Context, in NewAccount, actorID int64, meta
 		return s.audit.Record(ctx, tx, audit.Event{ActorID: actorID, Action: action, TargetType: "user", TargetID: u.ID,
 			IP: meta.IP, Detail: map[string]string{"role": u.Role, "status": u.Status}})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return u, nil
 }
+
+var emailTaken = apperr.FieldErrors{"email": "An account with this email address already exists. Log in instead."}
 
 // signupLimit bounds the accounts one address may create.
 var signupLimit = ratelimit.Rule{Limit: 10, Window: time.Hour}

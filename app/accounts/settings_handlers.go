@@ -26,7 +26,7 @@ func (h *Handlers) renderSecurity(c echo.Context, status int, form kit.Form) err
 	if err != nil {
 		return err
 	}
-	page := securityPage{Sessions: list, CurrentID: v.SessionID, Form: form, TwoFactor: v.TwoFactor, RecoveryCodes: takeRecoveryCodes(c)}
+	page := securityPage{Sessions: list, CurrentID: v.SessionID, Form: form, TwoFactor: v.TwoFactor, RecoveryCodes: h.takeRecoveryCodes(c)}
 	if !v.TwoFactor {
 		if page.Pending, err = h.svc.PendingTOTP(c.Request().Context(), v); err != nil {
 			return err

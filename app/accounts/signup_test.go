@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
+	"curbside/app/accounts"
 	"curbside/app/web/webtest"
 )
 
@@ -72,5 +74,29 @@ func TestSignupsPerAddressAreLimited(t *testing.T) {
 		"display_name": {"Dr. N"}}).Expect(http.StatusTooManyRequests).Contains("Too many accounts", `value="n10@clinic.org"`)
 	if res.Header.Get("Retry-After") == "" {
 		t.Fatal("no Retry-After")
+	}
+}
+
+// Members with the same name signing up at once each get a handle of their own.
+func TestConcurrentSignupsWithOneName(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := app.Server.Accounts().Create(t.Context(), accounts.NewAccount{Email: fmt.Sprintf("same%d@clinic.org", i),
+				Password: "a long enough passphrase", DisplayName: "Dr. Sam Same"}, 0, accounts.Meta{})
+			if err != nil {
+				t.Errorf("sign-up %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	var handles int64
+	app.DB.Raw("SELECT count(DISTINCT handle) FROM users WHERE handle LIKE 'sam-same%'").Scan(&handles)
+	if handles != 6 {
+		t.Fatalf("%d distinct handles for 6 members", handles)
 	}
 }

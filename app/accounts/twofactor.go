@@ -81,6 +81,23 @@ func (s *Service) unseal(sealed []byte) (string, error) {
 	return string(plain), nil
 }
 
+// SealForBrowser encrypts a value the browser holds for us briefly, such as
+// freshly made recovery codes on their way to the page that shows them once.
+func (s *Service) SealForBrowser(value string) (string, error) {
+	sealed, err := s.seal([]byte(value))
+	return base64.RawURLEncoding.EncodeToString(sealed), err
+}
+
+// OpenFromBrowser decrypts what SealForBrowser made, or reports false.
+func (s *Service) OpenFromBrowser(sealed string) (string, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(sealed)
+	if err != nil {
+		return "", false
+	}
+	value, err := s.unseal(raw)
+	return value, err == nil
+}
+
 // BeginTOTPSetup makes a new secret for the member, kept unconfirmed until
 // EnableTOTP sees a code from it.
 func (s *Service) BeginTOTPSetup(ctx context.Context, v *identity.Viewer) error {

@@ -68,7 +68,11 @@ func (h *Handlers) enableTOTP(c echo.Context) error {
 	codes, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), kit.Meta(c))
 	if err == nil {
 		// Shown once, on the page this redirect leads to; only their hashes are kept.
-		kit.SetCookie(c, recoveryCookie, strings.Join(codes, "."), 300)
+		sealed, serr := h.svc.SealForBrowser(strings.Join(codes, "."))
+		if serr != nil {
+			return serr
+		}
+		kit.SetCookie(c, recoveryCookie, sealed, 300)
 	}
 	return h.afterSettingsForm(c, err, "Two-factor login is on. Save your recovery codes now.", "#two-factor")
 }
@@ -79,9 +83,9 @@ func (h *Handlers) disableTOTP(c echo.Context) error {
 }
 
 // takeRecoveryCodes returns the codes just generated, once.
-func takeRecoveryCodes(c echo.Context) []string {
-	v := kit.CookieValue(c, recoveryCookie)
-	if v == "" {
+func (h *Handlers) takeRecoveryCodes(c echo.Context) []string {
+	v, ok := h.svc.OpenFromBrowser(kit.CookieValue(c, recoveryCookie))
+	if !ok {
 		return nil
 	}
 	kit.SetCookie(c, recoveryCookie, "", -1)

@@ -22,14 +22,14 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		if isStatic(c) {
 			return next(c)
 		}
-		token := kit.CookieValue(c, "curbside_csrf")
+		token := kit.CookieValue(c, kit.CSRFCookie)
 		if len(token) != 43 {
 			b := make([]byte, 32)
 			if _, err := rand.Read(b); err != nil {
 				return err
 			}
 			token = base64.RawURLEncoding.EncodeToString(b)
-			kit.SetCookie(c, "curbside_csrf", token, 12*3600)
+			kit.SetCookie(c, kit.CSRFCookie, token, 12*3600)
 		}
 		c.Set(csrfContextKey, token)
 		if safeMethods[c.Request().Method] {

@@ -84,12 +84,12 @@ func allowed(level kit.Level, v *identity.Viewer) error {
 	case kit.Moderator:
 		if !v.IsModerator() {
 			return &apperr.Denied{Title: "Moderators only",
-				Message: "This page is for Curbside's moderators.", LinkText: "Back to the cases", LinkURL: "/cases"}
+				Message: "This page is for Curbside's moderators.", LinkText: "Home", LinkURL: "/"}
 		}
 	case kit.Admin:
 		if !v.IsAdmin() {
 			return &apperr.Denied{Title: "Administrators only",
-				Message: "This page is for Curbside's administrators.", LinkText: "Back to the cases", LinkURL: "/cases"}
+				Message: "This page is for Curbside's administrators.", LinkText: "Home", LinkURL: "/"}
 		}
 	}
 	return nil

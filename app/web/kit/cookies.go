@@ -53,3 +53,10 @@ func SetSessionCookie(c echo.Context, token string) { SetCookie(c, sessionCookie
 
 // ClearSessionCookie removes the session cookie from the browser.
 func ClearSessionCookie(c echo.Context) { SetCookie(c, sessionCookie, "", -1) }
+
+// CSRFCookie names the cookie holding the CSRF token.
+const CSRFCookie = "curbside_csrf"
+
+// RotateCSRF drops the CSRF token so that the next page gets a new one:
+// a token planted before login is worthless after it.
+func RotateCSRF(c echo.Context) { SetCookie(c, CSRFCookie, "", -1) }
