@@ -164,3 +164,17 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// PruneExpired deletes sessions past their lifetime or idle limit, stale
+// two-factor challenges and old login counters.
+func (s *Service) PruneExpired(ctx context.Context) error {
+	now := s.now()
+	db := s.db.WithContext(ctx)
+	if err := db.Where("expires_at < ? OR last_seen_at < ?", now, now.Add(-s.Idle)).Delete(&Session{}).Error; err != nil {
+		return fmt.Errorf("prune sessions: %w", err)
+	}
+	if err := db.Where("expires_at < ?", now).Delete(&loginChallenge{}).Error; err != nil {
+		return fmt.Errorf("prune login challenges: %w", err)
+	}
+	return s.PruneThrottle(ctx)
+}

@@ -159,3 +159,20 @@ func TestConcurrentRequestsDuringRenewal(t *testing.T) {
 	stale.SetCookie("curbside_session", old)
 	stale.Get("/cases").RedirectsTo("/login?next=%2Fcases")
 }
+
+func TestPruneExpired(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	live, _ := app.Verified("")
+	_, stale := app.Verified("")
+	app.DB.Exec("UPDATE sessions SET last_seen_at = now() - interval '2 hours' WHERE user_id = ?", stale.ID)
+	if err := app.Server.Accounts().PruneExpired(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	app.DB.Raw("SELECT count(*) FROM sessions").Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d sessions after pruning, want 1", n)
+	}
+	live.Get("/cases").Expect(http.StatusOK)
+}

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -16,6 +18,7 @@ import (
 	"curbside/app/db"
 	"curbside/app/identity"
 	"curbside/app/notify"
+	"curbside/app/ratelimit"
 	"curbside/app/seed"
 	"curbside/app/web"
 	"curbside/config"
@@ -66,8 +69,29 @@ func serve(ctx context.Context, args []string, getenv func(string) string) error
 	if err != nil {
 		return err
 	}
-	go notify.NewSender(gdb, mailer, slog.Default()).Run(ctx, 5*time.Second)
-	return srv.Run(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { notify.NewSender(gdb, mailer, slog.Default()).Run(ctx, 5*time.Second) })
+	wg.Go(func() { housekeeping(ctx, srv.Accounts(), ratelimit.New(gdb)) })
+	err = srv.Run(ctx)
+	wg.Wait() // ctx is done: let the sender finish the message in hand
+	return err
+}
+
+// housekeeping deletes what has expired, every few minutes, on every
+// instance; the deletes are idempotent, so instances need not agree.
+func housekeeping(ctx context.Context, acct *accounts.Service, limits *ratelimit.Limiter) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := errors.Join(acct.PruneExpired(ctx), limits.Prune(ctx, 24*time.Hour)); err != nil && ctx.Err() == nil {
+			slog.Error("housekeeping", slog.String("error", err.Error()))
+		}
+	}
 }
 
 // newMailer sends through CURBSIDE_SMTP_URL, or logs mail when it is unset.
