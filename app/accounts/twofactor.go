@@ -26,12 +26,6 @@ import (
 	"curbside/app/identity"
 )
 
-// Audit actions for two-factor login.
-const (
-	audit2FAEnabled  = "account.2fa_enabled"
-	audit2FADisabled = "account.2fa_disabled"
-)
-
 const (
 	totpPeriod        = 30
 	recoveryCodeCount = 10
@@ -191,7 +185,7 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code strin
 		if codes, err = replaceRecoveryCodes(tx, u.ID); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: audit2FAEnabled, TargetType: "user", TargetID: u.ID, IP: meta.IP})
+		return s.audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: audit.TwoFactorOn, TargetType: "user", TargetID: u.ID, IP: meta.IP})
 	})
 	return codes, err
 }
@@ -213,7 +207,7 @@ func (s *Service) DisableTOTP(ctx context.Context, v *identity.Viewer, password 
 		if err := tx.Where("user_id = ?", v.UserID).Delete(&recoveryCode{}).Error; err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: audit2FADisabled, TargetType: "user", TargetID: v.UserID, IP: meta.IP})
+		return s.audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: audit.TwoFactorOff, TargetType: "user", TargetID: v.UserID, IP: meta.IP})
 	})
 }
 

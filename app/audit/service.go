@@ -19,6 +19,8 @@ const (
 	RoleChanged     = "account.role_changed"
 	StatusChanged   = "account.status_changed"
 	UserCreated     = "account.created_by_cli"
+	TwoFactorOn     = "account.2fa_enabled"
+	TwoFactorOff    = "account.2fa_disabled"
 )
 
 // Event describes what happened; Record stores it.

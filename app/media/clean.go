@@ -57,9 +57,10 @@ type Cleaned struct {
 //
 // PDFs are stored as sent: rewriting them safely needs a full PDF parser,
 // which would be a larger attack surface than the file itself. They are
-// only checked for a header and an end marker, and must always be served
-// with Content-Disposition: attachment and X-Content-Type-Options: nosniff
-// so a browser never renders them inline as our origin.
+// only checked for a header and an end marker. Whoever serves one must send
+// its real type with X-Content-Type-Options: nosniff, and either
+// Content-Disposition: attachment or, to show it inline, a Content-Security-
+// Policy that allows no script, so the file can never act as our origin.
 //
 // Errors wrap ErrUnsupported, ErrTooLarge or ErrCorrupt.
 func Clean(data []byte, maxPixels int) (Cleaned, error) {

@@ -1,4 +1,5 @@
-// Package media vets and sanitises files physicians attach to cases.
+// Package media vets and sanitises uploaded files: license documents now,
+// case images later.
 //
 // Uploads are untrusted: the declared Content-Type and the file name are
 // chosen by the client, so the type is decided from the bytes alone and

@@ -56,7 +56,7 @@ func TestModeratorQueueAndDecisions(t *testing.T) {
 		Expect(http.StatusUnprocessableEntity).Contains(`id="reason-error"`)
 	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/reject", secondID), url.Values{"reason": {"The NPI is not in the registry."}}).
 		RedirectsTo(fmt.Sprintf("/mod/verifications/%d", secondID))
-	second.Get("/verification").Expect(http.StatusOK).Contains("Not approved", "The NPI is not in the registry.", `name="npi"`)
+	second.Get("/verification").Expect(http.StatusOK).Contains("Not approved", "The NPI is not in the registry.", `name="npi"`, `value="`+unknownNPI+`"`)
 	second.Get("/cases").Expect(http.StatusForbidden)
 	if n := count(t, app, "SELECT count(*) FROM notifications WHERE user_id = ? AND title LIKE '%not approved%'", secondAcct.ID); n != 1 {
 		t.Fatal("no rejection notification")

@@ -51,7 +51,14 @@ func newRenderer(templates fs.FS, static *staticFiles, unread func(context.Conte
 		"attr":      attr,
 		"add":       func(a, b int) int { return a + b },
 		"pngData":   pngData,
-		"title":     func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
+		"size":      humanSize,
+		"providerName": func(name string) string {
+			if display, ok := providerNames[name]; ok {
+				return display
+			}
+			return strings.ToUpper(name[:1]) + name[1:]
+		},
+		"title": func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
 	}
 	names, err := fs.Glob(templates, "pages/*.html")
 	if err != nil {
@@ -148,4 +155,16 @@ func pngData(s string) template.URL {
 		return template.URL(s)
 	}
 	return "about:invalid"
+}
+
+var providerNames = map[string]string{"github": "GitHub", "google": "Google", "gitlab": "GitLab", "okta": "Okta"}
+
+func humanSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
