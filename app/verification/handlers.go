@@ -55,10 +55,10 @@ func (h *Handlers) renderStatus(c echo.Context, code int, form kit.Form) error {
 	}
 	if len(history) > 0 {
 		page.Latest = &history[0]
-		if page.Latest.Status == Rejected && len(form.Values) == 0 {
+		if page.Latest.Status == Rejected && len(page.Form.Values) == 0 {
 			// Submitting again usually means correcting one detail: start from the last request.
 			last := page.Latest
-			form.Values = map[string]string{"full_name": last.FullName, "npi": last.NPI, "license_state": last.LicenseState,
+			page.Form.Values = map[string]string{"full_name": last.FullName, "npi": last.NPI, "license_state": last.LicenseState,
 				"license_number": last.LicenseNumber, "specialty": last.Specialty.Slug}
 		}
 	}
