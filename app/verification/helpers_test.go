@@ -52,7 +52,7 @@ func addRegistryRecord(t *testing.T, app *webtest.App) {
 	}
 }
 
-func count(t *testing.T, app *webtest.App, query string, args ...any) int64 {
+func count(t testing.TB, app *webtest.App, query string, args ...any) int64 {
 	t.Helper()
 	var n int64
 	if err := app.DB.Raw(query, args...).Row().Scan(&n); err != nil {
