@@ -52,7 +52,11 @@ func (h *Handlers) signup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := h.endPreviousSession(c); err != nil {
+		return err
+	}
 	kit.SetSessionCookie(c, token)
+	kit.RotateCSRF(c)
 	kit.Flash(c, "Welcome to Curbside. Verify your license to join the clinical discussions.")
 	return kit.SeeOther(c, "/verification")
 }
@@ -107,16 +111,22 @@ func (h *Handlers) afterLogin(c echo.Context, u *User, token string, err error, 
 	case err != nil:
 		return err
 	}
-	if old := kit.ViewerOf(c); old != nil {
-		// A browser signing in again (perhaps as someone else) leaves no session behind.
-		if err := h.svc.Logout(c.Request().Context(), old, kit.Meta(c)); err != nil {
-			return err
-		}
+	if err := h.endPreviousSession(c); err != nil {
+		return err
 	}
 	kit.SetSessionCookie(c, token)
 	kit.RotateCSRF(c)
 	kit.SetCookie(c, deviceCookie, h.svc.Sign("device", strconv.FormatInt(u.ID, 10)), 90*24*3600)
 	return kit.SeeOther(c, kit.SafeNext(next, landingFor(u)))
+}
+
+// endPreviousSession ends the session a browser had before signing in (or
+// up) again, perhaps as someone else, so none is left behind.
+func (h *Handlers) endPreviousSession(c echo.Context) error {
+	if old := kit.ViewerOf(c); old != nil {
+		return h.svc.Logout(c.Request().Context(), old, kit.Meta(c))
+	}
+	return nil
 }
 
 // deviceCookie marks a browser that has signed in to an account before.

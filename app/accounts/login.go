@@ -28,6 +28,11 @@ func (e *SuspendedError) Unwrap() error { return apperr.ErrForbidden }
 // Login checks a member's email and password and starts a session.
 func (s *Service) Login(ctx context.Context, email, password string, meta Meta) (*User, string, error) {
 	email = strings.TrimSpace(email)
+	if len(email) > 254 {
+		// No account has such an address; answer as for any unknown one.
+		_, _, err := s.checkPassword(ctx, "", password)
+		return nil, "", errors.Join(ErrBadCredentials, err)
+	}
 	known := false
 	if meta.TrustedDevice != 0 {
 		u, err := s.ByEmail(ctx, email)

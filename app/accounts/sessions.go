@@ -8,7 +8,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -158,9 +160,15 @@ func (s *Service) endSessions(ctx context.Context, tx *gorm.DB, userID, keep int
 	return q.Delete(&Session{}).Error
 }
 
+// truncate cuts s to at most n bytes of valid UTF-8: text from headers and
+// providers may hold anything, and PostgreSQL refuses broken UTF-8.
 func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }

@@ -118,7 +118,7 @@ func (s *Service) PendingTOTP(ctx context.Context, v *identity.Viewer) (*TOTPSet
 	}
 	secret, err := s.unseal(u.TOTPSecret)
 	if err != nil {
-		return nil, err
+		return nil, nil // sealed under another secret: the member starts the set-up again
 	}
 	q := url.Values{"secret": {secret}, "issuer": {"Curbside"}, "period": {fmt.Sprint(totpPeriod)}}
 	link := url.URL{Scheme: "otpauth", Host: "totp", Path: "/Curbside:" + u.Email, RawQuery: q.Encode()}

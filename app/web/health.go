@@ -31,6 +31,6 @@ func (s *Server) operationsRoutes() []kit.Route {
 		{Method: http.MethodGet, Path: "/", Level: kit.Public, Handler: s.home},
 		{Method: http.MethodGet, Path: "/healthz", Level: kit.Public, Handler: s.healthz},
 		{Method: http.MethodGet, Path: "/readyz", Level: kit.Public, Handler: s.readyz},
-		{Method: http.MethodGet, Path: "/metrics", Level: kit.Public, Handler: s.metrics.handler(s.cfg.MetricsToken)},
+		{Method: http.MethodGet, Path: "/metrics", Level: kit.Public, Handler: s.metrics.handler(s.cfg.MetricsToken, s.cfg.TrustedProxies)},
 	}
 }

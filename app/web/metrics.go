@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/subtle"
 	"net"
+	"slices"
 	"net/http"
 	"strconv"
 	"strings"
@@ -72,12 +73,16 @@ var knownMethods = map[string]bool{http.MethodGet: true, http.MethodHead: true, 
 
 // handler serves the metrics to a local scraper that no proxy forwarded, or
 // to one presenting the configured token.
-func (m *metrics) handler(token string) echo.HandlerFunc {
+func (m *metrics) handler(token string, proxies []*net.IPNet) echo.HandlerFunc {
 	prom := echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	return func(c echo.Context) error {
 		r := c.Request()
 		host, _, _ := net.SplitHostPort(r.RemoteAddr)
-		local := net.ParseIP(host).IsLoopback() && r.Header.Get("X-Forwarded-For") == "" && r.Header.Get("Forwarded") == ""
+		ip := net.ParseIP(host)
+		// A proxy on this host makes every visitor look local: requests through
+		// a trusted proxy, or carrying forwarding headers, are not local.
+		local := ip.IsLoopback() && !slices.ContainsFunc(proxies, func(n *net.IPNet) bool { return n.Contains(ip) }) &&
+			r.Header.Get("X-Forwarded-For") == "" && r.Header.Get("Forwarded") == "" && r.Header.Get("X-Real-IP") == ""
 		bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !local && (token == "" || !ok || subtle.ConstantTimeCompare([]byte(bearer), []byte(token)) != 1) {
 			return &apperr.Denied{Title: "Not for you", Message: "Metrics are served to local scrapers, or to those with the metrics token."}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -87,6 +88,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Se
 	e.IPExtractor = s.ipExtractor()
 	e.Use(middleware.RequestID(), s.metrics.middleware, s.accessLog, s.recoverer(), s.securityHeaders)
 	e.GET("/static/*", s.serveStatic(assets))
+	e.HEAD("/static/*", s.serveStatic(assets))
 	e.Use(s.readForm, s.session, s.csrf)
 
 	s.routes = slices.Concat(
@@ -119,7 +121,7 @@ func (s *Server) Accounts() *accounts.Service { return s.accounts }
 
 // isStatic reports a request for an asset: no session, no cookies, so a
 // shared cache may keep the answer.
-func isStatic(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/static/") }
+func isStatic(c echo.Context) bool { return c.Path() == "/static/*" }
 
 // filesOnly hides directories, so /static/css/ is not listed.
 type filesOnly struct{ fs.FS }
@@ -162,9 +164,13 @@ func (s *Server) Run(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	s.log.Info("serving", slog.String("addr", s.cfg.Addr), slog.String("url", s.cfg.BaseURL.String()))
+	go func() { errc <- srv.Serve(ln) }()
+	s.log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("url", s.cfg.BaseURL.String()))
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

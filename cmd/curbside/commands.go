@@ -69,11 +69,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string) error
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { notify.NewSender(gdb, mailer, slog.Default()).Run(ctx, 5*time.Second) })
 	wg.Go(func() { housekeeping(ctx, srv.Accounts(), ratelimit.New(gdb)) })
 	err = srv.Run(ctx)
-	wg.Wait() // ctx is done: let the sender finish the message in hand
+	cancel()  // the server has stopped, by signal or because it could not listen
+	wg.Wait() // let the sender finish the message in hand
 	return err
 }
 

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"curbside/app/db/testdb"
 )
@@ -142,5 +145,29 @@ func TestNPIImport(t *testing.T) {
 	}
 	if _, err := runCLI(t, tdb.URL, "npi", "frobnicate"); err == nil {
 		t.Fatal("npi frobnicate: no error")
+	}
+}
+
+// A server that cannot listen says so and exits, rather than hanging.
+func TestServeFailsFastWhenThePortIsTaken(t *testing.T) {
+	t.Parallel()
+	tdb := testdb.New(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	env := map[string]string{"DATABASE_URL": tdb.URL, "CURBSIDE_SECRET": strings.Repeat("k", 40), "CURBSIDE_ADDR": ln.Addr().String()}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, io.Discard)
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(oneLine(err), "listen on") {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve hung on a taken port")
 	}
 }

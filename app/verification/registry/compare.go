@@ -212,19 +212,23 @@ func licenseList(lics []License) string {
 	return strings.Join(parts, ", ")
 }
 
-// taxonomyMatches accepts the specialty's own code. A specialty that is a
-// whole classification (a code ending in 00000X, such as 207R00000X for
-// internal medicine) also accepts its subspecialties, which share the first
-// four characters; a subspecialty (cardiology, 207RC0000X) needs its own code,
-// so a general internist does not pass as a cardiologist.
+// taxonomyMatches compares NUCC codes by how much of them the specialty
+// pins down. A whole classification (a code ending in 00000X, such as
+// 207R00000X for internal medicine) accepts any of its subspecialties, which
+// share the first four characters. A specialization (cardiology, 207RC0000X)
+// accepts its own line, the first five characters, so a general internist
+// does not pass as a cardiologist, while close siblings such as anatomic
+// pathology beside anatomic and clinical pathology (207ZP) still do.
 func taxonomyMatches(want string, lics []License) bool {
 	if !physicianCode(want) {
 		return false
 	}
-	general := strings.HasSuffix(want, "00000X")
+	prefix := want[:5]
+	if strings.HasSuffix(want, "00000X") {
+		prefix = want[:4]
+	}
 	for _, l := range lics {
-		code := strings.ToUpper(l.TaxonomyCode)
-		if code == want || (general && physicianCode(code) && code[:4] == want[:4]) {
+		if code := strings.ToUpper(l.TaxonomyCode); physicianCode(code) && strings.HasPrefix(code, prefix) {
 			return true
 		}
 	}

@@ -63,7 +63,7 @@ func ClientIP(c echo.Context) string { return c.RealIP() }
 
 // Meta describes the request for the rules: its address and browser.
 func Meta(c echo.Context) identity.Meta {
-	return identity.Meta{IP: ClientIP(c), UserAgent: c.Request().UserAgent()}
+	return identity.Meta{IP: ClientIP(c), UserAgent: strings.ToValidUTF8(c.Request().UserAgent(), "")}
 }
 
 // ParamID reads a positive integer path parameter; anything else is not found.
