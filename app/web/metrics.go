@@ -3,8 +3,8 @@ package web
 import (
 	"crypto/subtle"
 	"net"
-	"slices"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
