@@ -42,3 +42,20 @@ func TestBodyLimits(t *testing.T) {
 	head, _ := http.NewRequest(http.MethodHead, "/healthz", nil)
 	c.DoPath(head).Expect(http.StatusOK)
 }
+
+// Header bytes and lengths nobody expects get an ordinary answer.
+func TestOddHeadersAndLengths(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	acct := app.Member("verified", "member", "")
+	for _, ua := range []string{"Mozilla \xff\xfe", strings.Repeat("a", 299) + strings.Repeat("é", 5)} {
+		c := app.Client()
+		form := url.Values{"email": {acct.Email}, "password": {acct.Password}, "_csrf": {c.CSRF()}}
+		req, _ := http.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("User-Agent", ua)
+		c.DoPath(req).RedirectsTo("/cases")
+	}
+	app.Client().PostForm("/login", url.Values{"email": {strings.Repeat("x", 9000) + "@x.org"}, "password": {"whatever it is"}}).
+		Expect(http.StatusUnauthorized)
+}
