@@ -57,7 +57,7 @@ func (s *Service) CompleteLogin(ctx context.Context, challengeToken, code string
 	} else if err != nil {
 		return nil, "", err
 	}
-	if err := s.reserve(ctx, []throttled{secondFactorKey(pending.UserID)}); err != nil {
+	if _, err := s.reserve(ctx, []throttled{secondFactorKey(pending.UserID)}); err != nil {
 		return nil, "", err
 	}
 	var u *User

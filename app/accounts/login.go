@@ -39,9 +39,15 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 		known = err == nil && u.ID == meta.TrustedDevice
 	}
 	keys := loginKeys(email, meta.IP, known)
-	if err := s.reserve(ctx, keys); err != nil {
-		_ = s.audit.Record(ctx, nil, audit.Event{Action: audit.LoginThrottled, IP: meta.IP})
+	locked, err := s.reserve(ctx, keys)
+	if err != nil {
 		return nil, "", err
+	}
+	if locked {
+		if err := s.audit.Record(ctx, nil, audit.Event{Action: audit.LoginThrottled, IP: meta.IP,
+			Detail: map[string]string{"email": truncate(email, 254)}}); err != nil {
+			return nil, "", err
+		}
 	}
 	u, ok, err := s.checkPassword(ctx, email, password)
 	if err != nil {
@@ -67,7 +73,7 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 // change, under the same limits as a login from this address.
 func (s *Service) confirmPassword(ctx context.Context, v *identity.Viewer, password string, meta Meta) (bool, error) {
 	keys := loginKeys(v.Email, meta.IP, true)[:1]
-	if err := s.reserve(ctx, keys); err != nil {
+	if _, err := s.reserve(ctx, keys); err != nil {
 		return false, err
 	}
 	u, ok, err := s.checkPassword(ctx, v.Email, password)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -46,7 +47,7 @@ type throttled struct {
 func loginKeys(email, ip string, knownDevice bool) []throttled {
 	email = strings.ToLower(strings.TrimSpace(email))
 	keys := []throttled{
-		{"acct-ip:" + email + "|" + ip, ruleAccountAddress},
+		{"acct-ip:" + email + "|" + ratelimit.Address(ip), ruleAccountAddress},
 		{"ip:" + ratelimit.Address(ip), ruleAddress},
 	}
 	if !knownDevice {
@@ -60,51 +61,71 @@ func secondFactorKey(userID int64) throttled {
 }
 
 // reserve counts an attempt against every key before it is checked, so that
-// concurrent attempts cannot slip past the limit together. It fails with
-// *apperr.RateLimited when any key is over its limit.
-func (s *Service) reserve(ctx context.Context, keys []throttled) error {
+// concurrent attempts cannot slip past the limit together. While any key is
+// locked it fails with *apperr.RateLimited and counts nothing, so refused
+// attempts cannot push someone else's account into a lock. It reports
+// whether this attempt set a new lock.
+func (s *Service) reserve(ctx context.Context, keys []throttled) (locked bool, err error) {
 	now := s.now()
+	sort.Slice(keys, func(i, j int) bool { return keys[i].key < keys[j].key }) // one lock order for all
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = k.key
+	}
 	var wait time.Duration
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var until []sql.NullTime
+		if err := tx.Raw("SELECT locked_until FROM login_throttle WHERE key IN ? ORDER BY key FOR UPDATE", names).
+			Scan(&until).Error; err != nil {
+			return fmt.Errorf("read login throttle: %w", err)
+		}
+		for _, u := range until {
+			if u.Valid && u.Time.After(now) {
+				wait = max(wait, u.Time.Sub(now))
+			}
+		}
+		if wait > 0 {
+			return nil
+		}
 		for _, k := range keys {
-			var count int
-			var locked sql.NullTime
-			err := tx.Raw(`INSERT INTO login_throttle AS t (key, failures, window_start) VALUES (?, 1, ?)
-				ON CONFLICT (key) DO UPDATE SET
-				  failures     = CASE WHEN t.window_start < ? THEN 1 ELSE t.failures + 1 END,
-				  locked_until = CASE WHEN t.window_start < ? THEN NULL ELSE t.locked_until END,
-				  window_start = CASE WHEN t.window_start < ? THEN EXCLUDED.window_start ELSE t.window_start END
-				RETURNING failures, locked_until`, k.key, now, now.Add(-k.rule.window), now.Add(-k.rule.window), now.Add(-k.rule.window)).
-				Row().Scan(&count, &locked)
+			set, err := s.count(tx, k, now)
 			if err != nil {
-				return fmt.Errorf("count attempt: %w", err)
-			}
-			if locked.Valid && locked.Time.After(now) {
-				wait = max(wait, locked.Time.Sub(now))
-				continue
-			}
-			if count < k.rule.limit {
-				continue
-			}
-			// This attempt goes ahead; the next must wait. The row stays locked
-			// until commit, so a concurrent attempt sees the lock.
-			lock := k.rule.firstLock << min(count-k.rule.limit, 16)
-			if lock > k.rule.maxLock || lock <= 0 {
-				lock = k.rule.maxLock
-			}
-			if err := tx.Table("login_throttle").Where("key = ?", k.key).Update("locked_until", now.Add(lock)).Error; err != nil {
 				return err
 			}
+			locked = locked || set
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return false, err
 	}
 	if wait > 0 {
-		return &apperr.RateLimited{RetryAfter: wait}
+		return false, &apperr.RateLimited{RetryAfter: wait}
 	}
-	return nil
+	return locked, nil
+}
+
+// count adds one attempt to k; from the limit on it locks the key for the
+// next attempt (this one goes ahead). It reports whether it set a lock.
+func (s *Service) count(tx *gorm.DB, k throttled, now time.Time) (bool, error) {
+	var n int
+	expired := now.Add(-k.rule.window)
+	err := tx.Raw(`INSERT INTO login_throttle AS t (key, failures, window_start) VALUES (?, 1, ?)
+		ON CONFLICT (key) DO UPDATE SET
+		  failures     = CASE WHEN t.window_start < ? THEN 1 ELSE t.failures + 1 END,
+		  window_start = CASE WHEN t.window_start < ? THEN EXCLUDED.window_start ELSE t.window_start END
+		RETURNING failures`, k.key, now, expired, expired).Row().Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("count attempt: %w", err)
+	}
+	if n < k.rule.limit {
+		return false, nil
+	}
+	lock := k.rule.firstLock << min(n-k.rule.limit, 16)
+	if lock > k.rule.maxLock || lock <= 0 {
+		lock = k.rule.maxLock
+	}
+	return true, tx.Table("login_throttle").Where("key = ?", k.key).Update("locked_until", now.Add(lock)).Error
 }
 
 // forgive forgets the attempts on keys after a success.

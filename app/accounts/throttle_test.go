@@ -87,3 +87,37 @@ func TestSecondFactorGuessesAreLimited(t *testing.T) {
 	c.Login(acct.Email, acct.Password).Expect(http.StatusSeeOther)
 	c.PostForm("/login/2fa", url.Values{"code": {code(t, secret, time.Now().Add(30*time.Second))}}).Expect(http.StatusTooManyRequests)
 }
+
+// Attempts refused by one lock count against nothing else: a locked-out
+// guesser cannot push the member's account into a lock of its own.
+func TestRefusedAttemptsCountNowhere(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t, "CURBSIDE_TRUSTED_PROXIES=127.0.0.1")
+	victim := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	attacker := app.Client()
+	for i := 0; i < 30; i++ {
+		loginFrom(attacker, victim.Email, "guess "+fmt.Sprint(i), "203.0.113.66")
+	}
+	var failures int
+	app.DB.Raw("SELECT failures FROM login_throttle WHERE key = ?", "acct:"+victim.Email).Row().Scan(&failures)
+	if failures > 5 {
+		t.Fatalf("the account counted %d attempts, though only 5 were let through", failures)
+	}
+	if n := countAudit(t, app, "account.login_throttled"); n != 1 {
+		t.Fatalf("%d throttled audit rows for one lock, want 1", n)
+	}
+	loginFrom(app.Client(), victim.Email, victim.Password, "192.0.2.80").RedirectsTo("/cases")
+}
+
+// A lock outlives the counting window it was set in.
+func TestLockOutlivesItsWindow(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	victim := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	c := app.Client()
+	for i := 0; i < 5; i++ {
+		c.Login(victim.Email, "wrong guess "+fmt.Sprint(i)).Expect(http.StatusUnauthorized)
+	}
+	app.DB.Exec("UPDATE login_throttle SET window_start = now() - interval '16 minutes', locked_until = now() + interval '10 minutes' WHERE key LIKE 'acct-ip:%'")
+	c.Login(victim.Email, victim.Password).Expect(http.StatusTooManyRequests)
+}
