@@ -93,7 +93,7 @@ func (s *Service) CompleteLogin(ctx context.Context, challengeToken, code string
 	if u.Status == identity.StatusSuspended {
 		return nil, "", &SuspendedError{Reason: deref(u.SuspensionReason)}
 	}
-	token, err := s.StartSession(ctx, u, meta)
+	token, err := s.startSession(ctx, u, meta, true)
 	if err != nil {
 		return nil, "", err
 	}

@@ -24,7 +24,7 @@ func NewHandlers(svc *Service, providers Providers) *Handlers {
 
 // landingFor is where a member goes after signing in without a next page.
 func landingFor(u *User) string {
-	if u.Viewer(0).IsVerified() {
+	if u.Viewer(nil).IsVerified() {
 		return "/cases"
 	}
 	return "/verification"

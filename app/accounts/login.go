@@ -109,15 +109,18 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (*U
 }
 
 // ChangePassword replaces the member's password after checking the current
-// one, and ends every other session.
+// one (or sets a first one), and ends every other session.
 func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, current, next string, meta Meta) error {
-	ok, err := s.confirmPassword(ctx, v, current, meta)
-	if err != nil {
-		return err
-	}
 	errs := apperr.FieldErrors{}
-	if !ok {
-		errs.Add("current_password", "This is not your current password.")
+	// An account made through a provider has no password yet: it may set one.
+	if v.HasPassword {
+		ok, err := s.confirmPassword(ctx, v, current, meta)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			errs.Add("current_password", "This is not your current password.")
+		}
 	}
 	if msg := CheckPassword(next); msg != "" {
 		errs.Add("new_password", msg)

@@ -34,6 +34,9 @@ type Session struct {
 	// PrevTokenHash is the token before the last renewal, valid until PrevValidUntil.
 	PrevTokenHash  []byte
 	PrevValidUntil *time.Time
+	RenewedAt      *time.Time
+	// SecondFactorAt is when this session proved a second factor, if it did.
+	SecondFactorAt *time.Time
 	IssuedRole     string
 	IssuedStatus   string
 	UserAgent      string
@@ -52,9 +55,15 @@ type Specialty struct {
 }
 
 // Viewer converts a user and their session into what handlers see.
-func (u *User) Viewer(sessionID int64) *identity.Viewer {
-	return &identity.Viewer{
-		UserID: u.ID, SessionID: sessionID, Handle: u.Handle, DisplayName: u.DisplayName,
+func (u *User) Viewer(sess *Session) *identity.Viewer {
+	v := &identity.Viewer{
+		UserID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName,
 		Email: u.Email, Role: u.Role, Status: u.Status, SpecialtyID: u.SpecialtyID, TwoFactor: u.TOTPEnabledAt != nil,
+		HasPassword: u.PasswordHash != nil,
 	}
+	if sess != nil {
+		v.SessionID = sess.ID
+		v.SecondFactor = sess.SecondFactorAt != nil && u.TOTPEnabledAt != nil
+	}
+	return v
 }

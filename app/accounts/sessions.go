@@ -40,10 +40,19 @@ func hashToken(token string) []byte {
 
 // StartSession signs a member in on a new browser and returns the session token.
 func (s *Service) StartSession(ctx context.Context, u *User, meta Meta) (string, error) {
+	return s.startSession(ctx, u, meta, false)
+}
+
+// startSession records, with secondFactor, that the login proved a second
+// factor: moderation pages ask it of the session, not only of the account.
+func (s *Service) startSession(ctx context.Context, u *User, meta Meta, secondFactor bool) (string, error) {
 	token := randomToken()
 	now := s.now()
 	sess := Session{UserID: u.ID, TokenHash: hashToken(token), IssuedRole: u.Role, IssuedStatus: u.Status,
 		UserAgent: truncate(meta.UserAgent, 300), IP: meta.IP, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.Lifetime)}
+	if secondFactor {
+		sess.SecondFactorAt = &now
+	}
 	if err := s.db.WithContext(ctx).Create(&sess).Error; err != nil {
 		return "", fmt.Errorf("start session: %w", err)
 	}

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -88,15 +89,19 @@ func (s *Service) reserve(ctx context.Context, keys []throttled) (locked bool, e
 			return nil
 		}
 		for _, k := range keys {
-			set, err := s.count(tx, k, now)
+			set, busy, err := s.count(tx, k, now)
 			if err != nil {
 				return err
+			}
+			if busy > 0 {
+				wait = busy
+				return errRefused // roll back: a refused attempt counts nowhere
 			}
 			locked = locked || set
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errRefused) {
 		return false, err
 	}
 	if wait > 0 {
@@ -105,27 +110,36 @@ func (s *Service) reserve(ctx context.Context, keys []throttled) (locked bool, e
 	return locked, nil
 }
 
+var errRefused = errors.New("attempt refused")
+
 // count adds one attempt to k; from the limit on it locks the key for the
-// next attempt (this one goes ahead). It reports whether it set a lock.
-func (s *Service) count(tx *gorm.DB, k throttled, now time.Time) (bool, error) {
+// next attempt (this one goes ahead). It reports whether it set a lock, or,
+// when a concurrent attempt locked the key first, how long to wait.
+func (s *Service) count(tx *gorm.DB, k throttled, now time.Time) (bool, time.Duration, error) {
 	var n int
+	var locked sql.NullTime
 	expired := now.Add(-k.rule.window)
+	// The upsert waits for a concurrent attempt on the same key to commit, so
+	// it sees that attempt's lock.
 	err := tx.Raw(`INSERT INTO login_throttle AS t (key, failures, window_start) VALUES (?, 1, ?)
 		ON CONFLICT (key) DO UPDATE SET
 		  failures     = CASE WHEN t.window_start < ? THEN 1 ELSE t.failures + 1 END,
 		  window_start = CASE WHEN t.window_start < ? THEN EXCLUDED.window_start ELSE t.window_start END
-		RETURNING failures`, k.key, now, expired, expired).Row().Scan(&n)
+		RETURNING failures, locked_until`, k.key, now, expired, expired).Row().Scan(&n, &locked)
 	if err != nil {
-		return false, fmt.Errorf("count attempt: %w", err)
+		return false, 0, fmt.Errorf("count attempt: %w", err)
+	}
+	if locked.Valid && locked.Time.After(now) {
+		return false, locked.Time.Sub(now), nil
 	}
 	if n < k.rule.limit {
-		return false, nil
+		return false, 0, nil
 	}
 	lock := k.rule.firstLock << min(n-k.rule.limit, 16)
 	if lock > k.rule.maxLock || lock <= 0 {
 		lock = k.rule.maxLock
 	}
-	return true, tx.Table("login_throttle").Where("key = ?", k.key).Update("locked_until", now.Add(lock)).Error
+	return true, 0, tx.Table("login_throttle").Where("key = ?", k.key).Update("locked_until", now.Add(lock)).Error
 }
 
 // forgive forgets the attempts on keys after a success.

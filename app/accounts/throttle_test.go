@@ -66,7 +66,7 @@ func TestSecondFactorGuessesAreLimited(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
 	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
-	secret, _, _ := enableTwoFactor(t, app.SignedIn(acct))
+	secret, _, _ := enableTwoFactor(t, app.SignedIn(acct), acct.Password)
 	limited := false
 	for login := 0; login < 4 && !limited; login++ {
 		c := app.Client()

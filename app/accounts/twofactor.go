@@ -160,7 +160,17 @@ func checkTOTP(secret, code string, lastStep int64, now time.Time) int64 {
 
 // EnableTOTP confirms the pending secret with a code from it and returns
 // fresh recovery codes, shown to the member once.
-func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code string, meta Meta) ([]string, error) {
+func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, password string, meta Meta) ([]string, error) {
+	if v.HasPassword {
+		// A stolen session must not be able to bind its own authenticator.
+		ok, err := s.confirmPassword(ctx, v, password, meta)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, apperr.FieldErrors{"password": "This is not your current password."}
+		}
+	}
 	var codes []string
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		u, err := lockUser(ctx, tx, v.UserID)
@@ -185,19 +195,23 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code strin
 		if codes, err = replaceRecoveryCodes(tx, u.ID); err != nil {
 			return err
 		}
+		// This session has just proved a code; every other one must log in again with one.
+		if err := tx.Model(&Session{}).Where("id = ?", v.SessionID).Update("second_factor_at", s.now()).Error; err != nil {
+			return err
+		}
+		if err := s.endSessions(ctx, tx, u.ID, v.SessionID); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: audit.TwoFactorOn, TargetType: "user", TargetID: u.ID, IP: meta.IP})
 	})
 	return codes, err
 }
 
-// DisableTOTP turns two-factor login off after checking the password.
-func (s *Service) DisableTOTP(ctx context.Context, v *identity.Viewer, password string, meta Meta) error {
-	ok, err := s.confirmPassword(ctx, v, password, meta)
-	if err != nil {
+// DisableTOTP turns two-factor login off after checking the password, or,
+// for an account that signs in only through a provider, a current code.
+func (s *Service) DisableTOTP(ctx context.Context, v *identity.Viewer, password, code string, meta Meta) error {
+	if err := s.confirmIdentity(ctx, v, password, code, meta); err != nil {
 		return err
-	}
-	if !ok {
-		return apperr.FieldErrors{"password": "This is not your current password."}
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&User{}).Where("id = ?", v.UserID).
@@ -242,4 +256,30 @@ func replaceRecoveryCodes(tx *gorm.DB, userID int64) ([]string, error) {
 		rows[i] = recoveryCode{UserID: userID, CodeHash: hashRecovery(raw)}
 	}
 	return codes, tx.Create(&rows).Error
+}
+
+// confirmIdentity checks the password, or for an account without one a
+// current two-factor code, before a sensitive change.
+func (s *Service) confirmIdentity(ctx context.Context, v *identity.Viewer, password, code string, meta Meta) error {
+	if v.HasPassword {
+		ok, err := s.confirmPassword(ctx, v, password, meta)
+		if err == nil && !ok {
+			err = apperr.FieldErrors{"password": "This is not your current password."}
+		}
+		return err
+	}
+	if _, err := s.reserve(ctx, []throttled{secondFactorKey(v.UserID)}); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		u, err := lockUser(ctx, tx, v.UserID)
+		if err != nil {
+			return err
+		}
+		method, err := s.useSecondFactor(tx, u, code)
+		if err == nil && method == "" {
+			err = apperr.FieldErrors{"code": "That code is not right. Enter the 6 digits your app shows now."}
+		}
+		return err
+	})
 }

@@ -65,7 +65,7 @@ func (h *Handlers) setupTOTP(c echo.Context) error {
 }
 
 func (h *Handlers) enableTOTP(c echo.Context) error {
-	codes, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), kit.Meta(c))
+	codes, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), c.FormValue("password"), kit.Meta(c))
 	if err == nil {
 		// Shown once, on the page this redirect leads to; only their hashes are kept.
 		sealed, serr := h.svc.SealForBrowser(strings.Join(codes, "."))
@@ -78,7 +78,7 @@ func (h *Handlers) enableTOTP(c echo.Context) error {
 }
 
 func (h *Handlers) disableTOTP(c echo.Context) error {
-	err := h.svc.DisableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("password"), kit.Meta(c))
+	err := h.svc.DisableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("password"), c.FormValue("code"), kit.Meta(c))
 	return h.afterSettingsForm(c, err, "Two-factor login is off.", "#two-factor")
 }
 

@@ -29,7 +29,7 @@ func code(t *testing.T, secret string, at time.Time) string {
 
 // enableTwoFactor goes through the set-up as a member would and returns the
 // secret, the code used to confirm it and the recovery codes.
-func enableTwoFactor(t *testing.T, c *webtest.Client) (secret, used string, recovery []string) {
+func enableTwoFactor(t *testing.T, c *webtest.Client, password string) (secret, used string, recovery []string) {
 	t.Helper()
 	c.PostForm("/settings/security/2fa/setup", url.Values{}).RedirectsTo("/settings/security#two-factor")
 	page := c.Get("/settings/security").Expect(http.StatusOK).Contains("data:image/png;base64,", "Turn on two-factor login")
@@ -38,10 +38,12 @@ func enableTwoFactor(t *testing.T, c *webtest.Client) (secret, used string, reco
 		t.Fatal("no secret shown")
 	}
 	secret = m[1]
-	c.PostForm("/settings/security/2fa/enable", url.Values{"code": {"000000x"}}).Expect(http.StatusUnprocessableEntity).
+	c.PostForm("/settings/security/2fa/enable", url.Values{"code": {"000000x"}, "password": {password}}).Expect(http.StatusUnprocessableEntity).
 		Contains(`id="code-error"`, "does not match")
 	used = code(t, secret, time.Now())
-	c.PostForm("/settings/security/2fa/enable", url.Values{"code": {used}}).RedirectsTo("/settings/security#two-factor")
+	c.PostForm("/settings/security/2fa/enable", url.Values{"code": {used}, "password": {"not the password"}}).
+		Expect(http.StatusUnprocessableEntity).Contains(`id="password-error"`)
+	c.PostForm("/settings/security/2fa/enable", url.Values{"code": {used}, "password": {password}}).RedirectsTo("/settings/security#two-factor")
 	shown := c.Get("/settings/security").Expect(http.StatusOK).Contains("Your recovery codes", "Turn off two-factor login")
 	for _, m := range recoveryPattern.FindAllStringSubmatch(shown.Body, -1) {
 		recovery = append(recovery, m[1])
@@ -57,7 +59,7 @@ func TestTwoFactorLogin(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
 	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
-	secret, used, recovery := enableTwoFactor(t, app.SignedIn(acct))
+	secret, used, recovery := enableTwoFactor(t, app.SignedIn(acct), acct.Password)
 	var stored []byte
 	app.DB.Raw("SELECT totp_secret FROM users WHERE id = ?", acct.ID).Row().Scan(&stored)
 	if len(stored) == 0 || regexp.MustCompile(secret).Match(stored) {
@@ -100,7 +102,7 @@ func TestDisableTwoFactor(t *testing.T) {
 	app := webtest.New(t)
 	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	c := app.SignedIn(acct)
-	enableTwoFactor(t, c)
+	enableTwoFactor(t, c, acct.Password)
 	c.PostForm("/settings/security/2fa/disable", url.Values{"password": {"not my password at all"}}).
 		Expect(http.StatusUnprocessableEntity).Contains(`id="password-error"`)
 	c.PostForm("/settings/security/2fa/disable", url.Values{"password": {acct.Password}}).RedirectsTo("/settings/security#two-factor")
@@ -112,11 +114,18 @@ func TestModeratorsNeedTwoFactor(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t, "CURBSIDE_MOD_2FA=required")
 	mod := app.Member(identity.StatusVerified, identity.RoleModerator, "")
-	c := app.SignedIn(mod)
+	c, other := app.SignedIn(mod), app.SignedIn(mod)
 	c.Get("/mod/verifications").Expect(http.StatusForbidden).Contains("Two-factor login required", "/settings/security#two-factor")
 	c.Get("/cases").Expect(http.StatusOK) // the rest of the site stays open
-	enableTwoFactor(t, c)
-	c.Get("/mod/verifications").Expect(http.StatusOK)
+	secret, _, _ := enableTwoFactor(t, c, mod.Password)
+	c.Get("/mod/verifications").Expect(http.StatusOK) // this session proved a code
+	// Other sessions end at enrolment, and a password-only session never gets in.
+	other.Get("/cases").RedirectsTo("/login?next=%2Fcases")
+	app.SignedIn(mod).Get("/mod/verifications").Expect(http.StatusForbidden).Contains("Log in with your code")
+	fresh := app.Client()
+	fresh.Login(mod.Email, mod.Password).RedirectsTo("/login/2fa")
+	fresh.PostForm("/login/2fa", url.Values{"code": {code(t, secret, time.Now().Add(30*time.Second))}}).RedirectsTo("/cases")
+	fresh.Get("/mod/verifications").Expect(http.StatusOK)
 }
 
 // Characters that mean something in a URL, in an e-mail address, do not break the set-up.
@@ -126,7 +135,7 @@ func TestTwoFactorSetupWithAnOddEmail(t *testing.T) {
 	c := app.Client()
 	c.PostForm("/signup", url.Values{"email": {"pct%zz#x?y@example.org"}, "password": {"a long enough passphrase"}, "display_name": {"Dr. Odd"}}).
 		RedirectsTo("/verification")
-	secret, _, _ := enableTwoFactor(t, c)
+	secret, _, _ := enableTwoFactor(t, c, "a long enough passphrase")
 	if len(secret) < 16 {
 		t.Fatalf("secret %q", secret)
 	}

@@ -26,7 +26,11 @@ type Viewer struct {
 	Role        string
 	Status      string
 	SpecialtyID *int16
-	TwoFactor   bool
+	// TwoFactor: the account has two-factor login on. SecondFactor: this
+	// session was opened (or confirmed) with a code.
+	TwoFactor    bool
+	SecondFactor bool
+	HasPassword  bool
 }
 
 // IsModerator reports whether the viewer moderates (admins do too).

@@ -36,7 +36,7 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 		if renewed != "" {
 			kit.SetSessionCookie(c, renewed)
 		}
-		kit.SetViewer(c, u.Viewer(sess.ID))
+		kit.SetViewer(c, u.Viewer(sess))
 		return next(c)
 	}
 }
@@ -56,10 +56,8 @@ func (s *Server) guard(level kit.Level) echo.MiddlewareFunc {
 			if err := allowed(level, v); err != nil {
 				return err
 			}
-			if level >= kit.Moderator && s.cfg.Mod2FA == config.Mod2FARequired && !v.TwoFactor {
-				return &apperr.Denied{Title: "Two-factor login required",
-					Message:  "Moderators and administrators must turn on two-factor login before using these pages, because they see every member's documents.",
-					LinkText: "Set up two-factor login", LinkURL: "/settings/security#two-factor"}
+			if level >= kit.Moderator && s.cfg.Mod2FA == config.Mod2FARequired && !v.SecondFactor {
+				return secondFactorNeeded(v)
 			}
 			return next(c)
 		}
@@ -107,4 +105,15 @@ func verificationNeeded(v *identity.Viewer) error {
 		d.LinkText = "Review and submit again"
 	}
 	return d
+}
+
+func secondFactorNeeded(v *kit.Viewer) error {
+	if v.TwoFactor {
+		return &apperr.Denied{Title: "Log in with your code",
+			Message:  "Moderation pages need a session that was opened with your two-factor code. Log out, then log in again with your code.",
+			LinkText: "Security settings", LinkURL: "/settings/security"}
+	}
+	return &apperr.Denied{Title: "Two-factor login required",
+		Message:  "Moderators and administrators must turn on two-factor login before using these pages, because they see every member's documents.",
+		LinkText: "Set up two-factor login", LinkURL: "/settings/security#two-factor"}
 }
