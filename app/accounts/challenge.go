@@ -107,7 +107,7 @@ func (s *Service) useSecondFactor(tx *gorm.DB, u *User, code string) (string, er
 	if u.TOTPSecret == nil || u.TOTPEnabledAt == nil {
 		return "", ErrNoChallenge
 	}
-	secret, err := s.unseal(u.TOTPSecret)
+	secret, err := s.unseal(u.TOTPSecret, totpContext(u.ID))
 	if err != nil {
 		return "", err
 	}

@@ -133,7 +133,7 @@ func (s *Service) finishLogin(ctx context.Context, u *User, meta Meta, detail ma
 // Sign protects a value the browser carries for us (the OAuth round trip,
 // the known-device mark): it comes back with our signature or not at all.
 func (s *Service) Sign(purpose, value string) string {
-	mac := hmac.New(sha256.New, s.sealKey[:])
+	mac := hmac.New(sha256.New, s.signKey[:])
 	mac.Write([]byte(purpose + "\x00" + value))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)) + "." + base64.RawURLEncoding.EncodeToString([]byte(value))
 }

@@ -27,15 +27,18 @@ type Service struct {
 	Idle     time.Duration
 	Lifetime time.Duration
 	now      func() time.Time
-	// sealKey encrypts TOTP secrets at rest; it is derived from CURBSIDE_SECRET.
+	// sealKey encrypts TOTP secrets at rest, signKey signs what browsers
+	// carry for us; both are derived from CURBSIDE_SECRET, each for its use.
 	sealKey [32]byte
+	signKey [32]byte
 	limits  *ratelimit.Limiter
 }
 
 // NewService returns the account rules over db. secret is CURBSIDE_SECRET.
 func NewService(db *gorm.DB, log *audit.Log, idle, lifetime time.Duration, secret []byte) *Service {
 	return &Service{db: db, audit: log, Idle: idle, Lifetime: lifetime, now: func() time.Time { return time.Now().UTC() },
-		sealKey: sha256.Sum256(append([]byte("curbside totp seal\x00"), secret...)), limits: ratelimit.New(db)}
+		sealKey: sha256.Sum256(append([]byte("curbside seal\x00"), secret...)),
+		signKey: sha256.Sum256(append([]byte("curbside sign\x00"), secret...)), limits: ratelimit.New(db)}
 }
 
 // Meta is what the service knows of the request behind a call.

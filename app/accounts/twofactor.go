@@ -40,7 +40,9 @@ type TOTPSetup struct {
 	QR     string // data: URI of a PNG QR code
 }
 
-func (s *Service) seal(plain []byte) ([]byte, error) {
+// seal encrypts plain bound to context (what it is and whose), so that a
+// value sealed for one use or member cannot be opened as another.
+func (s *Service) seal(plain []byte, context string) ([]byte, error) {
 	block, err := aes.NewCipher(s.sealKey[:])
 	if err != nil {
 		return nil, err
@@ -53,10 +55,10 @@ func (s *Service) seal(plain []byte) ([]byte, error) {
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, err
 	}
-	return gcm.Seal(nonce, nonce, plain, nil), nil
+	return gcm.Seal(nonce, nonce, plain, []byte(context)), nil
 }
 
-func (s *Service) unseal(sealed []byte) (string, error) {
+func (s *Service) unseal(sealed []byte, context string) (string, error) {
 	block, err := aes.NewCipher(s.sealKey[:])
 	if err != nil {
 		return "", err
@@ -68,7 +70,7 @@ func (s *Service) unseal(sealed []byte) (string, error) {
 	if len(sealed) < gcm.NonceSize() {
 		return "", errors.New("sealed TOTP secret too short")
 	}
-	plain, err := gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], nil)
+	plain, err := gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], []byte(context))
 	if err != nil {
 		return "", fmt.Errorf("open TOTP secret (was CURBSIDE_SECRET changed?): %w", err)
 	}
@@ -77,18 +79,18 @@ func (s *Service) unseal(sealed []byte) (string, error) {
 
 // SealForBrowser encrypts a value the browser holds for us briefly, such as
 // freshly made recovery codes on their way to the page that shows them once.
-func (s *Service) SealForBrowser(value string) (string, error) {
-	sealed, err := s.seal([]byte(value))
+func (s *Service) SealForBrowser(v *identity.Viewer, value string) (string, error) {
+	sealed, err := s.seal([]byte(value), fmt.Sprintf("browser:%d", v.UserID))
 	return base64.RawURLEncoding.EncodeToString(sealed), err
 }
 
 // OpenFromBrowser decrypts what SealForBrowser made, or reports false.
-func (s *Service) OpenFromBrowser(sealed string) (string, bool) {
+func (s *Service) OpenFromBrowser(v *identity.Viewer, sealed string) (string, bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(sealed)
 	if err != nil {
 		return "", false
 	}
-	value, err := s.unseal(raw)
+	value, err := s.unseal(raw, fmt.Sprintf("browser:%d", v.UserID))
 	return value, err == nil
 }
 
@@ -102,7 +104,7 @@ func (s *Service) BeginTOTPSetup(ctx context.Context, v *identity.Viewer) error 
 	if err != nil {
 		return err
 	}
-	sealed, err := s.seal([]byte(key.Secret()))
+	sealed, err := s.seal([]byte(key.Secret()), totpContext(v.UserID))
 	if err != nil {
 		return err
 	}
@@ -116,7 +118,7 @@ func (s *Service) PendingTOTP(ctx context.Context, v *identity.Viewer) (*TOTPSet
 	if err != nil || u.TOTPSecret == nil || u.TOTPEnabledAt != nil {
 		return nil, err
 	}
-	secret, err := s.unseal(u.TOTPSecret)
+	secret, err := s.unseal(u.TOTPSecret, totpContext(u.ID))
 	if err != nil {
 		return nil, nil // sealed under another secret: the member starts the set-up again
 	}
@@ -180,7 +182,7 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, pass
 		if u.TOTPEnabledAt != nil || u.TOTPSecret == nil {
 			return fmt.Errorf("no pending two-factor set-up: %w", apperr.ErrConflict)
 		}
-		secret, err := s.unseal(u.TOTPSecret)
+		secret, err := s.unseal(u.TOTPSecret, totpContext(u.ID))
 		if err != nil {
 			return err
 		}
@@ -283,3 +285,5 @@ func (s *Service) confirmIdentity(ctx context.Context, v *identity.Viewer, passw
 		return err
 	})
 }
+
+func totpContext(userID int64) string { return fmt.Sprintf("totp:%d", userID) }

@@ -68,7 +68,7 @@ func (h *Handlers) enableTOTP(c echo.Context) error {
 	codes, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), c.FormValue("password"), kit.Meta(c))
 	if err == nil {
 		// Shown once, on the page this redirect leads to; only their hashes are kept.
-		sealed, serr := h.svc.SealForBrowser(strings.Join(codes, "."))
+		sealed, serr := h.svc.SealForBrowser(kit.ViewerOf(c), strings.Join(codes, "."))
 		if serr != nil {
 			return serr
 		}
@@ -84,7 +84,7 @@ func (h *Handlers) disableTOTP(c echo.Context) error {
 
 // takeRecoveryCodes returns the codes just generated, once.
 func (h *Handlers) takeRecoveryCodes(c echo.Context) []string {
-	v, ok := h.svc.OpenFromBrowser(kit.CookieValue(c, recoveryCookie))
+	v, ok := h.svc.OpenFromBrowser(kit.ViewerOf(c), kit.CookieValue(c, recoveryCookie))
 	if !ok {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -139,4 +140,17 @@ func TestTwoFactorSetupWithAnOddEmail(t *testing.T) {
 	if len(secret) < 16 {
 		t.Fatalf("secret %q", secret)
 	}
+}
+
+// A sealed TOTP secret passed off as a recovery-code cookie opens to nothing.
+func TestSealedValuesStayInTheirPlace(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	mod := app.Member(identity.StatusVerified, identity.RoleModerator, "")
+	secret, _, _ := enableTwoFactor(t, app.SignedIn(mod), mod.Password)
+	var sealed []byte
+	app.DB.Raw("SELECT totp_secret FROM users WHERE id = ?", mod.ID).Row().Scan(&sealed)
+	thief, _ := app.Verified("")
+	thief.SetCookie("curbside_recovery", base64.RawURLEncoding.EncodeToString(sealed))
+	thief.Get("/settings/security").Expect(http.StatusOK).Lacks(secret, "Your recovery codes")
 }
