@@ -2,11 +2,15 @@ package web
 
 import (
 	"errors"
+	"mime"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+
+	"curbside/app/web/kit"
 )
 
 // Body limits: text forms are small; multipart forms carry a document or
@@ -21,20 +25,26 @@ const (
 
 // readForm bounds the body of every unsafe request, parses its form once,
 // and makes its values valid UTF-8 without NUL bytes, so no handler and no
-// query ever sees bytes PostgreSQL would refuse.
+// query ever sees bytes PostgreSQL would refuse. It runs after the session is
+// known: only a signed-in member may send more than a small form.
 func (s *Server) readForm(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if safeMethods[r.Method] {
 			return next(c)
 		}
-		multipart := strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm)
+		mediaType, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+		multipart := mediaType == echo.MIMEMultipartForm
 		limit := int64(formLimit)
-		if multipart {
-			limit = multipartLimit
-		}
-		if max, ok := s.bodyLimits[r.Method+" "+c.Path()]; ok {
-			limit = max
+		if kit.ViewerOf(c) != nil {
+			if multipart {
+				limit = multipartLimit
+			}
+			if max, ok := s.bodyLimits[r.Method+" "+c.Path()]; ok {
+				limit = max
+				// Room for a slow clinic connection to send the whole document.
+				_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(5 * time.Minute))
+			}
 		}
 		if r.ContentLength > limit {
 			return echo.ErrStatusRequestEntityTooLarge

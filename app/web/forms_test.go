@@ -59,3 +59,14 @@ func TestOddHeadersAndLengths(t *testing.T) {
 	app.Client().PostForm("/login", url.Values{"email": {strings.Repeat("x", 9000) + "@x.org"}, "password": {"whatever it is"}}).
 		Expect(http.StatusUnauthorized)
 }
+
+// Before anyone has signed in, only a small form is read.
+func TestAnonymousBodiesAreSmall(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c := app.Client()
+	big := strings.NewReader("--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n" + strings.Repeat("a", 3<<20) + "\r\n--x--\r\n")
+	c.PostRaw("/verification", "Multipart/Form-Data; boundary=x", big).Expect(http.StatusRequestEntityTooLarge)
+	c.PostRaw("/no/such/route", "multipart/form-data; boundary=x", strings.NewReader(strings.Repeat("b", 2<<20))).
+		Expect(http.StatusRequestEntityTooLarge)
+}

@@ -88,7 +88,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Se
 	e.Use(middleware.RequestID(), s.metrics.middleware, s.accessLog, s.recoverer(), s.securityHeaders)
 	e.GET("/static/*", s.serveStatic(assets))
 	e.HEAD("/static/*", s.serveStatic(assets))
-	e.Use(s.readForm, s.session, s.csrf)
+	e.Use(s.session, s.readForm, s.csrf)
 
 	s.routes = slices.Concat(
 		s.operationsRoutes(),
