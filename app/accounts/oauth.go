@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"gorm.io/gorm"
 
@@ -36,9 +37,11 @@ type OAuthIdentity struct {
 // TableName names the identities table.
 func (OAuthIdentity) TableName() string { return "oauth_identities" }
 
-// ExternalUser is who a provider says signed in.
+// ExternalUser is who a provider says signed in. EmailVerified is the
+// provider's word that the address belongs to that person.
 type ExternalUser struct {
 	Provider, Subject, Email, Name string
+	EmailVerified                  bool
 }
 
 // OAuthLogin signs in the account linked to the provider's identity, or makes
@@ -71,39 +74,28 @@ func (s *Service) OAuthLogin(ctx context.Context, ext ExternalUser, meta Meta) (
 
 func (s *Service) createFromProvider(ctx context.Context, ext ExternalUser, meta Meta) (*User, error) {
 	email := strings.TrimSpace(ext.Email)
-	if email == "" || checkEmail(email) != "" {
+	if email == "" || checkEmail(email) != "" || !ext.EmailVerified {
 		return nil, ErrOAuthNoEmail
 	}
-	name := strings.TrimSpace(ext.Name)
-	if name == "" {
-		name = strings.SplitN(email, "@", 2)[0]
+	if _, err := s.ByEmail(ctx, email); err == nil {
+		return nil, ErrOAuthEmailTaken
 	}
-	u := &User{Email: email, DisplayName: truncate(name, 80), Role: identity.RoleMember, Status: identity.StatusUnverified}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var taken int64
-		if err := tx.Model(&User{}).Where("lower(email) = lower(?)", email).Count(&taken).Error; err != nil {
-			return err
-		}
-		if taken > 0 {
-			return ErrOAuthEmailTaken
-		}
-		var err error
-		if u.Handle, err = freeHandle(tx, u.DisplayName, email); err != nil {
-			return err
-		}
-		if err := tx.Create(u).Error; err != nil {
-			return err
-		}
-		if err := tx.Create(&OAuthIdentity{UserID: u.ID, Provider: ext.Provider, Subject: ext.Subject, Email: email}).Error; err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: audit.Signup, TargetType: "user", TargetID: u.ID,
-			IP: meta.IP, Detail: map[string]string{"via": ext.Provider}})
-	})
-	if err != nil {
+	if err := s.allowSignup(ctx, meta); err != nil {
 		return nil, err
 	}
-	return u, nil
+	name := strings.Join(strings.FieldsFunc(ext.Name, unicode.IsControl), " ")
+	if name = strings.TrimSpace(truncate(name, 80)); name == "" {
+		name = strings.SplitN(email, "@", 2)[0]
+	}
+	u := &User{Email: email, DisplayName: name, Role: identity.RoleMember, Status: identity.StatusUnverified}
+	ev := audit.Event{ActorID: actorSelf, Action: audit.Signup, TargetType: "user", IP: meta.IP, Detail: map[string]string{"via": ext.Provider}}
+	err := s.insertAccount(ctx, u, ev, func(tx *gorm.DB) error {
+		return tx.Create(&OAuthIdentity{UserID: u.ID, Provider: ext.Provider, Subject: ext.Subject, Email: email}).Error
+	})
+	if errors.Is(err, emailTaken) {
+		return nil, ErrOAuthEmailTaken
+	}
+	return u, err
 }
 
 // finishLogin is what follows a proven identity: the suspension check, the

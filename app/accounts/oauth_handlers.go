@@ -70,7 +70,7 @@ func (h *Handlers) oauthCallback(c echo.Context) error {
 	if err != nil {
 		return fail()
 	}
-	ext := ExternalUser{Provider: name, Subject: gu.UserID, Email: gu.Email, Name: gu.Name}
+	ext := ExternalUser{Provider: name, Subject: gu.UserID, Email: gu.Email, Name: gu.Name, EmailVerified: emailVerified(name, gu.RawData)}
 	u, token, err := h.svc.OAuthLogin(c.Request().Context(), ext, kit.Meta(c))
 	switch {
 	case errors.Is(err, ErrOAuthEmailTaken):
@@ -78,8 +78,25 @@ func (h *Handlers) oauthCallback(c echo.Context) error {
 		form.Values["email"] = ext.Email
 		return h.renderLogin(c, http.StatusConflict, form)
 	case errors.Is(err, ErrOAuthNoEmail):
-		form.Errors["form"] = name + " did not share an e-mail address with Curbside. Sign up with your e-mail instead."
+		form.Errors["form"] = name + " did not share a verified e-mail address with Curbside. Sign up with your e-mail instead."
 		return h.renderLogin(c, http.StatusUnprocessableEntity, form)
 	}
 	return h.afterLogin(c, u, token, err, next)
+}
+
+// emailVerified reads the provider's verdict on the address. OpenID Connect
+// and Google say so in a claim; GitHub shows only addresses it has verified.
+func emailVerified(provider string, raw map[string]any) bool {
+	if provider == "github" {
+		return true
+	}
+	for _, claim := range []string{"email_verified", "verified_email"} {
+		switch v := raw[claim].(type) {
+		case bool:
+			return v
+		case string:
+			return v == "true"
+		}
+	}
+	return false
 }

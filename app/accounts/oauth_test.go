@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -105,4 +106,20 @@ func TestOAuthSignIn(t *testing.T) {
 	}
 	fake.set(4242, "Ana Ruiz", "ana@clinic.org")
 	signInWithGitHub(t, app.Client()).Expect(http.StatusForbidden).Contains("Impersonation")
+}
+
+// An address the provider has not verified makes no account.
+func TestOAuthNeedsAVerifiedEmail(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	_, _, err := app.Server.Accounts().OAuthLogin(t.Context(), accounts.ExternalUser{Provider: "okta", Subject: "s1",
+		Email: "someone@clinic.org", Name: "Some\x07one", EmailVerified: false}, accounts.Meta{IP: "192.0.2.1"})
+	if !errors.Is(err, accounts.ErrOAuthNoEmail) {
+		t.Fatalf("unverified address: %v", err)
+	}
+	u, _, err := app.Server.Accounts().OAuthLogin(t.Context(), accounts.ExternalUser{Provider: "okta", Subject: "s1",
+		Email: "someone@clinic.org", Name: "Some\x07one", EmailVerified: true}, accounts.Meta{IP: "192.0.2.1"})
+	if err != nil || u.DisplayName != "Some one" {
+		t.Fatalf("verified address: %v %+v", err, u)
+	}
 }

@@ -127,18 +127,13 @@ func (s *Service) Create(ctx context.Context, in NewAccount, actorID int64, meta
 	}
 	u := &User{Email: in.Email, DisplayName: in.DisplayName, PasswordHash: &hash,
 		Role: in.Role, Status: in.Status, SpecialtyID: specialtyID}
-	// Two sign-ups with the same name may race for a handle: try again with the next free one.
-	for attempt := 0; ; attempt++ {
-		err = s.insertAccount(ctx, u, actorID, meta)
-		if !errors.Is(err, errHandleTaken) {
-			break
-		}
-		if _, lookup := s.ByEmail(ctx, u.Email); lookup == nil || attempt == 3 {
-			err = emailTaken
-			break
-		}
+	action := audit.Signup
+	if actorID != 0 || meta.IP == "" {
+		action = audit.UserCreated
 	}
-	if err != nil {
+	ev := audit.Event{ActorID: actorID, Action: action, TargetType: "user", IP: meta.IP,
+		Detail: map[string]string{"role": u.Role, "status": u.Status}}
+	if err := s.insertAccount(ctx, u, ev, nil); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -146,7 +141,26 @@ func (s *Service) Create(ctx context.Context, in NewAccount, actorID int64, meta
 
 var errHandleTaken = errors.New("handle taken")
 
-func (s *Service) insertAccount(ctx context.Context, u *User, actorID int64, meta Meta) error {
+// actorSelf as an event's actor stands for the account being created.
+const actorSelf = -1
+
+// insertAccount stores u with a free handle, records ev (its target filled
+// in) and runs also, all in one transaction. Two sign-ups with the same name
+// may race for a handle: it then tries again with the next free one.
+func (s *Service) insertAccount(ctx context.Context, u *User, ev audit.Event, also func(tx *gorm.DB) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.tryInsertAccount(ctx, u, ev, also)
+		if !errors.Is(err, errHandleTaken) {
+			return err
+		}
+		if _, lookup := s.ByEmail(ctx, u.Email); lookup == nil || attempt == 3 {
+			return emailTaken
+		}
+	}
+}
+
+func (s *Service) tryInsertAccount(ctx context.Context, u *User, ev audit.Event, also func(tx *gorm.DB) error) error {
+	u.ID = 0
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var taken int64
 		if err := tx.Model(&User{}).Where("lower(email) = lower(?)", u.Email).Count(&taken).Error; err != nil {
@@ -167,12 +181,16 @@ func (s *Service) insertAccount(ctx context.Context, u *User, actorID int64, met
 			}
 			return err
 		}
-		action := audit.Signup
-		if actorID != 0 || meta.IP == "" {
-			action = audit.UserCreated
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorID: actorID, Action: action, TargetType: "user", TargetID: u.ID,
-			IP: meta.IP, Detail: map[string]string{"role": u.Role, "status": u.Status}})
+		ev.TargetID = u.ID
+		if ev.ActorID == actorSelf {
+			ev.ActorID = u.ID
+		}
+		return s.audit.Record(ctx, tx, ev)
 	})
 }
 
@@ -181,13 +199,17 @@ var emailTaken = apperr.FieldErrors{"email": "An account with this email address
 // signupLimit bounds the accounts one address may create.
 var signupLimit = ratelimit.Rule{Limit: 10, Window: time.Hour}
 
+func (s *Service) allowSignup(ctx context.Context, meta Meta) error {
+	return s.limits.Allow(ctx, "signup:"+ratelimit.Address(meta.IP), signupLimit)
+}
+
 // Signup creates an unverified member and signs it in, returning the session token.
 func (s *Service) Signup(ctx context.Context, in NewAccount, meta Meta) (*User, string, error) {
 	in.Role, in.Status, in.Specialty = identity.RoleMember, identity.StatusUnverified, ""
 	if errs := ValidateNewAccount(in); len(errs) > 0 {
 		return nil, "", errs
 	}
-	if err := s.limits.Allow(ctx, "signup:"+ratelimit.Address(meta.IP), signupLimit); err != nil {
+	if err := s.allowSignup(ctx, meta); err != nil {
 		return nil, "", err
 	}
 	u, err := s.Create(ctx, in, 0, meta)
