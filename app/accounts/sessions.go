@@ -68,12 +68,17 @@ type sessionWithUser struct {
 func (sessionWithUser) TableName() string { return "sessions" }
 
 // renewalGrace is how long a renewed token's predecessor keeps working.
-const renewalGrace = time.Minute
+const renewalGrace = 30 * time.Second
 
 // Authenticate resolves a session token to its member. When the member's role
 // or status changed since the token was issued, the token is renewed and the
 // new one returned (else renewed is ""), so the change takes effect without a
 // new login.
+//
+// The previous token stays valid until the browser first presents the new
+// one: requests in flight meanwhile keep working, and if the response
+// carrying the new token was lost, a later request with the old one gets
+// another new token instead of being signed out.
 func (s *Service) Authenticate(ctx context.Context, token string) (u *User, sess *Session, renewed string, err error) {
 	if token == "" || len(token) > 100 {
 		return nil, nil, "", ErrNoSession
@@ -96,8 +101,16 @@ func (s *Service) Authenticate(ctx context.Context, token string) (u *User, sess
 	case now.After(row.ExpiresAt), now.Sub(row.LastSeenAt) > s.Idle:
 		return nil, nil, "", errors.Join(ErrNoSession, db.Delete(&Session{}, row.ID).Error)
 	case !bytes.Equal(row.TokenHash, h):
-		// The token was just renewed by a request running alongside this one.
-		return &row.User, &row.Session, "", nil
+		if row.RenewedAt != nil && now.Sub(*row.RenewedAt) > renewalGrace {
+			return s.renew(ctx, &row, h) // the new token never arrived
+		}
+		return &row.User, &row.Session, "", nil // renewed alongside this request
+	case row.PrevTokenHash != nil:
+		// The browser has the new token: the old one is done with.
+		if err := db.Model(&Session{}).Where("id = ? AND token_hash = ?", row.ID, h).
+			Updates(map[string]any{"prev_token_hash": nil, "prev_valid_until": nil}).Error; err != nil {
+			return nil, nil, "", fmt.Errorf("retire old token: %w", err)
+		}
 	}
 	if row.IssuedRole != row.User.Role || row.IssuedStatus != row.User.Status {
 		return s.renew(ctx, &row, h)
@@ -110,13 +123,14 @@ func (s *Service) Authenticate(ctx context.Context, token string) (u *User, sess
 	return &row.User, &row.Session, "", nil
 }
 
-// renew issues a new token for the session, keeping the old one valid for a
-// moment. Only the request that wins the update hands out the new token.
-func (s *Service) renew(ctx context.Context, row *sessionWithUser, oldHash []byte) (*User, *Session, string, error) {
+// renew issues a new token for the session; presented, the one the browser
+// holds (kept) stays valid until the new one is first used. Only the request
+// that wins the update hands out the new token.
+func (s *Service) renew(ctx context.Context, row *sessionWithUser, kept []byte) (*User, *Session, string, error) {
 	now := s.now()
 	token := randomToken()
-	res := s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND token_hash = ?", row.ID, oldHash).Updates(map[string]any{
-		"token_hash": hashToken(token), "prev_token_hash": oldHash, "prev_valid_until": now.Add(renewalGrace),
+	res := s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND token_hash = ?", row.ID, row.TokenHash).Updates(map[string]any{
+		"token_hash": hashToken(token), "prev_token_hash": kept, "prev_valid_until": row.ExpiresAt, "renewed_at": now,
 		"issued_role": row.User.Role, "issued_status": row.User.Status, "last_seen_at": now,
 	})
 	if res.Error != nil {

@@ -176,3 +176,29 @@ func TestPruneExpired(t *testing.T) {
 	}
 	live.Get("/cases").Expect(http.StatusOK)
 }
+
+// If the response carrying a renewed token is lost, the browser is not
+// signed out: its old token keeps working and earns another new one; once a
+// new token is used, the old one is finished.
+func TestLostRenewalIsRecovered(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, acct := app.As(identity.StatusPending, identity.RoleMember, "")
+	old := c.Cookie("curbside_session")
+	if err := app.Server.Accounts().SetStatus(t.Context(), nil, accounts.StatusChange{UserID: acct.ID, To: identity.StatusVerified}); err != nil {
+		t.Fatal(err)
+	}
+	lost := app.Client()
+	lost.SetCookie("curbside_session", old)
+	lost.Get("/cases").Expect(http.StatusOK) // this response's new token never reaches the browser
+	app.DB.Exec("UPDATE sessions SET renewed_at = now() - interval '1 minute'")
+	c.Get("/cases").Expect(http.StatusOK)
+	fresh := c.Cookie("curbside_session")
+	if fresh == old || fresh == "" {
+		t.Fatal("the old token did not earn a new one")
+	}
+	c.Get("/settings/security").Expect(http.StatusOK)
+	stale := app.Client()
+	stale.SetCookie("curbside_session", old)
+	stale.Get("/cases").RedirectsTo("/login?next=%2Fcases")
+}
