@@ -38,6 +38,7 @@ type Server struct {
 	routes    []kit.Route
 	accounts  *accounts.Service
 	providers accounts.Providers
+	static    *staticFiles
 	// bodyLimits holds the routes that accept larger bodies than the default.
 	bodyLimits map[string]int64
 }
@@ -71,11 +72,10 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Se
 	if err != nil {
 		return nil, err
 	}
-	files, err := newStaticFiles(assets)
-	if err != nil {
+	if s.static, err = newStaticFiles(assets); err != nil {
 		return nil, err
 	}
-	r, err := newRenderer(templates.FS, files, notices.UnreadCount)
+	r, err := newRenderer(templates.FS, s.static, notices.UnreadCount)
 	if err != nil {
 		return nil, err
 	}
@@ -122,29 +122,18 @@ func (s *Server) Accounts() *accounts.Service { return s.accounts }
 // shared cache may keep the answer.
 func isStatic(c echo.Context) bool { return c.Path() == "/static/*" }
 
-// filesOnly hides directories, so /static/css/ is not listed.
-type filesOnly struct{ fs.FS }
-
-func (f filesOnly) Open(name string) (fs.File, error) {
-	file, err := f.FS.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	if st, err := file.Stat(); err != nil || st.IsDir() {
-		file.Close()
-		return nil, fs.ErrNotExist
-	}
-	return file, nil
-}
-
 func (s *Server) serveStatic(assets fs.FS) echo.HandlerFunc {
-	files := http.StripPrefix("/static/", http.FileServer(http.FS(filesOnly{assets})))
+	files := http.StripPrefix("/static/", http.FileServer(http.FS(assets)))
 	return func(c echo.Context) error {
-		h := c.Response().Header()
-		if c.QueryParam("v") != "" {
-			h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h, ok := s.static.hashes[c.Param("*")] // files only: no directory listings
+		if !ok {
+			return echo.ErrNotFound
+		}
+		// Only a URL naming the file's current content may be cached for good.
+		if c.QueryParam("v") == h {
+			c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {
-			h.Set("Cache-Control", "public, max-age=300")
+			c.Response().Header().Set("Cache-Control", "public, max-age=300")
 		}
 		files.ServeHTTP(c.Response(), c.Request())
 		return nil
