@@ -186,7 +186,7 @@ func BenchmarkQueue(b *testing.B) {
 	page := func() { mod.Get("/mod/verifications").Expect(http.StatusOK) }
 	c, acct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	submit(b, app, c, acct.ID, knownNPI)
-	one := timePerOp(50, page)
+	one := webtest.TimePerOp(50, page)
 	for i := 0; i < 49; i++ {
 		c, acct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 		submit(b, app, c, acct.ID, knownNPI)
@@ -197,16 +197,4 @@ func BenchmarkQueue(b *testing.B) {
 		page()
 	}
 	b.ReportMetric(float64(time.Since(start)/time.Duration(b.N))/float64(one), "x-one-request")
-}
-
-// timePerOp runs fn n times, after as many to warm up, and returns the mean duration.
-func timePerOp(n int, fn func()) time.Duration {
-	for i := 0; i < n; i++ {
-		fn()
-	}
-	start := time.Now()
-	for i := 0; i < n; i++ {
-		fn()
-	}
-	return time.Since(start) / time.Duration(n)
 }

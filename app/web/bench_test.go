@@ -9,18 +9,6 @@ import (
 	"curbside/app/web/webtest"
 )
 
-// timePerOp runs fn n times, after as many to warm up, and returns the mean duration.
-func timePerOp(n int, fn func()) time.Duration {
-	for i := 0; i < n; i++ {
-		fn()
-	}
-	start := time.Now()
-	for i := 0; i < n; i++ {
-		fn()
-	}
-	return time.Since(start) / time.Duration(n)
-}
-
 // BenchmarkSignedInPage measures a signed-in page against /healthz on the
 // same server, so the ratio shows what sessions, CSRF and rendering cost
 // over the bare HTTP round trip, whatever the machine.
@@ -28,7 +16,7 @@ func BenchmarkSignedInPage(b *testing.B) {
 	app := webtest.New(b)
 	c, _ := app.As(identity.StatusVerified, identity.RoleMember, "cardiology")
 	anon := app.Client()
-	baseline := timePerOp(200, func() { anon.Get("/healthz").Expect(http.StatusOK) })
+	baseline := webtest.TimePerOp(200, func() { anon.Get("/healthz").Expect(http.StatusOK) })
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {

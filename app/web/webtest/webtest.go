@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"curbside/app/accounts"
 	"curbside/app/db/testdb"
@@ -302,4 +303,17 @@ func (c *Client) DoPath(req *http.Request) *Response {
 	}
 	req.URL, req.Host = u, u.Host
 	return c.Do(req)
+}
+
+// TimePerOp runs fn n times, after as many to warm up, and returns the mean
+// duration: the baseline benchmarks compare against.
+func TimePerOp(n int, fn func()) time.Duration {
+	for i := 0; i < n; i++ {
+		fn()
+	}
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		fn()
+	}
+	return time.Since(start) / time.Duration(n)
 }
