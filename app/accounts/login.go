@@ -29,9 +29,8 @@ func (e *SuspendedError) Unwrap() error { return apperr.ErrForbidden }
 func (s *Service) Login(ctx context.Context, email, password string, meta Meta) (*User, string, error) {
 	email = strings.TrimSpace(email)
 	if len(email) > 254 {
-		// No account has such an address; answer as for any unknown one.
-		_, _, err := s.checkPassword(ctx, "", password)
-		return nil, "", errors.Join(ErrBadCredentials, err)
+		// No account has such an address, and its length tells a guesser nothing new.
+		return nil, "", ErrBadCredentials
 	}
 	known := false
 	if meta.TrustedDevice != 0 {

@@ -92,7 +92,7 @@ func (s *Service) createFromProvider(ctx context.Context, ext ExternalUser, meta
 	err := s.insertAccount(ctx, u, ev, func(tx *gorm.DB) error {
 		return tx.Create(&OAuthIdentity{UserID: u.ID, Provider: ext.Provider, Subject: ext.Subject, Email: email}).Error
 	})
-	if errors.Is(err, emailTaken) {
+	if errors.Is(err, errEmailTaken) {
 		return nil, ErrOAuthEmailTaken
 	}
 	return u, err

@@ -31,14 +31,18 @@ type Service struct {
 	// carry for us; both are derived from CURBSIDE_SECRET, each for its use.
 	sealKey [32]byte
 	signKey [32]byte
-	limits  *ratelimit.Limiter
+	// legacySealKey opens TOTP secrets sealed by earlier versions.
+	legacySealKey [32]byte
+	limits        *ratelimit.Limiter
 }
 
 // NewService returns the account rules over db. secret is CURBSIDE_SECRET.
 func NewService(db *gorm.DB, log *audit.Log, idle, lifetime time.Duration, secret []byte) *Service {
 	return &Service{db: db, audit: log, Idle: idle, Lifetime: lifetime, now: func() time.Time { return time.Now().UTC() },
-		sealKey: sha256.Sum256(append([]byte("curbside seal\x00"), secret...)),
-		signKey: sha256.Sum256(append([]byte("curbside sign\x00"), secret...)), limits: ratelimit.New(db)}
+		sealKey:       sha256.Sum256(append([]byte("curbside seal\x00"), secret...)),
+		signKey:       sha256.Sum256(append([]byte("curbside sign\x00"), secret...)),
+		legacySealKey: sha256.Sum256(append([]byte("curbside totp seal\x00"), secret...)),
+		limits:        ratelimit.New(db)}
 }
 
 // Meta is what the service knows of the request behind a call.
@@ -134,6 +138,9 @@ func (s *Service) Create(ctx context.Context, in NewAccount, actorID int64, meta
 	ev := audit.Event{ActorID: actorID, Action: action, TargetType: "user", IP: meta.IP,
 		Detail: map[string]string{"role": u.Role, "status": u.Status}}
 	if err := s.insertAccount(ctx, u, ev, nil); err != nil {
+		if errors.Is(err, errEmailTaken) {
+			return nil, apperr.FieldErrors{"email": "An account with this email address already exists. Log in instead."}
+		}
 		return nil, err
 	}
 	return u, nil
@@ -154,7 +161,7 @@ func (s *Service) insertAccount(ctx context.Context, u *User, ev audit.Event, al
 			return err
 		}
 		if _, lookup := s.ByEmail(ctx, u.Email); lookup == nil || attempt == 3 {
-			return emailTaken
+			return errEmailTaken
 		}
 	}
 }
@@ -167,7 +174,7 @@ func (s *Service) tryInsertAccount(ctx context.Context, u *User, ev audit.Event,
 			return err
 		}
 		if taken > 0 {
-			return emailTaken
+			return errEmailTaken
 		}
 		var err error
 		if u.Handle, err = freeHandle(tx, u.DisplayName, u.Email); err != nil {
@@ -194,7 +201,7 @@ func (s *Service) tryInsertAccount(ctx context.Context, u *User, ev audit.Event,
 	})
 }
 
-var emailTaken = apperr.FieldErrors{"email": "An account with this email address already exists. Log in instead."}
+var errEmailTaken = errors.New("e-mail address taken")
 
 // signupLimit bounds the accounts one address may create.
 var signupLimit = ratelimit.Rule{Limit: 10, Window: time.Hour}

@@ -59,22 +59,31 @@ func (s *Service) seal(plain []byte, context string) ([]byte, error) {
 }
 
 func (s *Service) unseal(sealed []byte, context string) (string, error) {
-	block, err := aes.NewCipher(s.sealKey[:])
+	plain, err := open(s.sealKey, sealed, []byte(context))
+	if err != nil && strings.HasPrefix(context, "totp:") {
+		// TOTP secrets sealed before values were bound to their use; nothing
+		// else was ever sealed that way.
+		plain, err = open(s.legacySealKey, sealed, nil)
+	}
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("open sealed value (was CURBSIDE_SECRET changed?): %w", err)
+	}
+	return string(plain), nil
+}
+
+func open(key [32]byte, sealed, context []byte) ([]byte, error) {
+	block, err := aes.NewCipher(key[:])
+	if err != nil {
+		return nil, err
 	}
 	gcm, err := cipher.NewGCM(block)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if len(sealed) < gcm.NonceSize() {
-		return "", errors.New("sealed TOTP secret too short")
+		return nil, errors.New("sealed value too short")
 	}
-	plain, err := gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], []byte(context))
-	if err != nil {
-		return "", fmt.Errorf("open TOTP secret (was CURBSIDE_SECRET changed?): %w", err)
-	}
-	return string(plain), nil
+	return gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], context)
 }
 
 // SealForBrowser encrypts a value the browser holds for us briefly, such as

@@ -1,6 +1,9 @@
 package accounts_test
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
 	"net/url"
@@ -153,4 +156,25 @@ func TestSealedValuesStayInTheirPlace(t *testing.T) {
 	thief, _ := app.Verified("")
 	thief.SetCookie("curbside_recovery", base64.RawURLEncoding.EncodeToString(sealed))
 	thief.Get("/settings/security").Expect(http.StatusOK).Lacks(secret, "Your recovery codes")
+}
+
+// A TOTP secret sealed the way earlier versions did still opens at login.
+func TestLegacySealedSecretStillWorks(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	secret := "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	key := sha256.Sum256(append([]byte("curbside totp seal\x00"), []byte(app.Config.Secret)...))
+	block, _ := aes.NewCipher(key[:])
+	gcm, _ := cipher.NewGCM(block)
+	nonce := make([]byte, gcm.NonceSize())
+	sealed := gcm.Seal(nonce, nonce, []byte(secret), nil)
+	app.DB.Exec("UPDATE users SET totp_secret = ?, totp_enabled_at = now() WHERE id = ?", sealed, acct.ID)
+	c := app.Client()
+	c.Login(acct.Email, acct.Password).RedirectsTo("/login/2fa")
+	c.PostForm("/login/2fa", url.Values{"code": {code(t, secret, time.Now())}}).RedirectsTo("/cases")
+	// But such a value never opens as something a browser carries.
+	thief, _ := app.Verified("")
+	thief.SetCookie("curbside_recovery", base64.RawURLEncoding.EncodeToString(sealed))
+	thief.Get("/settings/security").Expect(http.StatusOK).Lacks(secret)
 }

@@ -42,8 +42,11 @@ func (s *Server) readForm(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			if max, ok := s.bodyLimits[r.Method+" "+c.Path()]; ok {
 				limit = max
-				// Room for a slow clinic connection to send the whole document.
-				_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(5 * time.Minute))
+				// Room for a slow clinic connection to send the whole document,
+				// and for the answer to go back after it.
+				rc := http.NewResponseController(c.Response())
+				_ = rc.SetReadDeadline(time.Now().Add(5 * time.Minute))
+				_ = rc.SetWriteDeadline(time.Now().Add(6 * time.Minute))
 			}
 		}
 		if r.ContentLength > limit {
