@@ -68,7 +68,13 @@ type sessionWithUser struct {
 func (sessionWithUser) TableName() string { return "sessions" }
 
 // renewalGrace is how long a renewed token's predecessor keeps working.
-const renewalGrace = 30 * time.Second
+// renewalGrace is how long a renewed token may take to reach the browser
+// before an old-token request earns another; oldTokenLifetime bounds how long
+// a token replaced at a role or status change keeps working at all.
+const (
+	renewalGrace     = 30 * time.Second
+	oldTokenLifetime = 10 * time.Minute
+)
 
 // Authenticate resolves a session token to its member. When the member's role
 // or status changed since the token was issued, the token is renewed and the
@@ -102,7 +108,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (u *User, sess
 		return nil, nil, "", errors.Join(ErrNoSession, db.Delete(&Session{}, row.ID).Error)
 	case !bytes.Equal(row.TokenHash, h):
 		if row.RenewedAt != nil && now.Sub(*row.RenewedAt) > renewalGrace {
-			return s.renew(ctx, &row, h) // the new token never arrived
+			return s.renew(ctx, &row, h, false) // the new token never arrived
 		}
 		return &row.User, &row.Session, "", nil // renewed alongside this request
 	case row.PrevTokenHash != nil:
@@ -113,7 +119,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (u *User, sess
 		}
 	}
 	if row.IssuedRole != row.User.Role || row.IssuedStatus != row.User.Status {
-		return s.renew(ctx, &row, h)
+		return s.renew(ctx, &row, h, true)
 	}
 	if now.Sub(row.LastSeenAt) >= touchEvery {
 		if err := db.Model(&Session{}).Where("id = ?", row.ID).Update("last_seen_at", now).Error; err != nil {
@@ -123,16 +129,21 @@ func (s *Service) Authenticate(ctx context.Context, token string) (u *User, sess
 	return &row.User, &row.Session, "", nil
 }
 
-// renew issues a new token for the session; presented, the one the browser
-// holds (kept) stays valid until the new one is first used. Only the request
-// that wins the update hands out the new token.
-func (s *Service) renew(ctx context.Context, row *sessionWithUser, kept []byte) (*User, *Session, string, error) {
+// renew issues a new token for the session; the one the browser presented
+// (kept) stays valid until the new one is first used, for at most
+// oldTokenLifetime from the first renewal (fresh: this is that renewal).
+// Only the request that wins the update hands out the new token.
+func (s *Service) renew(ctx context.Context, row *sessionWithUser, kept []byte, fresh bool) (*User, *Session, string, error) {
 	now := s.now()
 	token := randomToken()
-	res := s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND token_hash = ?", row.ID, row.TokenHash).Updates(map[string]any{
-		"token_hash": hashToken(token), "prev_token_hash": kept, "prev_valid_until": row.ExpiresAt, "renewed_at": now,
+	updates := map[string]any{
+		"token_hash": hashToken(token), "prev_token_hash": kept, "renewed_at": now,
 		"issued_role": row.User.Role, "issued_status": row.User.Status, "last_seen_at": now,
-	})
+	}
+	if fresh {
+		updates["prev_valid_until"] = now.Add(oldTokenLifetime)
+	}
+	res := s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND token_hash = ?", row.ID, row.TokenHash).Updates(updates)
 	if res.Error != nil {
 		return nil, nil, "", fmt.Errorf("renew session: %w", res.Error)
 	}

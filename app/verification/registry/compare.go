@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -212,27 +213,37 @@ func licenseList(lics []License) string {
 	return strings.Join(parts, ", ")
 }
 
-// taxonomyMatches compares NUCC codes by how much of them the specialty
-// pins down. A whole classification (a code ending in 00000X, such as
-// 207R00000X for internal medicine) accepts any of its subspecialties, which
-// share the first four characters. A specialization (cardiology, 207RC0000X)
-// accepts its own line, the first five characters, so a general internist
-// does not pass as a cardiologist, while close siblings such as anatomic
-// pathology beside anatomic and clinical pathology (207ZP) still do.
+// taxonomyMatches compares NUCC codes. A whole classification (a code
+// ending in 00000X, such as 207R00000X for internal medicine) accepts any of
+// its subspecialties, which share the first four characters. A
+// subspecialty needs its own code, or one of the few codes that mean the
+// same practice (closeSiblings): NUCC's neighbouring codes are often
+// unrelated (207RC0200X is critical care, not cardiology).
 func taxonomyMatches(want string, lics []License) bool {
 	if !physicianCode(want) {
 		return false
 	}
-	prefix := want[:5]
-	if strings.HasSuffix(want, "00000X") {
-		prefix = want[:4]
-	}
+	general := strings.HasSuffix(want, "00000X")
 	for _, l := range lics {
-		if code := strings.ToUpper(l.TaxonomyCode); physicianCode(code) && strings.HasPrefix(code, prefix) {
+		code := strings.ToUpper(l.TaxonomyCode)
+		if !physicianCode(code) {
+			continue
+		}
+		if code == want || (general && code[:4] == want[:4]) || slices.Contains(closeSiblings[want], code) {
 			return true
 		}
 	}
 	return false
+}
+
+// closeSiblings lists, for a seeded specialty's code, other codes a member of
+// that specialty commonly holds instead.
+var closeSiblings = map[string][]string{
+	"207ZP0102X": {"207ZP0101X", "207ZP0105X"},               // anatomic and clinical pathology; each alone
+	"2084P0800X": {"2084P0804X", "2084P0805X", "2084P0802X"}, // child, geriatric, addiction psychiatry
+	"2085R0202X": {"2085R0204X", "2085N0700X"},               // interventional radiology, neuroradiology
+	"207RH0003X": {"207RX0202X", "207RH0000X"},               // medical oncology, hematology
+	"207RP1001X": {"207RC0200X"},                             // critical care, held by pulmonologists
 }
 
 // physicianCode reports an allopathic or osteopathic physician taxonomy code.

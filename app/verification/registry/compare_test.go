@@ -134,3 +134,31 @@ func TestLookup(t *testing.T) {
 		t.Errorf("LookupMany(nil) = %v, %v", got, err)
 	}
 }
+
+// Taxonomy codes match by what they mean, not by how they are spelled alike.
+func TestTaxonomyMatching(t *testing.T) {
+	one := registry.EntityIndividual
+	for _, tc := range []struct {
+		held, claimed string
+		match         bool
+	}{
+		{"207RC0000X", "207RC0000X", true},  // cardiology
+		{"207RC0200X", "207RC0000X", false}, // critical care is not cardiology
+		{"207RH0002X", "207RH0003X", false}, // hospice is not hematology-oncology
+		{"207RG0300X", "207RG0100X", false}, // geriatrics is not gastroenterology
+		{"2085R0001X", "2085R0202X", false}, // radiation oncology is not diagnostic radiology
+		{"207ZP0101X", "207ZP0102X", true},  // anatomic pathology for pathology
+		{"2084P0804X", "2084P0800X", true},  // child psychiatry for psychiatry
+		{"207RC0000X", "207R00000X", true},  // a cardiologist is an internist
+		{"207R00000X", "207RC0000X", false}, // an internist is not a cardiologist
+		{"363L00000X", "207Q00000X", false}, // a nurse practitioner is not a physician
+	} {
+		rec := &registry.Record{NPI: "1234567893", EntityType: &one, FirstName: "A", LastName: "B",
+			Licenses: []registry.License{{TaxonomyCode: tc.held, LicenseNumber: "1", LicenseState: "CA"}}}
+		got := registry.Compare(registry.Claim{FullName: "A B", NPI: "1234567893", LicenseState: "CA", LicenseNumber: "1"}, rec, tc.claimed)
+		last := got.Checks[len(got.Checks)-1]
+		if (last.Verdict == registry.Match) != tc.match {
+			t.Errorf("holding %s, claiming %s: %s", tc.held, tc.claimed, last.Verdict)
+		}
+	}
+}
