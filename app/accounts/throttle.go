@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"curbside/app/apperr"
@@ -66,7 +67,17 @@ func secondFactorKey(userID int64) throttled {
 // locked it fails with *apperr.RateLimited and counts nothing, so refused
 // attempts cannot push someone else's account into a lock. It reports
 // whether this attempt set a new lock.
-func (s *Service) reserve(ctx context.Context, keys []throttled) (locked bool, err error) {
+func (s *Service) reserve(ctx context.Context, keys []throttled) (bool, error) {
+	locked, err := s.tryReserve(ctx, keys)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "40P01" {
+		// A deadlock with housekeeping's deletes: PostgreSQL undid one side; try again.
+		locked, err = s.tryReserve(ctx, keys)
+	}
+	return locked, err
+}
+
+func (s *Service) tryReserve(ctx context.Context, keys []throttled) (locked bool, err error) {
 	now := s.now()
 	sort.Slice(keys, func(i, j int) bool { return keys[i].key < keys[j].key }) // one lock order for all
 	names := make([]string, len(keys))
@@ -75,10 +86,9 @@ func (s *Service) reserve(ctx context.Context, keys []throttled) (locked bool, e
 	}
 	var wait time.Duration
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var until []sql.NullTime
-		if err := tx.Raw("SELECT locked_until FROM login_throttle WHERE key IN ? ORDER BY key FOR UPDATE", names).
-			Scan(&until).Error; err != nil {
-			return fmt.Errorf("read login throttle: %w", err)
+		until, err := lockKeys(tx, names, now)
+		if err != nil {
+			return err
 		}
 		for _, u := range until {
 			if u.Valid && u.Time.After(now) {
@@ -112,6 +122,25 @@ func (s *Service) reserve(ctx context.Context, keys []throttled) (locked bool, e
 
 var errRefused = errors.New("attempt refused")
 
+// lockKeys makes sure every key has a row and locks them all, always in the
+// same (byte) order, so that concurrent attempts on overlapping keys queue
+// instead of deadlocking; it returns their locks.
+func lockKeys(tx *gorm.DB, names []string, now time.Time) ([]sql.NullTime, error) {
+	for _, name := range names {
+		if err := tx.Exec("INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 0, ?) ON CONFLICT (key) DO NOTHING",
+			name, now).Error; err != nil {
+			return nil, fmt.Errorf("open login throttle: %w", err)
+		}
+	}
+	var until []sql.NullTime
+	err := tx.Raw(`SELECT locked_until FROM login_throttle WHERE key IN ? ORDER BY key COLLATE "C" FOR UPDATE`, names).
+		Scan(&until).Error
+	if err != nil {
+		return nil, fmt.Errorf("lock login throttle: %w", err)
+	}
+	return until, nil
+}
+
 // count adds one attempt to k; from the limit on it locks the key for the
 // next attempt (this one goes ahead). It reports whether it set a lock, or,
 // when a concurrent attempt locked the key first, how long to wait.
@@ -142,30 +171,35 @@ func (s *Service) count(tx *gorm.DB, k throttled, now time.Time) (bool, time.Dur
 	return true, 0, tx.Table("login_throttle").Where("key = ?", k.key).Update("locked_until", now.Add(lock)).Error
 }
 
-// forgive forgets the attempts on keys after a success.
+// loginSucceeded forgives the attempts counted for a login that succeeded.
+func (s *Service) loginSucceeded(ctx context.Context, keys []throttled) error {
+	return s.forgive(ctx, keys...)
+}
+
+// forgive forgets the attempts on keys after a success. An address keeps its
+// count less this one success, so a member's own logins never add up
+// against their address, and one good account cannot launder guesses.
 func (s *Service) forgive(ctx context.Context, keys ...throttled) error {
 	names := make([]string, len(keys))
 	for i, k := range keys {
 		names[i] = k.key
 	}
-	return s.db.WithContext(ctx).Table("login_throttle").Where("key IN ?", names).Delete(nil).Error
-}
-
-// loginSucceeded forgives the account's attempts. The address keeps its
-// count less this one success, so a member's own logins never add up
-// against their address, and one good account cannot launder guesses.
-func (s *Service) loginSucceeded(ctx context.Context, keys []throttled) error {
-	var account []throttled
-	for _, k := range keys {
-		if strings.HasPrefix(k.key, "ip:") {
-			if err := s.db.WithContext(ctx).Exec("UPDATE login_throttle SET failures = failures - 1 WHERE key = ? AND failures > 0", k.key).Error; err != nil {
+	sort.Strings(names)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`SELECT 1 FROM login_throttle WHERE key IN ? ORDER BY key COLLATE "C" FOR UPDATE`, names).Error; err != nil {
+			return err
+		}
+		for _, name := range names {
+			q := "DELETE FROM login_throttle WHERE key = ?"
+			if strings.HasPrefix(name, "ip:") {
+				q = "UPDATE login_throttle SET failures = failures - 1 WHERE key = ? AND failures > 0"
+			}
+			if err := tx.Exec(q, name).Error; err != nil {
 				return err
 			}
-			continue
 		}
-		account = append(account, k)
-	}
-	return s.forgive(ctx, account...)
+		return nil
+	})
 }
 
 // PruneThrottle deletes counters whose window and lock are long over.

@@ -121,3 +121,34 @@ func TestLockOutlivesItsWindow(t *testing.T) {
 	app.DB.Exec("UPDATE login_throttle SET window_start = now() - interval '16 minutes', locked_until = now() + interval '10 minutes' WHERE key LIKE 'acct-ip:%'")
 	c.Login(victim.Email, victim.Password).Expect(http.StatusTooManyRequests)
 }
+
+// Logins that share some throttle keys but not others, at once, queue
+// rather than deadlock.
+func TestOverlappingAttemptsDoNotDeadlock(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t, "CURBSIDE_TRUSTED_PROXIES=127.0.0.1")
+	a := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	b := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	var wg sync.WaitGroup
+	statuses := make(chan int, 40)
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			acct := []webtest.Account{a, b}[i%2]
+			ip := fmt.Sprintf("198.51.100.%d", i%3)
+			pw := "wrong " + fmt.Sprint(i)
+			if i%5 == 0 {
+				pw = acct.Password
+			}
+			statuses <- loginFrom(app.Client(), acct.Email, pw, ip).Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	for s := range statuses {
+		if s >= 500 {
+			t.Fatalf("a concurrent login got %d", s)
+		}
+	}
+}
