@@ -109,10 +109,19 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (*U
 
 // ChangePassword replaces the member's password after checking the current
 // one (or sets a first one), and ends every other session.
-func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, current, next string, meta Meta) error {
+func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, current, code, next string, meta Meta) error {
 	errs := apperr.FieldErrors{}
-	// An account made through a provider has no password yet: it may set one.
-	if v.HasPassword {
+	// An account made through a provider has no password yet: it may set one,
+	// once it has shown a code or signed in just now.
+	if !v.HasPassword {
+		if err := s.confirmIdentity(ctx, v, "", code, meta); err != nil {
+			var fe apperr.FieldErrors
+			if !errors.As(err, &fe) {
+				return err
+			}
+			errs = fe
+		}
+	} else {
 		ok, err := s.confirmPassword(ctx, v, current, meta)
 		if err != nil {
 			return err

@@ -62,7 +62,7 @@ func (u *User) Viewer(sess *Session) *identity.Viewer {
 		HasPassword: u.PasswordHash != nil,
 	}
 	if sess != nil {
-		v.SessionID = sess.ID
+		v.SessionID, v.SignedInAt = sess.ID, sess.CreatedAt
 		v.SecondFactor = sess.SecondFactorAt != nil && u.TOTPEnabledAt != nil
 	}
 	return v

@@ -123,3 +123,25 @@ func TestOAuthNeedsAVerifiedEmail(t *testing.T) {
 		t.Fatalf("verified address: %v %+v", err, u)
 	}
 }
+
+// An account made through a provider proves itself before setting a first
+// password or turning on two-factor: by a recent sign-in.
+func TestProviderAccountsConfirmBeforeSensitiveChanges(t *testing.T) {
+	t.Parallel()
+	app, fake := oauthApp(t)
+	fake.set(99, "Pat Quinn", "pat@clinic.org")
+	c := app.Client()
+	signInWithGitHub(t, c).RedirectsTo("/settings/security")
+	c.Get("/settings/security").Expect(http.StatusOK).Contains("Set a password").Lacks(`name="current_password"`)
+	// A session that signed in long ago (perhaps stolen since) may not.
+	app.DB.Exec("UPDATE sessions SET created_at = now() - interval '1 hour'")
+	c.PostForm("/settings/security/password", url.Values{"new_password": {"a brand new passphrase"}}).
+		Expect(http.StatusForbidden).Contains("Confirm it is you")
+	c.PostForm("/settings/security/2fa/setup", url.Values{}).RedirectsTo("/settings/security#two-factor")
+	c.PostForm("/settings/security/2fa/enable", url.Values{"code": {"123456"}}).Expect(http.StatusForbidden)
+	// Fresh from signing in, it may.
+	fresh := app.Client()
+	signInWithGitHub(t, fresh).RedirectsTo("/settings/security")
+	fresh.PostForm("/settings/security/password", url.Values{"new_password": {"a brand new passphrase"}}).RedirectsTo("/settings/security")
+	app.Client().Login("pat@clinic.org", "a brand new passphrase").Expect(http.StatusSeeOther)
+}

@@ -57,7 +57,7 @@ func (h *Handlers) revokeSession(c echo.Context) error {
 }
 
 func (h *Handlers) changePassword(c echo.Context) error {
-	err := h.svc.ChangePassword(c.Request().Context(), kit.ViewerOf(c), c.FormValue("current_password"), c.FormValue("new_password"), kit.Meta(c))
+	err := h.svc.ChangePassword(c.Request().Context(), kit.ViewerOf(c), c.FormValue("current_password"), c.FormValue("code"), c.FormValue("new_password"), kit.Meta(c))
 	return h.afterSettingsForm(c, err, "Your password is changed, and your other sessions are signed out.", "")
 }
 

@@ -172,15 +172,9 @@ func checkTOTP(secret, code string, lastStep int64, now time.Time) int64 {
 // EnableTOTP confirms the pending secret with a code from it and returns
 // fresh recovery codes, shown to the member once.
 func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, password string, meta Meta) ([]string, error) {
-	if v.HasPassword {
-		// A stolen session must not be able to bind its own authenticator.
-		ok, err := s.confirmPassword(ctx, v, password, meta)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, apperr.FieldErrors{"password": "This is not your current password."}
-		}
+	// A stolen session must not be able to bind its own authenticator.
+	if err := s.confirmIdentity(ctx, v, password, "", meta); err != nil {
+		return nil, err
 	}
 	var codes []string
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -218,8 +212,8 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, pass
 	return codes, err
 }
 
-// DisableTOTP turns two-factor login off after checking the password, or,
-// for an account that signs in only through a provider, a current code.
+// DisableTOTP turns two-factor login off after checking the password (if the
+// account has one) and a current code.
 func (s *Service) DisableTOTP(ctx context.Context, v *identity.Viewer, password, code string, meta Meta) error {
 	if err := s.confirmIdentity(ctx, v, password, code, meta); err != nil {
 		return err
@@ -269,16 +263,37 @@ func replaceRecoveryCodes(tx *gorm.DB, userID int64) ([]string, error) {
 	return codes, tx.Create(&rows).Error
 }
 
-// confirmIdentity checks the password, or for an account without one a
-// current two-factor code, before a sensitive change.
+// recentLogin is how fresh a session must be to stand in for a password on
+// an account that signs in only through a provider.
+const recentLogin = 10 * time.Minute
+
+// confirmIdentity asks for proof before a sensitive change: the password when
+// the account has one, a current code when it has two-factor login, and, for
+// an account with neither, a login within the last few minutes, so a
+// stolen session cannot quietly take the account over.
 func (s *Service) confirmIdentity(ctx context.Context, v *identity.Viewer, password, code string, meta Meta) error {
 	if v.HasPassword {
 		ok, err := s.confirmPassword(ctx, v, password, meta)
 		if err == nil && !ok {
 			err = apperr.FieldErrors{"password": "This is not your current password."}
 		}
-		return err
+		if err != nil {
+			return err
+		}
 	}
+	if v.TwoFactor {
+		return s.confirmCode(ctx, v, code)
+	}
+	if !v.HasPassword && s.now().Sub(v.SignedInAt) > recentLogin {
+		return &apperr.Denied{Title: "Confirm it is you",
+			Message:  "Log out, sign in again through your provider, and make this change within ten minutes of signing in.",
+			LinkText: "Back to security settings", LinkURL: "/settings/security"}
+	}
+	return nil
+}
+
+// confirmCode checks and spends a current two-factor (or recovery) code.
+func (s *Service) confirmCode(ctx context.Context, v *identity.Viewer, code string) error {
 	if _, err := s.reserve(ctx, []throttled{secondFactorKey(v.UserID)}); err != nil {
 		return err
 	}

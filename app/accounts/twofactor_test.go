@@ -106,10 +106,14 @@ func TestDisableTwoFactor(t *testing.T) {
 	app := webtest.New(t)
 	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	c := app.SignedIn(acct)
-	enableTwoFactor(t, c, acct.Password)
-	c.PostForm("/settings/security/2fa/disable", url.Values{"password": {"not my password at all"}}).
+	secret, _, _ := enableTwoFactor(t, c, acct.Password)
+	next := code(t, secret, time.Now().Add(30*time.Second))
+	c.PostForm("/settings/security/2fa/disable", url.Values{"password": {"not my password at all"}, "code": {next}}).
 		Expect(http.StatusUnprocessableEntity).Contains(`id="password-error"`)
-	c.PostForm("/settings/security/2fa/disable", url.Values{"password": {acct.Password}}).RedirectsTo("/settings/security#two-factor")
+	// The password alone is not enough: a stolen session must also show a code.
+	c.PostForm("/settings/security/2fa/disable", url.Values{"password": {acct.Password}}).
+		Expect(http.StatusUnprocessableEntity).Contains(`id="code-error"`)
+	c.PostForm("/settings/security/2fa/disable", url.Values{"password": {acct.Password}, "code": {next}}).RedirectsTo("/settings/security#two-factor")
 	c.Get("/settings/security").Contains("Set up two-factor login")
 	app.Client().Login(acct.Email, acct.Password).RedirectsTo("/cases")
 }

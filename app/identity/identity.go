@@ -1,7 +1,10 @@
 // Package identity holds who is acting: the signed-in member as the rules
-// see it, and the statuses and roles of the contract. It imports nothing, so
-// services and handlers alike may use it without pulling in the web layer.
+// see it, and the statuses and roles of the contract. It imports nothing of
+// ours, so services and handlers alike may use it without pulling in the web
+// layer.
 package identity
+
+import "time"
 
 // Account statuses and roles, as in the contract.
 const (
@@ -31,6 +34,8 @@ type Viewer struct {
 	TwoFactor    bool
 	SecondFactor bool
 	HasPassword  bool
+	// SignedInAt is when this session began.
+	SignedInAt time.Time
 }
 
 // IsModerator reports whether the viewer moderates (admins do too).
