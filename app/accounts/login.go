@@ -32,12 +32,11 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 		// No account has such an address, and its length tells a guesser nothing new.
 		return nil, "", ErrBadCredentials
 	}
-	known := false
-	if meta.TrustedDevice != 0 {
-		u, err := s.ByEmail(ctx, email)
-		known = err == nil && u.ID == meta.TrustedDevice
+	u, err := s.accountForLogin(ctx, email)
+	if err != nil {
+		return nil, "", err
 	}
-	keys := loginKeys(email, meta.IP, known)
+	keys := loginKeys(email, meta.IP, u != nil && u.ID == meta.TrustedDevice)
 	locked, err := s.reserve(ctx, keys)
 	if err != nil {
 		return nil, "", err
@@ -48,7 +47,7 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 			return nil, "", err
 		}
 	}
-	u, ok, err := s.checkPassword(ctx, email, password)
+	ok, err := verifyAccountPassword(ctx, u, password)
 	if err != nil {
 		return nil, "", err
 	}
@@ -62,7 +61,7 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 		}
 		return nil, "", ErrBadCredentials
 	}
-	if err := s.loginSucceeded(ctx, keys); err != nil {
+	if err := s.forgive(ctx, keys...); err != nil {
 		return nil, "", err
 	}
 	return s.finishLogin(ctx, u, meta, nil)
@@ -71,27 +70,35 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 // confirmPassword checks the signed-in member's password before a sensitive
 // change, under the same limits as a login from this address.
 func (s *Service) confirmPassword(ctx context.Context, v *identity.Viewer, password string, meta Meta) (bool, error) {
-	keys := loginKeys(v.Email, meta.IP, true)[:1]
-	if _, err := s.reserve(ctx, keys); err != nil {
+	key := accountAddressKey(v.Email, meta.IP)
+	if _, err := s.reserve(ctx, []throttled{key}); err != nil {
 		return false, err
 	}
-	u, ok, err := s.checkPassword(ctx, v.Email, password)
+	u, err := s.accountForLogin(ctx, v.Email)
+	if err != nil {
+		return false, err
+	}
+	ok, err := verifyAccountPassword(ctx, u, password)
 	if err != nil || !ok || u.ID != v.UserID {
 		return false, err
 	}
-	return true, s.forgive(ctx, keys...)
+	return true, s.forgive(ctx, key)
 }
 
-// checkPassword loads the account and verifies the password, hashing a dummy
-// when there is no such account so both answers take the same time. The
-// account is returned even when the password is wrong, for the audit log.
-func (s *Service) checkPassword(ctx context.Context, email, password string) (*User, bool, error) {
-	if len(password) > MaxPasswordBytes {
-		return nil, false, nil
-	}
+// accountForLogin loads the account with that address, or nil when there is none.
+func (s *Service) accountForLogin(ctx context.Context, email string) (*User, error) {
 	u, err := s.ByEmail(ctx, email)
-	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-		return nil, false, err
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// verifyAccountPassword checks password against u's hash, hashing a dummy
+// when there is no account (or no password) so every answer takes the same time.
+func verifyAccountPassword(ctx context.Context, u *User, password string) (bool, error) {
+	if len(password) > MaxPasswordBytes {
+		return false, nil
 	}
 	hash := dummyHash
 	if u != nil && u.PasswordHash != nil {
@@ -99,12 +106,9 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (*U
 	}
 	ok, err := VerifyPassword(ctx, hash, password)
 	if err != nil {
-		return nil, false, fmt.Errorf("verify password: %w", err)
+		return false, fmt.Errorf("verify password: %w", err)
 	}
-	if u == nil || u.PasswordHash == nil {
-		return u, false, nil
-	}
-	return u, ok, nil
+	return ok && u != nil && u.PasswordHash != nil, nil
 }
 
 // ChangePassword replaces the member's password after checking the current

@@ -218,5 +218,5 @@ func (s *Service) PruneExpired(ctx context.Context) error {
 	if err := db.Where("expires_at < ?", now).Delete(&loginChallenge{}).Error; err != nil {
 		return fmt.Errorf("prune login challenges: %w", err)
 	}
-	return s.PruneThrottle(ctx)
+	return s.pruneThrottle(ctx)
 }

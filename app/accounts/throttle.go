@@ -47,15 +47,16 @@ type throttled struct {
 }
 
 func loginKeys(email, ip string, knownDevice bool) []throttled {
-	email = strings.ToLower(strings.TrimSpace(email))
-	keys := []throttled{
-		{"acct-ip:" + email + "|" + ratelimit.Address(ip), ruleAccountAddress},
-		{"ip:" + ratelimit.Address(ip), ruleAddress},
-	}
+	keys := []throttled{accountAddressKey(email, ip), {"ip:" + ratelimit.Address(ip), ruleAddress}}
 	if !knownDevice {
-		keys = append(keys, throttled{"acct:" + email, ruleAccount})
+		keys = append(keys, throttled{"acct:" + strings.ToLower(strings.TrimSpace(email)), ruleAccount})
 	}
 	return keys
+}
+
+// accountAddressKey counts attempts on one account from one address.
+func accountAddressKey(email, ip string) throttled {
+	return throttled{"acct-ip:" + strings.ToLower(strings.TrimSpace(email)) + "|" + ratelimit.Address(ip), ruleAccountAddress}
 }
 
 func secondFactorKey(userID int64) throttled {
@@ -171,11 +172,6 @@ func (s *Service) count(tx *gorm.DB, k throttled, now time.Time) (bool, time.Dur
 	return true, 0, tx.Table("login_throttle").Where("key = ?", k.key).Update("locked_until", now.Add(lock)).Error
 }
 
-// loginSucceeded forgives the attempts counted for a login that succeeded.
-func (s *Service) loginSucceeded(ctx context.Context, keys []throttled) error {
-	return s.forgive(ctx, keys...)
-}
-
 // forgive forgets the attempts on keys after a success. An address keeps its
 // count less this one success, so a member's own logins never add up
 // against their address, and one good account cannot launder guesses.
@@ -202,8 +198,8 @@ func (s *Service) forgive(ctx context.Context, keys ...throttled) error {
 	})
 }
 
-// PruneThrottle deletes counters whose window and lock are long over.
-func (s *Service) PruneThrottle(ctx context.Context) error {
+// pruneThrottle deletes counters whose window and lock are long over.
+func (s *Service) pruneThrottle(ctx context.Context) error {
 	cutoff := s.now().Add(-24 * time.Hour)
 	return s.db.WithContext(ctx).Exec(
 		"DELETE FROM login_throttle WHERE window_start < ? AND (locked_until IS NULL OR locked_until < ?)",
