@@ -51,9 +51,6 @@ type Config struct {
 // Secure reports whether the site is served over https, which decides cookie flags.
 func (c Config) Secure() bool { return c.BaseURL.Scheme == "https" }
 
-// Origin is the scheme://host[:port] that browsers send in the Origin header.
-func (c Config) Origin() string { return c.BaseURL.Scheme + "://" + c.BaseURL.Host }
-
 // Load reads the configuration through getenv (os.Getenv in production).
 // The secret is not loaded here: see EnsureSecret.
 func Load(getenv func(string) string) (Config, error) {

@@ -49,8 +49,8 @@ func TestTrustedProxiesAndHTTPS(t *testing.T) {
 	if len(cfg.TrustedProxies) != 3 || cfg.TrustedProxies[1].String() != "192.0.2.7/32" || cfg.TrustedProxies[2].String() != "::1/128" {
 		t.Fatalf("proxies %v", cfg.TrustedProxies)
 	}
-	if !cfg.Secure() || cfg.Origin() != "https://curbside.example.org" {
-		t.Fatalf("secure=%v origin=%s", cfg.Secure(), cfg.Origin())
+	if !cfg.Secure() || cfg.BaseURL.String() != "https://curbside.example.org" {
+		t.Fatalf("secure=%v base URL=%s", cfg.Secure(), cfg.BaseURL)
 	}
 	if len(cfg.OAuth) != 1 || cfg.OAuth[0].Name != "google" {
 		t.Fatalf("oauth %+v", cfg.OAuth)

@@ -11,6 +11,8 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -56,9 +58,9 @@ func newRenderer(templates fs.FS, static *staticFiles, unread func(context.Conte
 			if display, ok := providerNames[name]; ok {
 				return display
 			}
-			return strings.ToUpper(name[:1]) + name[1:]
+			return capitalize(name)
 		},
-		"title": func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
+		"title": capitalize,
 	}
 	names, err := fs.Glob(templates, "pages/*.html")
 	if err != nil {
@@ -167,4 +169,10 @@ func humanSize(n int) string {
 		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// capitalize upper-cases the first letter, for words such as "approved".
+func capitalize(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }

@@ -58,12 +58,10 @@ func ViewerOf(c echo.Context) *Viewer {
 	return v
 }
 
-// ClientIP is the request's address as the server's IP extractor sees it.
-func ClientIP(c echo.Context) string { return c.RealIP() }
-
-// Meta describes the request for the rules: its address and browser.
+// Meta describes the request for the rules: its address (as the server's IP
+// extractor, which trusts only configured proxies, sees it) and browser.
 func Meta(c echo.Context) identity.Meta {
-	return identity.Meta{IP: ClientIP(c), UserAgent: strings.ToValidUTF8(c.Request().UserAgent(), "")}
+	return identity.Meta{IP: c.RealIP(), UserAgent: strings.ToValidUTF8(c.Request().UserAgent(), "")}
 }
 
 // ParamID reads a positive integer path parameter; anything else is not found.
