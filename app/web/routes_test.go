@@ -72,3 +72,32 @@ func TestUnverifiedMemberIsToldHowToGetIn(t *testing.T) {
 	verified.Get("/cases").Expect(http.StatusOK).Contains("Cardiology", `href="/cases?specialty=cardiology"`)
 	app.Client().Get("/cases?specialty=cardiology").RedirectsTo("/login?next=%2Fcases%3Fspecialty%3Dcardiology")
 }
+
+// Every form the site renders that posts carries the CSRF field.
+func TestEveryPostFormCarriesCSRF(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
+	anon := app.Client()
+	form := regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*>.*?</form>`)
+	param := regexp.MustCompile(`:[a-z_]+|\*`)
+	seen := 0
+	for _, rt := range app.Server.Routes() {
+		if rt.Method != http.MethodGet || strings.Contains(rt.Path, "document") {
+			continue
+		}
+		path := param.ReplaceAllString(rt.Path, "1")
+		for _, c := range []*webtest.Client{anon, mod} {
+			res := c.Get(path)
+			for _, f := range form.FindAllString(res.Body, -1) {
+				seen++
+				if !strings.Contains(f, `name="_csrf" value="`+c.CSRF()+`"`) {
+					t.Errorf("GET %s: a form lacks the CSRF field:\n%s", path, f)
+				}
+			}
+		}
+	}
+	if seen < 5 {
+		t.Fatalf("only %d forms seen; the walk is not reaching the pages", seen)
+	}
+}
