@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"curbside/app/audit"
+	"curbside/app/db"
 	"curbside/app/identity"
 )
 
@@ -62,7 +63,8 @@ func (s *Service) CompleteLogin(ctx context.Context, challengeToken, code string
 	}
 	var u *User
 	method := ""
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
 		var ch loginChallenge
 		err := tx.Clauses(lockingClause()).Where("token_hash = ? AND expires_at > ?", hashToken(challengeToken), s.now()).First(&ch).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -97,7 +99,7 @@ func (s *Service) CompleteLogin(ctx context.Context, challengeToken, code string
 	if err != nil {
 		return nil, "", err
 	}
-	return u, token, s.audit.Record(ctx, nil, audit.Event{ActorID: u.ID, Action: audit.Login, TargetType: "user", TargetID: u.ID,
+	return u, token, s.audit.Record(ctx, audit.Event{ActorID: u.ID, Action: audit.Login, TargetType: "user", TargetID: u.ID,
 		IP: meta.IP, Detail: map[string]string{"second_factor": method, "user_agent": truncate(meta.UserAgent, 200)}})
 }
 
@@ -134,7 +136,7 @@ func (s *Service) failChallenge(ctx context.Context, tx *gorm.DB, ch loginChalle
 	if err != nil {
 		return err
 	}
-	return s.audit.Record(ctx, tx, audit.Event{Action: audit.LoginFailed, TargetType: "user", TargetID: ch.UserID, IP: meta.IP,
+	return s.audit.Record(ctx, audit.Event{Action: audit.LoginFailed, TargetType: "user", TargetID: ch.UserID, IP: meta.IP,
 		Detail: map[string]string{"second_factor": "wrong code"}})
 }
 

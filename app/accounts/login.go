@@ -1,14 +1,13 @@
 package accounts
 
 import (
-	"gorm.io/gorm"
-
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 
 	"curbside/app/apperr"
+	"curbside/app/db"
 	"curbside/app/audit"
 	"curbside/app/identity"
 )
@@ -42,7 +41,7 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 		return nil, "", err
 	}
 	if locked {
-		if err := s.audit.Record(ctx, nil, audit.Event{Action: audit.LoginThrottled, IP: meta.IP,
+		if err := s.audit.Record(ctx, audit.Event{Action: audit.LoginThrottled, IP: meta.IP,
 			Detail: map[string]string{"email": truncate(email, 254)}}); err != nil {
 			return nil, "", err
 		}
@@ -56,7 +55,7 @@ func (s *Service) Login(ctx context.Context, email, password string, meta Meta) 
 		if u != nil {
 			target = u.ID
 		}
-		if err := s.audit.Record(ctx, nil, audit.Event{Action: audit.LoginFailed, TargetType: "user", TargetID: target, IP: meta.IP}); err != nil {
+		if err := s.audit.Record(ctx, audit.Event{Action: audit.LoginFailed, TargetType: "user", TargetID: target, IP: meta.IP}); err != nil {
 			return nil, "", err
 		}
 		return nil, "", ErrBadCredentials
@@ -144,7 +143,8 @@ func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, curren
 	if err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
 		if err := tx.Model(&User{}).Where("id = ?", v.UserID).
 			Updates(map[string]any{"password_hash": hash, "updated_at": s.now()}).Error; err != nil {
 			return fmt.Errorf("change password: %w", err)
@@ -152,7 +152,7 @@ func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, curren
 		if err := s.endSessions(ctx, tx, v.UserID, v.SessionID); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: audit.PasswordChanged,
+		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: audit.PasswordChanged,
 			TargetType: "user", TargetID: v.UserID, IP: meta.IP})
 	})
 }

@@ -115,7 +115,7 @@ func (s *Service) finishLogin(ctx context.Context, u *User, meta Meta, detail ma
 		detail = map[string]string{}
 	}
 	detail["user_agent"] = truncate(meta.UserAgent, 200)
-	if err := s.audit.Record(ctx, nil, audit.Event{ActorID: u.ID, Action: audit.Login, TargetType: "user", TargetID: u.ID,
+	if err := s.audit.Record(ctx, audit.Event{ActorID: u.ID, Action: audit.Login, TargetType: "user", TargetID: u.ID,
 		IP: meta.IP, Detail: detail}); err != nil {
 		return nil, "", err
 	}

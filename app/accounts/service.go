@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"curbside/app/apperr"
+	"curbside/app/db"
 	"curbside/app/audit"
 	"curbside/app/identity"
 	"curbside/app/ratelimit"
@@ -168,7 +169,8 @@ func (s *Service) insertAccount(ctx context.Context, u *User, ev audit.Event, al
 
 func (s *Service) tryInsertAccount(ctx context.Context, u *User, ev audit.Event, also func(tx *gorm.DB) error) error {
 	u.ID = 0
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
 		var taken int64
 		if err := tx.Model(&User{}).Where("lower(email) = lower(?)", u.Email).Count(&taken).Error; err != nil {
 			return err
@@ -197,7 +199,7 @@ func (s *Service) tryInsertAccount(ctx context.Context, u *User, ev audit.Event,
 		if ev.ActorID == actorSelf {
 			ev.ActorID = u.ID
 		}
-		return s.audit.Record(ctx, tx, ev)
+		return s.audit.Record(ctx, ev)
 	})
 }
 

@@ -172,7 +172,7 @@ func (s *Service) RevokeSession(ctx context.Context, userID, sessionID int64, me
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("session %d: %w", sessionID, apperr.ErrNotFound)
 	}
-	return s.audit.Record(ctx, nil, audit.Event{ActorID: userID, Action: audit.SessionRevoked,
+	return s.audit.Record(ctx, audit.Event{ActorID: userID, Action: audit.SessionRevoked,
 		TargetType: "session", TargetID: sessionID, IP: meta.IP})
 }
 
@@ -181,7 +181,7 @@ func (s *Service) Logout(ctx context.Context, v *identity.Viewer, meta Meta) err
 	if err := s.db.WithContext(ctx).Delete(&Session{}, v.SessionID).Error; err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
-	return s.audit.Record(ctx, nil, audit.Event{ActorID: v.UserID, Action: audit.Logout,
+	return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: audit.Logout,
 		TargetType: "user", TargetID: v.UserID, IP: meta.IP})
 }
 

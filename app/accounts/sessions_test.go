@@ -21,7 +21,7 @@ func TestStatusChangeRenewsTokenWithoutLogout(t *testing.T) {
 	before := c.Cookie("curbside_session")
 
 	ch := accounts.StatusChange{UserID: acct.ID, To: identity.StatusVerified, Meta: accountsMeta()}
-	if err := app.Server.Accounts().SetStatus(t.Context(), nil, ch); err != nil {
+	if err := app.Server.Accounts().SetStatus(t.Context(), ch); err != nil {
 		t.Fatal(err)
 	}
 	c.Get("/cases").Expect(http.StatusOK)
@@ -121,7 +121,7 @@ func TestConcurrentRequestsDuringRenewal(t *testing.T) {
 	app := webtest.New(t)
 	c, acct := app.As(identity.StatusPending, identity.RoleMember, "")
 	old := c.Cookie("curbside_session")
-	if err := app.Server.Accounts().SetStatus(t.Context(), nil, accounts.StatusChange{UserID: acct.ID, To: identity.StatusVerified}); err != nil {
+	if err := app.Server.Accounts().SetStatus(t.Context(), accounts.StatusChange{UserID: acct.ID, To: identity.StatusVerified}); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -185,7 +185,7 @@ func TestLostRenewalIsRecovered(t *testing.T) {
 	app := webtest.New(t)
 	c, acct := app.As(identity.StatusPending, identity.RoleMember, "")
 	old := c.Cookie("curbside_session")
-	if err := app.Server.Accounts().SetStatus(t.Context(), nil, accounts.StatusChange{UserID: acct.ID, To: identity.StatusVerified}); err != nil {
+	if err := app.Server.Accounts().SetStatus(t.Context(), accounts.StatusChange{UserID: acct.ID, To: identity.StatusVerified}); err != nil {
 		t.Fatal(err)
 	}
 	lost := app.Client()

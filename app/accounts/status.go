@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"curbside/app/apperr"
+	"curbside/app/db"
 	"curbside/app/audit"
 	"curbside/app/identity"
 )
@@ -23,7 +24,8 @@ func (s *Service) SetRole(ctx context.Context, actorID, userID int64, role strin
 	if !slices.Contains(Roles, role) {
 		return apperr.FieldErrors{"role": "Choose member, moderator or admin."}
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -35,14 +37,14 @@ func (s *Service) SetRole(ctx context.Context, actorID, userID int64, role strin
 			Updates(map[string]any{"role": role, "updated_at": s.now()}).Error; err != nil {
 			return fmt.Errorf("set role: %w", err)
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorID: actorID, Action: audit.RoleChanged, TargetType: "user",
+		return s.audit.Record(ctx, audit.Event{ActorID: actorID, Action: audit.RoleChanged, TargetType: "user",
 			TargetID: userID, IP: meta.IP, Detail: map[string]string{"from": u.Role, "to": role}})
 	})
 }
 
 // StatusChange moves an account between verification states. Verification
-// decisions pass the transaction they run in, so the account and the
-// decision change together.
+// decisions call SetStatus inside their own transaction, so the account and
+// the decision change together.
 type StatusChange struct {
 	ActorID   int64
 	UserID    int64
@@ -51,12 +53,14 @@ type StatusChange struct {
 	Meta      Meta
 }
 
-// SetStatus applies a status change within tx (nil: its own transaction).
+// SetStatus applies a status change, joining the transaction ctx carries.
 // Suspension has its own calls: Suspend and Unsuspend.
-func (s *Service) SetStatus(ctx context.Context, tx *gorm.DB, ch StatusChange) error {
-	if tx == nil {
-		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.SetStatus(ctx, tx, ch) })
-	}
+func (s *Service) SetStatus(ctx context.Context, ch StatusChange) error {
+	return db.Tx(ctx, s.db, func(ctx context.Context) error { return s.setStatus(ctx, ch) })
+}
+
+func (s *Service) setStatus(ctx context.Context, ch StatusChange) error {
+	tx := db.Conn(ctx, s.db)
 	u, err := lockUser(ctx, tx, ch.UserID)
 	if err != nil {
 		return err
@@ -71,7 +75,7 @@ func (s *Service) SetStatus(ctx context.Context, tx *gorm.DB, ch StatusChange) e
 	if err := tx.Model(&User{}).Where("id = ?", ch.UserID).Updates(updates).Error; err != nil {
 		return fmt.Errorf("set status: %w", err)
 	}
-	return s.audit.Record(ctx, tx, audit.Event{ActorID: ch.ActorID, Action: audit.StatusChanged, TargetType: "user",
+	return s.audit.Record(ctx, audit.Event{ActorID: ch.ActorID, Action: audit.StatusChanged, TargetType: "user",
 		TargetID: ch.UserID, IP: ch.Meta.IP, Detail: map[string]string{"from": u.Status, "to": ch.To}})
 }
 
@@ -82,7 +86,8 @@ func (s *Service) Suspend(ctx context.Context, actorID, userID int64, reason str
 	if reason == "" {
 		return apperr.FieldErrors{"reason": "Say why the account is suspended; the member will see it."}
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -98,14 +103,15 @@ func (s *Service) Suspend(ctx context.Context, actorID, userID int64, reason str
 		if err := s.endSessions(ctx, tx, userID, 0); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorID: actorID, Action: audit.StatusChanged, TargetType: "user",
+		return s.audit.Record(ctx, audit.Event{ActorID: actorID, Action: audit.StatusChanged, TargetType: "user",
 			TargetID: userID, IP: meta.IP, Detail: map[string]string{"from": u.Status, "to": identity.StatusSuspended}})
 	})
 }
 
 // Unsuspend lifts a suspension and restores the status it replaced.
 func (s *Service) Unsuspend(ctx context.Context, actorID, userID int64, meta Meta) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -121,7 +127,7 @@ func (s *Service) Unsuspend(ctx context.Context, actorID, userID int64, meta Met
 			"status": restored, "status_before_suspension": nil, "suspension_reason": nil, "updated_at": s.now()}).Error; err != nil {
 			return fmt.Errorf("unsuspend: %w", err)
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorID: actorID, Action: audit.StatusChanged, TargetType: "user",
+		return s.audit.Record(ctx, audit.Event{ActorID: actorID, Action: audit.StatusChanged, TargetType: "user",
 			TargetID: userID, IP: meta.IP, Detail: map[string]string{"from": identity.StatusSuspended, "to": restored}})
 	})
 }

@@ -22,6 +22,7 @@ import (
 	"gorm.io/gorm"
 
 	"curbside/app/apperr"
+	"curbside/app/db"
 	"curbside/app/audit"
 	"curbside/app/identity"
 )
@@ -177,7 +178,8 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, pass
 		return nil, err
 	}
 	var codes []string
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
 		u, err := lockUser(ctx, tx, v.UserID)
 		if err != nil {
 			return err
@@ -207,7 +209,7 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, pass
 		if err := s.endSessions(ctx, tx, u.ID, v.SessionID); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: audit.TwoFactorOn, TargetType: "user", TargetID: u.ID, IP: meta.IP})
+		return s.audit.Record(ctx, audit.Event{ActorID: u.ID, Action: audit.TwoFactorOn, TargetType: "user", TargetID: u.ID, IP: meta.IP})
 	})
 	return codes, err
 }
@@ -218,7 +220,8 @@ func (s *Service) DisableTOTP(ctx context.Context, v *identity.Viewer, password,
 	if err := s.confirmIdentity(ctx, v, password, code, meta); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
 		if err := tx.Model(&User{}).Where("id = ?", v.UserID).
 			Updates(map[string]any{"totp_secret": nil, "totp_enabled_at": nil}).Error; err != nil {
 			return err
@@ -226,7 +229,7 @@ func (s *Service) DisableTOTP(ctx context.Context, v *identity.Viewer, password,
 		if err := tx.Where("user_id = ?", v.UserID).Delete(&recoveryCode{}).Error; err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: audit.TwoFactorOff, TargetType: "user", TargetID: v.UserID, IP: meta.IP})
+		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: audit.TwoFactorOff, TargetType: "user", TargetID: v.UserID, IP: meta.IP})
 	})
 }
 
@@ -297,7 +300,8 @@ func (s *Service) confirmCode(ctx context.Context, v *identity.Viewer, code stri
 	if _, err := s.reserve(ctx, []throttled{secondFactorKey(v.UserID)}); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
 		u, err := lockUser(ctx, tx, v.UserID)
 		if err != nil {
 			return err

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+
+	"curbside/app/db"
 )
 
 // Actions recorded by the accounts capability; other capabilities add theirs.
@@ -39,11 +41,9 @@ type Log struct{ db *gorm.DB }
 // New returns a Log over db.
 func New(db *gorm.DB) *Log { return &Log{db: db} }
 
-// Record appends one event. tx, when not nil, makes it part of a transaction.
-func (l *Log) Record(ctx context.Context, tx *gorm.DB, ev Event) error {
-	if tx == nil {
-		tx = l.db
-	}
+// Record appends one event, within the transaction ctx carries if any, so
+// the event stands or falls with what it describes.
+func (l *Log) Record(ctx context.Context, ev Event) error {
 	e := Entry{Action: ev.Action, TargetType: ev.TargetType, IP: ev.IP, Detail: ev.Detail}
 	if e.Detail == nil {
 		e.Detail = map[string]string{}
@@ -54,7 +54,7 @@ func (l *Log) Record(ctx context.Context, tx *gorm.DB, ev Event) error {
 	if ev.TargetID != 0 {
 		e.TargetID = &ev.TargetID
 	}
-	if err := tx.WithContext(ctx).Omit("ActorHandle").Create(&e).Error; err != nil {
+	if err := db.Conn(ctx, l.db).Omit("ActorHandle").Create(&e).Error; err != nil {
 		return fmt.Errorf("record audit event %s: %w", ev.Action, err)
 	}
 	return nil

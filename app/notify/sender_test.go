@@ -36,7 +36,7 @@ func TestOutboxDelivery(t *testing.T) {
 	var userID int64
 	tdb.Raw("INSERT INTO users (email, handle, display_name) VALUES ('a@b.org', 'a', 'A') RETURNING id").Row().Scan(&userID)
 	svc := notify.NewService(tdb.DB)
-	err := svc.Send(ctx, nil, notify.Notice{UserID: userID, Email: "a@b.org", Kind: "test", Title: "Hello",
+	err := svc.Send(ctx, notify.Notice{UserID: userID, Email: "a@b.org", Kind: "test", Title: "Hello",
 		Body: "Something happened.", Link: "/verification", BaseURL: "https://curbside.example"})
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"curbside/app/db"
 )
 
 // Service stores notifications and queues mail.
@@ -26,12 +28,10 @@ type Notice struct {
 	BaseURL string // to make Link absolute in mail
 }
 
-// Send stores the notification and queues its e-mail within tx (nil: the service's own handle).
-func (s *Service) Send(ctx context.Context, tx *gorm.DB, n Notice) error {
-	if tx == nil {
-		tx = s.db
-	}
-	tx = tx.WithContext(ctx)
+// Send stores the notification and queues its e-mail, within the
+// transaction ctx carries if any.
+func (s *Service) Send(ctx context.Context, n Notice) error {
+	tx := db.Conn(ctx, s.db)
 	if err := tx.Create(&Notification{UserID: n.UserID, Kind: n.Kind, Title: n.Title, Body: n.Body, Link: n.Link}).Error; err != nil {
 		return fmt.Errorf("store notification: %w", err)
 	}

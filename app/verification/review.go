@@ -13,6 +13,7 @@ import (
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
+	"curbside/app/db"
 	"curbside/app/audit"
 	"curbside/app/identity"
 	"curbside/app/notify"
@@ -122,7 +123,8 @@ func decidable(mod *identity.Viewer, req *Request, outcome, reason string) error
 }
 
 func (s *Service) decide(ctx context.Context, mod *identity.Viewer, id int64, outcome, reason string, meta accounts.Meta) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
 		var req Request
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "verification_requests"}}).
 			Joins("User").Where("verification_requests.id = ?", id).First(&req).Error
@@ -154,14 +156,14 @@ func (s *Service) decide(ctx context.Context, mod *identity.Viewer, id int64, ou
 		if err := tx.Model(&Request{}).Where("id = ?", id).Updates(updates).Error; err != nil {
 			return fmt.Errorf("record decision: %w", err)
 		}
-		if err := s.accounts.SetStatus(ctx, tx, change); err != nil {
+		if err := s.accounts.SetStatus(ctx, change); err != nil {
 			return err
 		}
-		if err := s.audit.Record(ctx, tx, audit.Event{ActorID: mod.UserID, Action: action, TargetType: "verification_request",
+		if err := s.audit.Record(ctx, audit.Event{ActorID: mod.UserID, Action: action, TargetType: "verification_request",
 			TargetID: id, IP: meta.IP, Detail: map[string]string{"user_id": fmt.Sprint(req.UserID)}}); err != nil {
 			return err
 		}
-		return s.notify.Send(ctx, tx, notice)
+		return s.notify.Send(ctx, notice)
 	})
 }
 
@@ -179,7 +181,7 @@ func (s *Service) Document(ctx context.Context, v *identity.Viewer, requestID in
 	} else if err != nil {
 		return nil, err
 	}
-	if err := s.audit.Record(ctx, nil, audit.Event{ActorID: v.UserID, Action: auditDocumentSeen, TargetType: "verification_request",
+	if err := s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditDocumentSeen, TargetType: "verification_request",
 		TargetID: requestID, IP: meta.IP, Detail: map[string]string{"document_id": fmt.Sprint(doc.ID)}}); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
+	"curbside/app/db"
 	"curbside/app/audit"
 	"curbside/app/identity"
 	"curbside/app/media"
@@ -162,7 +163,8 @@ func (s *Service) Submit(ctx context.Context, v *identity.Viewer, a Application,
 	}
 	req := &Request{UserID: v.UserID, FullName: a.FullName, NPI: a.NPI, LicenseState: a.LicenseState,
 		LicenseNumber: a.LicenseNumber, SpecialtyID: sp.ID, Status: Pending}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
 		if err := s.noOpenRequest(ctx, tx, v.UserID); err != nil {
 			return err
 		}
@@ -178,10 +180,10 @@ func (s *Service) Submit(ctx context.Context, v *identity.Viewer, a Application,
 			}
 			return fmt.Errorf("store request: %w", err)
 		}
-		if err := s.accounts.SetStatus(ctx, tx, accounts.StatusChange{ActorID: v.UserID, UserID: v.UserID, To: identity.StatusPending, Meta: meta}); err != nil {
+		if err := s.accounts.SetStatus(ctx, accounts.StatusChange{ActorID: v.UserID, UserID: v.UserID, To: identity.StatusPending, Meta: meta}); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorID: v.UserID, Action: auditSubmitted, TargetType: "verification_request",
+		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditSubmitted, TargetType: "verification_request",
 			TargetID: req.ID, IP: meta.IP})
 	})
 	if err != nil {

@@ -1,0 +1,36 @@
+package db
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
+
+// txKey marks the transaction a context carries.
+type txKey struct{}
+
+// Tx runs fn in a transaction and hands it a context that carries it. When
+// ctx already carries one, fn joins it: the outermost caller commits or
+// rolls back everything, so services compose without passing handles.
+func Tx(ctx context.Context, gdb *gorm.DB, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return fn(ctx)
+	}
+	return gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// Conn returns the transaction ctx carries, or gdb outside one, bound to ctx.
+func Conn(ctx context.Context, gdb *gorm.DB) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx.WithContext(ctx)
+	}
+	return gdb.WithContext(ctx)
+}
+
+// InTx reports whether ctx carries a transaction.
+func InTx(ctx context.Context) bool {
+	_, ok := ctx.Value(txKey{}).(*gorm.DB)
+	return ok
+}
