@@ -26,7 +26,15 @@ lint:
 	go vet ./...
 	go run $(STATICCHECK) ./...
 
-# Each benchmark reports its cost as a ratio to a baseline measured in the
-# same run (x-healthz, x-one-request), so numbers compare across machines.
+# `make bench` runs the load benchmark (bench/README.md: signed-in pages
+# under 16 and 64 clients against a bare net/http+pgx reference, about 5
+# minutes), then the micro benchmarks. Each reports its cost as a ratio to a
+# baseline measured in the same run (x-healthz, x-one-request; subject/reference),
+# so numbers compare across machines. `make bench-go`: the micro benchmarks only.
 bench:
+	go run ./bench/driver
+	@$(MAKE) --no-print-directory bench-go
+
+.PHONY: bench-go
+bench-go:
 	go test -run '^$$' -bench . -benchtime 200x ./app/...
