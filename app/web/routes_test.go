@@ -80,6 +80,7 @@ func TestEveryPostFormCarriesCSRF(t *testing.T) {
 	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 	anon := app.Client()
 	form := regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*>.*?</form>`)
+	csrfField := regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
 	param := regexp.MustCompile(`:[a-z_]+|\*`)
 	seen := 0
 	for _, rt := range app.Server.Routes() {
@@ -91,8 +92,12 @@ func TestEveryPostFormCarriesCSRF(t *testing.T) {
 			res := c.Get(path)
 			for _, f := range form.FindAllString(res.Body, -1) {
 				seen++
-				if !strings.Contains(f, `name="_csrf" value="`+c.CSRF()+`"`) {
+				// The field holds the cookie's token masked (against BREACH), never the token itself.
+				m := csrfField.FindStringSubmatch(f)
+				if m == nil {
 					t.Errorf("GET %s: a form lacks the CSRF field:\n%s", path, f)
+				} else if raw, ok := webtest.UnmaskCSRF(m[1]); !ok || raw != c.CSRF() {
+					t.Errorf("GET %s: a form's _csrf %q is not this browser's token masked:\n%s", path, m[1], f)
 				}
 			}
 		}
