@@ -5,11 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"curbside/app/apperr"
@@ -68,23 +67,20 @@ func secondFactorKey(userID int64) throttled {
 // locked it fails with *apperr.RateLimited and counts nothing, so refused
 // attempts cannot push someone else's account into a lock. It reports
 // whether this attempt set a new lock.
-func (s *Service) reserve(ctx context.Context, keys []throttled) (bool, error) {
-	locked, err := s.tryReserve(ctx, keys)
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "40P01" {
-		// A deadlock with housekeeping's deletes: PostgreSQL undid one side; try again.
-		locked, err = s.tryReserve(ctx, keys)
-	}
-	return locked, err
-}
-
-func (s *Service) tryReserve(ctx context.Context, keys []throttled) (locked bool, err error) {
+//
+// Lock order. Every statement that takes row locks on login_throttle takes
+// them in one order, ORDER BY key COLLATE "C", and in one statement, so a
+// transaction never waits for a key while holding a greater one:
+//   - reserve creates-or-locks all its keys at once (lockKeys) and then only
+//     touches rows it already holds;
+//   - forgive locks the rows that exist, then changes only those;
+//   - pruneThrottle skips rows anyone holds, so it never waits at all.
+//
+// reserve runs in a transaction of its own, never the caller's: its counts
+// must stay when the attempt they counted fails.
+func (s *Service) reserve(ctx context.Context, keys []throttled) (locked bool, err error) {
 	now := s.now()
-	sort.Slice(keys, func(i, j int) bool { return keys[i].key < keys[j].key }) // one lock order for all
-	names := make([]string, len(keys))
-	for i, k := range keys {
-		names[i] = k.key
-	}
+	names := keyNames(keys)
 	var wait time.Duration
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		until, err := lockKeys(tx, names, now)
@@ -123,39 +119,53 @@ func (s *Service) tryReserve(ctx context.Context, keys []throttled) (locked bool
 
 var errRefused = errors.New("attempt refused")
 
-// lockKeys makes sure every key has a row and locks them all, always in the
-// same (byte) order, so that concurrent attempts on overlapping keys queue
-// instead of deadlocking; it returns their locks.
-func lockKeys(tx *gorm.DB, names []string, now time.Time) ([]sql.NullTime, error) {
-	for _, name := range names {
-		if err := tx.Exec("INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 0, ?) ON CONFLICT (key) DO NOTHING",
-			name, now).Error; err != nil {
-			return nil, fmt.Errorf("open login throttle: %w", err)
+// keyNames returns the distinct names of keys.
+func keyNames(keys []throttled) []string {
+	names := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if !slices.Contains(names, k.key) {
+			names = append(names, k.key)
 		}
 	}
+	return names
+}
+
+// lockKeys makes sure every key has a row and locks them all, in one
+// statement and in the one lock order, and returns their locks. The upsert
+// cannot miss a row the way a separate insert and SELECT ... FOR UPDATE can:
+// a row deleted in between (by forgive) dropped out of the lock set and was
+// re-created later by count, out of order, which deadlocked.
+func lockKeys(tx *gorm.DB, names []string, now time.Time) ([]sql.NullTime, error) {
+	rows := strings.TrimSuffix(strings.Repeat("(?::text),", len(names)), ",")
+	args := make([]any, 0, len(names)+1)
+	args = append(args, now)
+	for _, n := range names {
+		args = append(args, n)
+	}
 	var until []sql.NullTime
-	err := tx.Raw(`SELECT locked_until FROM login_throttle WHERE key IN ? ORDER BY key COLLATE "C" FOR UPDATE`, names).
-		Scan(&until).Error
+	err := tx.Raw(`INSERT INTO login_throttle AS t (key, failures, window_start)
+		SELECT v.key, 0, ? FROM (VALUES `+rows+`) AS v (key) ORDER BY v.key COLLATE "C"
+		ON CONFLICT (key) DO UPDATE SET failures = t.failures
+		RETURNING t.locked_until`, args...).Scan(&until).Error
 	if err != nil {
 		return nil, fmt.Errorf("lock login throttle: %w", err)
 	}
 	return until, nil
 }
 
-// count adds one attempt to k; from the limit on it locks the key for the
-// next attempt (this one goes ahead). It reports whether it set a lock, or,
-// when a concurrent attempt locked the key first, how long to wait.
+// count adds one attempt to k, whose row the transaction already holds; from
+// the limit on it locks the key for the next attempt (this one goes ahead).
+// It reports whether it set a lock, or, should the key be locked already,
+// how long to wait.
 func (s *Service) count(tx *gorm.DB, k throttled, now time.Time) (bool, time.Duration, error) {
 	var n int
 	var locked sql.NullTime
 	expired := now.Add(-k.rule.window)
-	// The upsert waits for a concurrent attempt on the same key to commit, so
-	// it sees that attempt's lock.
-	err := tx.Raw(`INSERT INTO login_throttle AS t (key, failures, window_start) VALUES (?, 1, ?)
-		ON CONFLICT (key) DO UPDATE SET
+	err := tx.Raw(`UPDATE login_throttle AS t SET
 		  failures     = CASE WHEN t.window_start < ? THEN 1 ELSE t.failures + 1 END,
-		  window_start = CASE WHEN t.window_start < ? THEN EXCLUDED.window_start ELSE t.window_start END
-		RETURNING failures, locked_until`, k.key, now, expired, expired).Row().Scan(&n, &locked)
+		  window_start = CASE WHEN t.window_start < ? THEN ? ELSE t.window_start END
+		WHERE t.key = ?
+		RETURNING failures, locked_until`, expired, expired, now, k.key).Row().Scan(&n, &locked)
 	if err != nil {
 		return false, 0, fmt.Errorf("count attempt: %w", err)
 	}
@@ -175,33 +185,46 @@ func (s *Service) count(tx *gorm.DB, k throttled, now time.Time) (bool, time.Dur
 // forgive forgets the attempts on keys after a success. An address keeps its
 // count less this one success, so a member's own logins never add up
 // against their address, and one good account cannot launder guesses.
+//
+// It locks the rows that exist, in the one lock order, and changes only
+// those: a row created after the lock is a newer attempt, not forgiven, and
+// touching it would take a lock out of order.
 func (s *Service) forgive(ctx context.Context, keys ...throttled) error {
-	names := make([]string, len(keys))
-	for i, k := range keys {
-		names[i] = k.key
-	}
-	sort.Strings(names)
+	names := keyNames(keys)
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec(`SELECT 1 FROM login_throttle WHERE key IN ? ORDER BY key COLLATE "C" FOR UPDATE`, names).Error; err != nil {
-			return err
+		var held []string
+		if err := tx.Raw(`SELECT key FROM login_throttle WHERE key IN ? ORDER BY key COLLATE "C" FOR UPDATE`, names).
+			Scan(&held).Error; err != nil {
+			return fmt.Errorf("lock login throttle: %w", err)
 		}
-		for _, name := range names {
-			q := "DELETE FROM login_throttle WHERE key = ?"
+		var accounts, addresses []string
+		for _, name := range held {
 			if strings.HasPrefix(name, "ip:") {
-				q = "UPDATE login_throttle SET failures = failures - 1 WHERE key = ? AND failures > 0"
+				addresses = append(addresses, name)
+			} else {
+				accounts = append(accounts, name)
 			}
-			if err := tx.Exec(q, name).Error; err != nil {
-				return err
+		}
+		if len(accounts) > 0 {
+			if err := tx.Exec("DELETE FROM login_throttle WHERE key IN ?", accounts).Error; err != nil {
+				return fmt.Errorf("forgive attempts: %w", err)
+			}
+		}
+		if len(addresses) > 0 {
+			if err := tx.Exec("UPDATE login_throttle SET failures = failures - 1 WHERE key IN ? AND failures > 0", addresses).Error; err != nil {
+				return fmt.Errorf("forgive attempts: %w", err)
 			}
 		}
 		return nil
 	})
 }
 
-// pruneThrottle deletes counters whose window and lock are long over.
+// pruneThrottle deletes counters whose window and lock are long over. It
+// skips rows an attempt holds, so housekeeping never waits on, or deadlocks
+// with, a login.
 func (s *Service) pruneThrottle(ctx context.Context) error {
-	cutoff := s.now().Add(-24 * time.Hour)
-	return s.db.WithContext(ctx).Exec(
-		"DELETE FROM login_throttle WHERE window_start < ? AND (locked_until IS NULL OR locked_until < ?)",
-		cutoff, s.now()).Error
+	now := s.now()
+	return s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key IN (
+		SELECT key FROM login_throttle WHERE window_start < ? AND (locked_until IS NULL OR locked_until < ?)
+		FOR UPDATE SKIP LOCKED)`, now.Add(-24*time.Hour), now).Error
 }

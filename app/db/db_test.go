@@ -51,8 +51,12 @@ func TestQueryCounter(t *testing.T) {
 		t.Fatal(err)
 	}
 	var x int
-	tdb.Raw("SELECT 1").Scan(&x)
-	tdb.Exec("SELECT 1")
+	if err := tdb.Raw("SELECT 1").Scan(&x).Error; err != nil || x != 1 {
+		t.Fatalf("SELECT 1 gave %d, err %v", x, err)
+	}
+	if err := tdb.Exec("SELECT 1").Error; err != nil {
+		t.Fatal(err)
+	}
 	if n.Load() != 2 {
 		t.Fatalf("counted %d, want 2", n.Load())
 	}

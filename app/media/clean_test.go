@@ -148,14 +148,31 @@ func TestCleanDimensionBomb(t *testing.T) {
 	}
 }
 
-func TestCleanPixelLimitBoundary(t *testing.T) {
-	in := encodePNG(t, halves(10, 10))
-	if _, err := Clean(in, 100); err != nil {
-		t.Errorf("exactly at limit: %v", err)
-	}
-	for _, limit := range []int{99, 0, -1} {
-		if _, err := Clean(in, limit); !errors.Is(err, ErrTooLarge) {
-			t.Errorf("limit %d: error = %v, want ErrTooLarge", limit, err)
+// An image of exactly the allowed number of pixels goes through, one pixel
+// fewer allowed refuses it, for JPEG (checked from its SOF header) as for
+// PNG (checked from IHDR).
+func TestPixelLimitAcceptsImagesExactlyAtTheLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		kind Kind
+		data []byte
+		w, h int
+	}{
+		{"jpeg 10x10", KindJPEG, encodeJPEG(t, halves(10, 10)), 10, 10},
+		{"png 10x10", KindPNG, encodePNG(t, halves(10, 10)), 10, 10},
+		{"jpeg 25x4", KindJPEG, encodeJPEG(t, halves(25, 4)), 25, 4},
+		{"png 4x25", KindPNG, encodePNG(t, halves(4, 25)), 4, 25},
+	} {
+		got, err := Clean(tc.data, 100)
+		if err != nil {
+			t.Errorf("%s at a limit of 100 pixels: %v", tc.name, err)
+		} else if got.Kind != tc.kind || got.Width != tc.w || got.Height != tc.h || len(got.Data) == 0 {
+			t.Errorf("%s at a limit of 100 pixels: got %s %dx%d (%d bytes)", tc.name, got.Kind, got.Width, got.Height, len(got.Data))
+		}
+		for _, limit := range []int{99, 0, -1} {
+			if _, err := Clean(tc.data, limit); !errors.Is(err, ErrTooLarge) {
+				t.Errorf("%s at a limit of %d pixels: error = %v, want ErrTooLarge", tc.name, limit, err)
+			}
 		}
 	}
 }

@@ -33,16 +33,16 @@ func TestOutboxDelivery(t *testing.T) {
 	t.Parallel()
 	tdb := testdb.New(t)
 	ctx := context.Background()
-	var userID int64
-	tdb.Raw("INSERT INTO users (email, handle, display_name) VALUES ('a@b.org', 'a', 'A') RETURNING id").Row().Scan(&userID)
+	member := testdb.Member(t, tdb)
+	userID := member.ID
 	svc := notify.NewService(tdb.DB)
-	err := svc.Send(ctx, notify.Notice{UserID: userID, Email: "a@b.org", Kind: "test", Title: "Hello",
+	err := svc.Send(ctx, notify.Notice{UserID: userID, Email: member.Email, Kind: "test", Title: "Hello",
 		Body: "Something happened.", Link: "/verification", BaseURL: "https://curbside.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := svc.UnreadCount(ctx, userID); n != 1 {
-		t.Fatalf("unread %d, want 1", n)
+	if n, err := svc.UnreadCount(ctx, userID); err != nil || n != 1 {
+		t.Fatalf("unread %d (%v), want 1", n, err)
 	}
 
 	failing := &recordingMailer{fail: errors.New("connection refused")}
@@ -52,28 +52,30 @@ func TestOutboxDelivery(t *testing.T) {
 	}
 	var attempts int
 	var lastError string
-	tdb.Raw("SELECT attempts, last_error FROM email_outbox").Row().Scan(&attempts, &lastError)
+	testdb.Row(t, tdb, "SELECT attempts, last_error FROM email_outbox")(&attempts, &lastError)
 	if attempts != 1 || lastError != "connection refused" {
 		t.Fatalf("after a failure: attempts %d, last error %q", attempts, lastError)
 	}
 	// Not due again until the back-off passes.
 	ok := &recordingMailer{}
 	sender := notify.NewSender(tdb.DB, ok, slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)))
-	if sent, _ := sender.DeliverDue(ctx); sent != 0 {
-		t.Fatal("retried before the back-off")
+	if sent, err := sender.DeliverDue(ctx); err != nil || sent != 0 {
+		t.Fatalf("retried before the back-off: sent %d, err %v", sent, err)
 	}
-	tdb.Exec("UPDATE email_outbox SET next_attempt_at = now()")
+	if n := testdb.Exec(t, tdb, "UPDATE email_outbox SET next_attempt_at = now()"); n != 1 {
+		t.Fatalf("%d messages made due, want 1", n)
+	}
 	if sent, err := sender.DeliverDue(ctx); sent != 1 || err != nil {
 		t.Fatalf("sent %d, err %v", sent, err)
 	}
-	if len(ok.sent) != 1 || ok.sent[0].Subject != "Curbside: Hello" || !strings.Contains(ok.sent[0].Body, "https://curbside.example/verification") {
+	if len(ok.sent) != 1 || ok.sent[0].ToAddress != member.Email || ok.sent[0].Subject != "Curbside: Hello" || !strings.Contains(ok.sent[0].Body, "https://curbside.example/verification") {
 		t.Fatalf("delivered %+v", ok.sent)
 	}
-	if sent, _ := sender.DeliverDue(ctx); sent != 0 {
-		t.Fatal("a sent message went out twice")
+	if sent, err := sender.DeliverDue(ctx); err != nil || sent != 0 {
+		t.Fatalf("a sent message went out twice: sent %d, err %v", sent, err)
 	}
 	var log bytes.Buffer
-	if err := (notify.LogMailer{Log: slog.New(slog.NewTextHandler(&log, nil))}).Deliver(ctx, ok.sent[0]); err != nil || !strings.Contains(log.String(), "a@b.org") {
+	if err := (notify.LogMailer{Log: slog.New(slog.NewTextHandler(&log, nil))}).Deliver(ctx, ok.sent[0]); err != nil || !strings.Contains(log.String(), member.Email) {
 		t.Fatalf("log mailer: %v %q", err, log.String())
 	}
 }

@@ -29,7 +29,9 @@ func TestAllow(t *testing.T) {
 	if err := l.Allow(ctx, "signup:192.0.2.2", rule); err != nil {
 		t.Fatalf("another key was limited: %v", err)
 	}
-	tdb.Exec("UPDATE rate_limits SET window_start = window_start - interval '2 hours'")
+	if n := testdb.Exec(t, tdb, "UPDATE rate_limits SET window_start = window_start - interval '2 hours'"); n != 2 {
+		t.Fatalf("moved %d windows back, want 2", n)
+	}
 	if err := l.Allow(ctx, "signup:192.0.2.1", rule); err != nil {
 		t.Fatalf("a new window is still limited: %v", err)
 	}

@@ -21,7 +21,9 @@ func TestMalformedTextIsCleanedNotFatal(t *testing.T) {
 	c.PostForm("/signup", url.Values{"email": {"who@x.org"}, "password": {"long enough password"}, "display_name": {"Dr\xff Who\x00"}}).
 		RedirectsTo("/verification")
 	var name string
-	app.DB.Raw("SELECT display_name FROM users WHERE email = 'who@x.org'").Row().Scan(&name)
+	if err := app.DB.Raw("SELECT display_name FROM users WHERE email = 'who@x.org'").Row().Scan(&name); err != nil {
+		t.Fatal(err)
+	}
 	if name != "Dr\uFFFD Who" {
 		t.Fatalf("stored name %q", name)
 	}

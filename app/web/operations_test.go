@@ -26,7 +26,10 @@ func TestHealthAndMetrics(t *testing.T) {
 	if err := app.DB.Exec("SELECT 1").Error; err != nil {
 		t.Fatal(err)
 	}
-	sqlDB, _ := app.DB.DB.DB()
+	sqlDB, err := app.DB.DB.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
 	sqlDB.Close()
 	c.Get("/readyz").Expect(http.StatusServiceUnavailable)
 	c.Get("/healthz").Expect(http.StatusOK)

@@ -33,9 +33,9 @@ func TestUserCreate(t *testing.T) {
 		t.Fatalf("output %q", out)
 	}
 	var role, status, slug string
-	row := tdb.Raw("SELECT u.role, u.status, s.slug FROM users u JOIN specialties s ON s.id = u.specialty_id WHERE u.email = ?", "lee@clinic.org").Row()
-	if err := row.Scan(&role, &status, &slug); err != nil || role != "moderator" || status != "verified" || slug != "neurology" {
-		t.Fatalf("stored role=%s status=%s specialty=%s err=%v", role, status, slug, err)
+	testdb.Row(t, tdb, "SELECT u.role, u.status, s.slug FROM users u JOIN specialties s ON s.id = u.specialty_id WHERE u.email = ?", "lee@clinic.org")(&role, &status, &slug)
+	if role != "moderator" || status != "verified" || slug != "neurology" {
+		t.Fatalf("stored role=%s status=%s specialty=%s", role, status, slug)
 	}
 
 	for _, bad := range [][]string{
@@ -56,9 +56,7 @@ func TestUserCreate(t *testing.T) {
 			t.Errorf("%v: message %q is not one line", bad, msg)
 		}
 	}
-	var n int64
-	tdb.Raw("SELECT count(*) FROM users").Scan(&n)
-	if n != 1 {
+	if n := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM users"); n != 1 {
 		t.Fatalf("%d users after failed creates, want 1", n)
 	}
 }
@@ -93,7 +91,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		}
 	}
 	var users, specialties int64
-	tdb.Raw("SELECT count(*), count(DISTINCT specialty_id) FROM users").Row().Scan(&users, &specialties)
+	testdb.Row(t, tdb, "SELECT count(*), count(DISTINCT specialty_id) FROM users")(&users, &specialties)
 	if users != int64(len(lines)) || specialties < 3 {
 		t.Fatalf("%d users over %d specialties, want %d users over at least 3", users, specialties, len(lines))
 	}
@@ -131,9 +129,7 @@ func TestNPIImport(t *testing.T) {
 	if err != nil || !regexp.MustCompile(`^imported \d+ rows: \d+ upserted, [1-9]\d* malformed\n$`).MatchString(out) {
 		t.Fatalf("import: %v %q", err, out)
 	}
-	var n int64
-	tdb.Raw("SELECT count(*) FROM npi_registry").Scan(&n)
-	if n == 0 {
+	if n := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM npi_registry"); n == 0 {
 		t.Fatal("nothing imported")
 	}
 	again, err := runCLI(t, tdb.URL, "npi", "import", sample)

@@ -21,7 +21,9 @@ func TestImportMissingRequiredColumn(t *testing.T) {
 		t.Fatalf("err = %v, want a one-line message naming the missing column", err)
 	}
 	var n int64
-	db.Model(&registry.Record{}).Count(&n)
+	if err := db.Model(&registry.Record{}).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Errorf("%d rows imported despite the bad header", n)
 	}
