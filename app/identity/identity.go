@@ -33,9 +33,23 @@ type Viewer struct {
 	// session was opened (or confirmed) with a code.
 	TwoFactor    bool
 	SecondFactor bool
-	HasPassword  bool
+	// TwoFactorPending: a two-factor set-up was begun and awaits its first code.
+	TwoFactorPending bool
+	HasPassword      bool
 	// SignedInAt is when this session began.
 	SignedInAt time.Time
+	// SecondFactorRequired: moderation powers need a session opened with a
+	// code (CURBSIDE_MOD_2FA=required), as the web layer sets it.
+	SecondFactorRequired bool
+	// UnreadNotifications is counted with the session, for the bell.
+	UnreadNotifications int64
+}
+
+// CanModerate reports whether the viewer may use moderation powers now: a
+// moderator or admin whose session meets the two-factor rule. Rules that
+// decide access to one object check it, not the route the request came by.
+func (v *Viewer) CanModerate() bool {
+	return v.IsModerator() && v.Status != StatusSuspended && (!v.SecondFactorRequired || v.SecondFactor)
 }
 
 // IsModerator reports whether the viewer moderates (admins do too).

@@ -2,16 +2,16 @@ package verification
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
+	"curbside/app/files"
 	"curbside/app/identity"
+	"curbside/app/paths"
 	"curbside/app/web/kit"
 )
 
@@ -96,32 +96,28 @@ func (h *Handlers) submit(c echo.Context) error {
 		return err
 	}
 	kit.Flash(c, "Thank you. Your request is in the moderators' queue; you will be notified of the decision.")
-	return kit.SeeOther(c, "/verification")
+	return kit.SeeOther(c, paths.Verification)
 }
 
 func (h *Handlers) ownDocument(c echo.Context) error { return h.document(c, false) }
 
+// reviewDocument is the moderator's view, embedded in the review page.
 func (h *Handlers) reviewDocument(c echo.Context) error { return h.document(c, true) }
 
-func (h *Handlers) document(c echo.Context, asModerator bool) error {
+func (h *Handlers) document(c echo.Context, framed bool) error {
 	id, err := kit.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	doc, err := h.svc.Document(c.Request().Context(), kit.ViewerOf(c), id, asModerator, kit.Meta(c))
+	v := kit.ViewerOf(c)
+	doc, err := h.svc.Document(c.Request().Context(), v, id)
 	if err != nil {
 		return err
 	}
-	disposition := "inline"
-	if c.QueryParam("download") != "" {
-		disposition = "attachment"
+	if c.Request().Method == http.MethodGet { // a HEAD (a link checker, a scan) shows nothing
+		if err := h.svc.RecordDocumentView(c.Request().Context(), v, id, doc, kit.Meta(c)); err != nil {
+			return err
+		}
 	}
-	hdr := c.Response().Header()
-	hdr.Set("Content-Disposition", fmt.Sprintf("%s; filename=%q; filename*=UTF-8''%s", disposition, doc.Filename, url.PathEscape(doc.Filename)))
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	// The moderator's page embeds the document: allow framing by this site only, and nothing active inside it.
-	hdr.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
-	hdr.Set("X-Frame-Options", "SAMEORIGIN")
-	hdr.Set("Cache-Control", "private, no-store")
-	return c.Blob(http.StatusOK, doc.ContentType, doc.Data)
+	return files.Serve(c, doc, files.Serving{Download: c.QueryParam("download") != "", Framed: framed})
 }

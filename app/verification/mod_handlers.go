@@ -3,11 +3,11 @@ package verification
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/apperr"
+	"curbside/app/paths"
 	"curbside/app/web/kit"
 )
 
@@ -47,10 +47,10 @@ func (h *Handlers) approve(c echo.Context) error {
 		return err
 	}
 	if err := h.svc.Approve(c.Request().Context(), kit.ViewerOf(c), id, kit.Meta(c)); err != nil {
-		return err
+		return decisionRefused(err)
 	}
 	kit.Flash(c, "Approved: the member is verified and has been notified.")
-	return kit.SeeOther(c, "/mod/verifications/"+strconv.FormatInt(id, 10))
+	return kit.SeeOther(c, paths.ModVerification(id))
 }
 
 func (h *Handlers) reject(c echo.Context) error {
@@ -66,8 +66,22 @@ func (h *Handlers) reject(c echo.Context) error {
 		return h.renderReview(c, http.StatusUnprocessableEntity, form)
 	}
 	if err != nil {
-		return err
+		return decisionRefused(err)
 	}
 	kit.Flash(c, "Rejected: the member has been told why and may submit again.")
-	return kit.SeeOther(c, "/mod/verifications/"+strconv.FormatInt(id, 10))
+	return kit.SeeOther(c, paths.ModVerification(id))
+}
+
+// decisionRefused explains, as a page, a decision the rules refused.
+func decisionRefused(err error) error {
+	back := func(title, msg string) error {
+		return &kit.Denied{Title: title, Message: msg, LinkURL: paths.ModVerifications, LinkText: "Back to the queue"}
+	}
+	switch {
+	case errors.Is(err, ErrOwnRequest):
+		return back("Not your own request", "Another moderator has to decide on your own verification.")
+	case errors.Is(err, ErrApplicantSuspended):
+		return back("The applicant is suspended", "Lift the suspension before deciding on this request.")
+	}
+	return err
 }

@@ -13,10 +13,12 @@ import (
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
-	"curbside/app/db"
 	"curbside/app/audit"
+	"curbside/app/db"
+	"curbside/app/files"
 	"curbside/app/identity"
 	"curbside/app/notify"
+	"curbside/app/paths"
 	"curbside/app/verification/registry"
 )
 
@@ -85,9 +87,11 @@ func (s *Service) Review(ctx context.Context, id int64) (*Review, error) {
 	}
 	rv := &Review{Request: req, Comparison: registry.Compare(claimOf(req), rec, req.Specialty.TaxonomyCode), History: history}
 	if req.DecidedBy != nil {
-		if u, err := s.accounts.ByID(ctx, *req.DecidedBy); err == nil {
-			rv.Decider = u.Handle
+		u, err := s.accounts.ByID(ctx, *req.DecidedBy)
+		if err != nil {
+			return nil, fmt.Errorf("decider of request %d: %w", id, err)
 		}
+		rv.Decider = u.Handle
 	}
 	return rv, nil
 }
@@ -102,6 +106,12 @@ func (s *Service) Reject(ctx context.Context, mod *identity.Viewer, id int64, re
 	return s.decide(ctx, mod, id, Rejected, strings.TrimSpace(reason), meta)
 }
 
+// Decisions a moderator may not make.
+var (
+	ErrOwnRequest         = fmt.Errorf("moderators do not decide their own request: %w", apperr.ErrForbidden)
+	ErrApplicantSuspended = fmt.Errorf("the applicant is suspended: %w", apperr.ErrForbidden)
+)
+
 // decidable says why a moderator may not make this decision now, in the
 // order that helps most: a decided request first, then who decides, then the reason.
 func decidable(mod *identity.Viewer, req *Request, outcome, reason string) error {
@@ -109,11 +119,9 @@ func decidable(mod *identity.Viewer, req *Request, outcome, reason string) error
 	case req.Status != Pending:
 		return fmt.Errorf("request %d is already %s: %w", req.ID, req.Status, apperr.ErrConflict)
 	case req.UserID == mod.UserID:
-		return &apperr.Denied{Title: "Not your own request", LinkURL: "/mod/verifications", LinkText: "Back to the queue",
-			Message: "Another moderator has to decide on your own verification."}
+		return ErrOwnRequest
 	case req.User.Status == identity.StatusSuspended:
-		return &apperr.Denied{Title: "The applicant is suspended", LinkURL: "/mod/verifications", LinkText: "Back to the queue",
-			Message: "Lift the suspension before deciding on this request."}
+		return ErrApplicantSuspended
 	case outcome == Rejected && reason == "":
 		return apperr.FieldErrors{"reason": "Say why, so the applicant knows what to correct."}
 	case utf8.RuneCountInString(reason) > 2000:
@@ -144,13 +152,13 @@ func (s *Service) decide(ctx context.Context, mod *identity.Viewer, id int64, ou
 			change.To, change.Specialty = identity.StatusVerified, &req.SpecialtyID
 			notice.Title = "Your license is verified"
 			notice.Body = "Welcome to Curbside. A moderator has verified your license: the case forums, consults and chat are open to you."
-			notice.Link = "/cases"
+			notice.Link = paths.Cases
 		} else {
 			updates["reason"] = reason
 			change.To = identity.StatusRejected
 			notice.Title = "Your verification request was not approved"
 			notice.Body = "A moderator could not verify your license. Reason: " + reason + "\nYou can correct your details and submit again."
-			notice.Link = "/verification"
+			notice.Link = paths.Verification
 			action = auditRejected
 		}
 		if err := tx.Model(&Request{}).Where("id = ?", id).Updates(updates).Error; err != nil {
@@ -167,23 +175,23 @@ func (s *Service) decide(ctx context.Context, mod *identity.Viewer, id int64, ou
 	})
 }
 
-// Document returns a request's document and logs the view. asModerator is
-// set on the moderators' route (whose guard demands the role and, by
-// default, two-factor login); elsewhere only the owner may see it, and anyone
-// else is told it does not exist.
-func (s *Service) Document(ctx context.Context, v *identity.Viewer, requestID int64, asModerator bool, meta accounts.Meta) (*Document, error) {
-	var doc Document
-	err := s.db.WithContext(ctx).Table("documents").Select("documents.*").
-		Joins("JOIN verification_requests r ON r.document_id = documents.id").
-		Where("r.id = ?", requestID).First(&doc).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !asModerator && doc.OwnerID != v.UserID) {
+// Document returns a request's document to the applicant or to a member
+// who may moderate now; to anyone else it does not exist.
+func (s *Service) Document(ctx context.Context, v *identity.Viewer, requestID int64) (*files.File, error) {
+	var req Request
+	err := s.db.WithContext(ctx).Select("id", "user_id", "document_id").First(&req, requestID).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && req.UserID != v.UserID && !v.CanModerate()):
 		return nil, fmt.Errorf("document of request %d: %w", requestID, apperr.ErrNotFound)
-	} else if err != nil {
+	case err != nil:
 		return nil, err
 	}
-	if err := s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditDocumentSeen, TargetType: "verification_request",
-		TargetID: requestID, IP: meta.IP, Detail: map[string]string{"document_id": fmt.Sprint(doc.ID)}}); err != nil {
-		return nil, err
-	}
-	return &doc, nil
+	return s.files.Open(ctx, req.DocumentID)
+}
+
+// RecordDocumentView writes the view of a request's document to the audit
+// log: every look at a license document is accounted for.
+func (s *Service) RecordDocumentView(ctx context.Context, v *identity.Viewer, requestID int64, doc *files.File, meta accounts.Meta) error {
+	return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditDocumentSeen, TargetType: "verification_request",
+		TargetID: requestID, IP: meta.IP, Detail: map[string]string{"document_id": fmt.Sprint(doc.ID)}})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"curbside/app/db"
+	"curbside/app/db/testdb"
 	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
@@ -98,8 +99,8 @@ func TestDocumentAccess(t *testing.T) {
 	mod.Get(review).Expect(http.StatusForbidden).Contains("Two-factor login required").Lacks("%PDF")
 	mod.Get(own).Expect(http.StatusNotFound)
 	// As if it had logged in with a code.
-	app.DB.Exec("UPDATE users SET totp_enabled_at = now() WHERE id = ?", modAcct.ID)
-	app.DB.Exec("UPDATE sessions SET second_factor_at = now() WHERE user_id = ?", modAcct.ID)
+	testdb.Exec(t, app.DB, "UPDATE users SET totp_enabled_at = now() WHERE id = ?", modAcct.ID)
+	testdb.Exec(t, app.DB, "UPDATE sessions SET second_factor_at = now() WHERE user_id = ?", modAcct.ID)
 	dl := mod.Get(review + "?download=1").Expect(http.StatusOK)
 	if !strings.HasPrefix(dl.Header.Get("Content-Disposition"), `attachment; filename="license.pdf"`) {
 		t.Fatalf("download disposition %q", dl.Header.Get("Content-Disposition"))
@@ -123,7 +124,7 @@ func TestAuditLogIsPaginatedNewestFirst(t *testing.T) {
 	app := webtest.New(t)
 	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 	for i := 0; i < 60; i++ {
-		app.DB.Exec("INSERT INTO audit_log (action, created_at) VALUES (?, now() - make_interval(mins => ?))", fmt.Sprintf("test.event_%02d", i), i)
+		testdb.Exec(t, app.DB, "INSERT INTO audit_log (action, created_at) VALUES (?, now() - make_interval(mins => ?))", fmt.Sprintf("test.event_%02d", i), i)
 	}
 	page1 := mod.Get("/mod/audit").Expect(http.StatusOK).Contains("test.event_00", "Older →").Lacks("test.event_59")
 	if strings.Index(page1.Body, "test.event_00") > strings.Index(page1.Body, "test.event_01") {

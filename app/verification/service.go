@@ -14,8 +14,9 @@ import (
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
-	"curbside/app/db"
 	"curbside/app/audit"
+	"curbside/app/db"
+	"curbside/app/files"
 	"curbside/app/identity"
 	"curbside/app/media"
 	"curbside/app/notify"
@@ -45,14 +46,16 @@ type Service struct {
 	audit    *audit.Log
 	notify   *notify.Service
 	registry *registry.Store
+	files    *files.Store
 	limits   *ratelimit.Limiter
 	baseURL  string
 }
 
 // NewService returns the verification rules.
-func NewService(db *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.Service, baseURL string) *Service {
-	return &Service{db: db, accounts: acct, audit: log, notify: n, registry: registry.NewStore(db),
-		limits: ratelimit.New(db), baseURL: baseURL}
+func NewService(db *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.Service, store *files.Store,
+	limits *ratelimit.Limiter, baseURL string) *Service {
+	return &Service{db: db, accounts: acct, audit: log, notify: n, registry: registry.NewStore(db), files: store,
+		limits: limits, baseURL: baseURL}
 }
 
 // Application is what an applicant submits.
@@ -168,10 +171,10 @@ func (s *Service) Submit(ctx context.Context, v *identity.Viewer, a Application,
 		if err := s.noOpenRequest(ctx, tx, v.UserID); err != nil {
 			return err
 		}
-		stored := Document{DocumentInfo: DocumentInfo{OwnerID: v.UserID, ContentType: string(doc.Kind), SizeBytes: len(doc.Data),
-			Sha256: media.Sum(doc.Data), Filename: documentName(a.FileName, doc.Kind)}, Data: doc.Data}
-		if err := tx.Create(&stored).Error; err != nil {
-			return fmt.Errorf("store document: %w", err)
+		stored, err := s.files.Put(ctx, files.New{OwnerID: v.UserID, ContentType: string(doc.Kind),
+			Filename: documentName(a.FileName, doc.Kind), Data: doc.Data})
+		if err != nil {
+			return err
 		}
 		req.DocumentID = stored.ID
 		if err := tx.Omit("Specialty", "User", "Document").Create(req).Error; err != nil {

@@ -2,6 +2,7 @@ package verification_test
 
 import (
 	"bytes"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/jpeg"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"curbside/app/db/testdb"
 	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
@@ -36,8 +38,10 @@ func TestSubmitVerification(t *testing.T) {
 	if n := count(t, app, "SELECT count(*) FROM audit_log WHERE action = 'verification.submitted' AND actor_id = ?", acct.ID); n != 1 {
 		t.Fatal("submission not audited")
 	}
-	page := c.Get("/verification").Expect(http.StatusOK).Contains("Under review", knownNPI, "Cardiology").Lacks(`name="npi"`)
-	_ = page
+	// The page shows what was sent, and links to the document.
+	reqID := testdb.Scalar[int64](t, app.DB, "SELECT id FROM verification_requests WHERE user_id = ?", acct.ID)
+	c.Get("/verification").Expect(http.StatusOK).Contains("Under review", knownNPI, "Cardiology", "Maya L. Chen", "A123456 (CA)",
+		fmt.Sprintf(`href="/verification/requests/%d/document"`, reqID)).Lacks(`name="npi"`)
 	// One open request per account.
 	c.PostMultipart("/verification", application(knownNPI), license(pdfBytes, "again.pdf")).Expect(http.StatusConflict)
 	if n := count(t, app, "SELECT count(*) FROM verification_requests"); n != 1 {

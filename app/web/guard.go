@@ -3,13 +3,12 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/accounts"
-	"curbside/app/apperr"
 	"curbside/app/identity"
+	"curbside/app/paths"
 	"curbside/app/web/kit"
 	"curbside/config"
 )
@@ -18,14 +17,14 @@ import (
 // member's role or status changed since it was issued.
 func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if isStatic(c) {
+		if s.sessionless(c) {
 			return next(c)
 		}
 		ck, err := c.Cookie(kit.SessionCookieName(c))
 		if err != nil || ck.Value == "" {
 			return next(c)
 		}
-		u, sess, renewed, err := s.accounts.Authenticate(c.Request().Context(), ck.Value)
+		v, renewed, err := s.accounts.Authenticate(c.Request().Context(), ck.Value)
 		switch {
 		case errors.Is(err, accounts.ErrNoSession):
 			kit.ClearSessionCookie(c)
@@ -36,7 +35,8 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 		if renewed != "" {
 			kit.SetSessionCookie(c, renewed)
 		}
-		kit.SetViewer(c, u.Viewer(sess))
+		v.SecondFactorRequired = s.cfg.Mod2FA == config.Mod2FARequired
+		kit.SetViewer(c, v)
 		return next(c)
 	}
 }
@@ -51,12 +51,12 @@ func (s *Server) guard(level kit.Level) echo.MiddlewareFunc {
 			}
 			v := kit.ViewerOf(c)
 			if v == nil {
-				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(loginReturnPath(c)))
+				return c.Redirect(http.StatusSeeOther, paths.LoginNext(loginReturnPath(c)))
 			}
 			if err := allowed(level, v); err != nil {
 				return err
 			}
-			if level >= kit.Moderator && s.cfg.Mod2FA == config.Mod2FARequired && !v.SecondFactor {
+			if level >= kit.Moderator && !v.CanModerate() {
 				return secondFactorNeeded(v)
 			}
 			return next(c)
@@ -81,12 +81,12 @@ func allowed(level kit.Level, v *identity.Viewer) error {
 		}
 	case kit.Moderator:
 		if !v.IsModerator() {
-			return &apperr.Denied{Title: "Moderators only",
+			return &kit.Denied{Title: "Moderators only",
 				Message: "This page is for Curbside's moderators.", LinkText: "Home", LinkURL: "/"}
 		}
 	case kit.Admin:
 		if !v.IsAdmin() {
-			return &apperr.Denied{Title: "Administrators only",
+			return &kit.Denied{Title: "Administrators only",
 				Message: "This page is for Curbside's administrators.", LinkText: "Home", LinkURL: "/"}
 		}
 	}
@@ -94,7 +94,7 @@ func allowed(level kit.Level, v *identity.Viewer) error {
 }
 
 func verificationNeeded(v *identity.Viewer) error {
-	d := &apperr.Denied{Title: "Verification needed", LinkURL: "/verification", LinkText: "Verify your license",
+	d := &kit.Denied{Title: "Verification needed", LinkURL: paths.Verification, LinkText: "Verify your license",
 		Message: "Case discussions, consults and chat are open to verified clinicians only. Submit your license for review to join them."}
 	switch v.Status {
 	case identity.StatusPending:
@@ -109,11 +109,11 @@ func verificationNeeded(v *identity.Viewer) error {
 
 func secondFactorNeeded(v *kit.Viewer) error {
 	if v.TwoFactor {
-		return &apperr.Denied{Title: "Log in with your code",
+		return &kit.Denied{Title: "Log in with your code",
 			Message:  "Moderation pages need a session that was opened with your two-factor code. Log out, then log in again with your code.",
-			LinkText: "Security settings", LinkURL: "/settings/security"}
+			LinkText: "Security settings", LinkURL: paths.SettingsSecurity}
 	}
-	return &apperr.Denied{Title: "Two-factor login required",
+	return &kit.Denied{Title: "Two-factor login required",
 		Message:  "Moderators and administrators must turn on two-factor login before using these pages, because they see every member's documents.",
-		LinkText: "Set up two-factor login", LinkURL: "/settings/security#two-factor"}
+		LinkText: "Set up two-factor login", LinkURL: paths.SettingsSecurity + "#two-factor"}
 }
