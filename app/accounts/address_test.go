@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"curbside/app/db/testdb"
 	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
@@ -29,8 +30,7 @@ func TestForwardedForIsIgnoredByDefault(t *testing.T) {
 		loginFrom(c, acct.Email, "wrong password here", "203.0.113."+string(rune('1'+i))).Expect(http.StatusUnauthorized)
 	}
 	loginFrom(c, acct.Email, acct.Password, "203.0.113.99").Expect(http.StatusTooManyRequests)
-	var ips []string
-	app.DB.Raw("SELECT DISTINCT ip FROM audit_log WHERE action = 'account.login_failed'").Scan(&ips)
+	ips := testdb.Rows[string](t, app.DB, "SELECT DISTINCT ip FROM audit_log WHERE action = 'account.login_failed'")
 	if len(ips) != 1 || ips[0] != "127.0.0.1" {
 		t.Fatalf("failed logins recorded from %v, want only the connection's address", ips)
 	}
@@ -41,9 +41,7 @@ func TestForwardedForFromTrustedProxy(t *testing.T) {
 	app := webtest.New(t, "CURBSIDE_TRUSTED_PROXIES=127.0.0.1")
 	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	loginFrom(app.Client(), acct.Email, acct.Password, "198.51.100.23").Expect(http.StatusSeeOther)
-	var ip string
-	app.DB.Raw("SELECT ip FROM audit_log WHERE action = 'account.login'").Row().Scan(&ip)
-	if ip != "198.51.100.23" {
+	if ip := testdb.Scalar[string](t, app.DB, "SELECT ip FROM audit_log WHERE action = 'account.login'"); ip != "198.51.100.23" {
 		t.Fatalf("login recorded from %q, want the forwarded address", ip)
 	}
 }

@@ -21,11 +21,15 @@ const (
 // ErrNoChallenge means the second step of a login has expired or was never begun.
 var ErrNoChallenge = errors.New("no pending two-factor login")
 
-// SecondFactorNeeded is Login's answer when the password was right and the
-// account has two-factor login: the token identifies the half-done login.
-type SecondFactorNeeded struct{ Token string }
-
-func (e *SecondFactorNeeded) Error() string { return "second factor needed" }
+// LoginResult is how a proven identity goes on: a session, or, for an
+// account with two-factor login, a challenge that the code must answer.
+type LoginResult struct {
+	User *User
+	// Session is the new session's token; empty while a second factor is owed.
+	Session string
+	// Challenge identifies the half-done login awaiting its code.
+	Challenge string
+}
 
 type loginChallenge struct {
 	ID        int64
@@ -38,28 +42,28 @@ type loginChallenge struct {
 
 func (loginChallenge) TableName() string { return "login_challenges" }
 
-func (s *Service) beginChallenge(ctx context.Context, u *User) error {
+func (s *Service) beginChallenge(ctx context.Context, u *User) (LoginResult, error) {
 	token := randomToken()
 	now := s.now()
 	ch := loginChallenge{UserID: u.ID, TokenHash: hashToken(token), CreatedAt: now, ExpiresAt: now.Add(challengeLifetime)}
 	if err := s.db.WithContext(ctx).Create(&ch).Error; err != nil {
-		return fmt.Errorf("begin two-factor login: %w", err)
+		return LoginResult{}, fmt.Errorf("begin two-factor login: %w", err)
 	}
-	return &SecondFactorNeeded{Token: token}
+	return LoginResult{User: u, Challenge: token}, nil
 }
 
 // CompleteLogin finishes a login with a code from the authenticator app or
 // one of the recovery codes, and starts the session.
-func (s *Service) CompleteLogin(ctx context.Context, challengeToken, code string, meta Meta) (*User, string, error) {
+func (s *Service) CompleteLogin(ctx context.Context, challengeToken, code string, meta Meta) (LoginResult, error) {
 	var pending loginChallenge
 	err := s.db.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", hashToken(challengeToken), s.now()).First(&pending).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, "", ErrNoChallenge
+		return LoginResult{}, ErrNoChallenge
 	} else if err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
 	if _, err := s.reserve(ctx, []throttled{secondFactorKey(pending.UserID)}); err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
 	var u *User
 	method := ""
@@ -84,22 +88,22 @@ func (s *Service) CompleteLogin(ctx context.Context, challengeToken, code string
 		return tx.Delete(&ch).Error
 	})
 	if err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
 	if method == "" {
-		return nil, "", ErrBadCode // the attempt is counted and committed
+		return LoginResult{}, ErrBadCode // the attempt is counted and committed
 	}
 	if err := s.forgive(ctx, secondFactorKey(u.ID)); err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
 	if u.Status == identity.StatusSuspended {
-		return nil, "", &SuspendedError{Reason: deref(u.SuspensionReason)}
+		return LoginResult{}, &SuspendedError{Reason: deref(u.SuspensionReason)}
 	}
 	token, err := s.startSession(ctx, u, meta, true)
 	if err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
-	return u, token, s.audit.Record(ctx, audit.Event{ActorID: u.ID, Action: audit.Login, TargetType: "user", TargetID: u.ID,
+	return LoginResult{User: u, Session: token}, s.audit.Record(ctx, audit.Event{ActorID: u.ID, Action: audit.Login, TargetType: "user", TargetID: u.ID,
 		IP: meta.IP, Detail: map[string]string{"second_factor": method, "user_agent": truncate(meta.UserAgent, 200)}})
 }
 

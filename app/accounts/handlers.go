@@ -2,12 +2,14 @@ package accounts
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/apperr"
+	"curbside/app/paths"
 	"curbside/app/web/kit"
 )
 
@@ -15,19 +17,20 @@ import (
 type Handlers struct {
 	svc       *Service
 	providers Providers
+	log       *slog.Logger
 }
 
 // NewHandlers returns the account pages over svc, with sign-in through providers.
-func NewHandlers(svc *Service, providers Providers) *Handlers {
-	return &Handlers{svc: svc, providers: providers}
+func NewHandlers(svc *Service, providers Providers, log *slog.Logger) *Handlers {
+	return &Handlers{svc: svc, providers: providers, log: log}
 }
 
 // landingFor is where a member goes after signing in without a next page.
 func landingFor(u *User) string {
-	if u.Viewer(nil).IsVerified() {
-		return "/cases"
+	if u.Viewer().IsVerified() {
+		return paths.Cases
 	}
-	return "/verification"
+	return paths.Verification
 }
 
 func (h *Handlers) signupForm(c echo.Context) error {
@@ -58,7 +61,7 @@ func (h *Handlers) signup(c echo.Context) error {
 	kit.SetSessionCookie(c, token)
 	kit.RotateCSRF(c)
 	kit.Flash(c, "Welcome to Curbside. Verify your license to join the clinical discussions.")
-	return kit.SeeOther(c, "/verification")
+	return kit.SeeOther(c, paths.Verification)
 }
 
 func (h *Handlers) loginForm(c echo.Context) error {
@@ -84,7 +87,7 @@ func (h *Handlers) login(c echo.Context) error {
 	form := kit.NewForm(c, "email", "next")
 	meta := kit.Meta(c)
 	meta.TrustedDevice = h.knownDevice(c)
-	u, token, err := h.svc.Login(c.Request().Context(), form.Value("email"), c.FormValue("password"), meta)
+	res, err := h.svc.Login(c.Request().Context(), form.Value("email"), c.FormValue("password"), meta)
 	var limited *apperr.RateLimited
 	switch {
 	case errors.Is(err, ErrBadCredentials):
@@ -95,22 +98,22 @@ func (h *Handlers) login(c echo.Context) error {
 		form.Errors["form"] = "Too many failed attempts. Wait " + strconv.Itoa(limited.Seconds()) + " seconds, then try again."
 		return h.renderLogin(c, http.StatusTooManyRequests, form)
 	}
-	return h.afterLogin(c, u, token, err, form.Value("next"))
+	return h.afterLogin(c, res, err, form.Value("next"))
 }
 
 // afterLogin ends every way of signing in: on to the second factor, the
 // suspension notice, or the session and the page the member was going to.
-func (h *Handlers) afterLogin(c echo.Context, u *User, token string, err error, next string) error {
+func (h *Handlers) afterLogin(c echo.Context, res LoginResult, err error, next string) error {
 	var suspended *SuspendedError
-	var needs *SecondFactorNeeded
 	switch {
-	case errors.As(err, &needs):
-		return secondFactorRedirect(c, needs.Token, next)
 	case errors.As(err, &suspended):
 		return suspendedPage(suspended)
 	case err != nil:
 		return err
+	case res.Challenge != "":
+		return secondFactorRedirect(c, res.Challenge, next)
 	}
+	u, token := res.User, res.Session
 	if err := h.endPreviousSession(c); err != nil {
 		return err
 	}

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"curbside/app/apperr"
-	"curbside/app/db"
 	"curbside/app/audit"
+	"curbside/app/db"
 	"curbside/app/identity"
 )
 
@@ -24,44 +24,45 @@ func (e *SuspendedError) Error() string { return "account suspended" }
 // Unwrap lets errors.Is(err, apperr.ErrForbidden) match.
 func (e *SuspendedError) Unwrap() error { return apperr.ErrForbidden }
 
-// Login checks a member's email and password and starts a session.
-func (s *Service) Login(ctx context.Context, email, password string, meta Meta) (*User, string, error) {
+// Login checks a member's email and password and starts a session, or the
+// second step for an account with two-factor login.
+func (s *Service) Login(ctx context.Context, email, password string, meta Meta) (LoginResult, error) {
 	email = strings.TrimSpace(email)
 	if len(email) > 254 {
 		// No account has such an address, and its length tells a guesser nothing new.
-		return nil, "", ErrBadCredentials
+		return LoginResult{}, ErrBadCredentials
 	}
-	u, err := s.accountForLogin(ctx, email)
+	u, found, err := s.accountForLogin(ctx, email)
 	if err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
-	keys := loginKeys(email, meta.IP, u != nil && u.ID == meta.TrustedDevice)
+	keys := loginKeys(email, meta.IP, found && u.ID == meta.TrustedDevice)
 	locked, err := s.reserve(ctx, keys)
 	if err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
 	if locked {
 		if err := s.audit.Record(ctx, audit.Event{Action: audit.LoginThrottled, IP: meta.IP,
 			Detail: map[string]string{"email": truncate(email, 254)}}); err != nil {
-			return nil, "", err
+			return LoginResult{}, err
 		}
 	}
 	ok, err := verifyAccountPassword(ctx, u, password)
 	if err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
 	if !ok {
 		var target int64
-		if u != nil {
+		if found {
 			target = u.ID
 		}
 		if err := s.audit.Record(ctx, audit.Event{Action: audit.LoginFailed, TargetType: "user", TargetID: target, IP: meta.IP}); err != nil {
-			return nil, "", err
+			return LoginResult{}, err
 		}
-		return nil, "", ErrBadCredentials
+		return LoginResult{}, ErrBadCredentials
 	}
 	if err := s.forgive(ctx, keys...); err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
 	return s.finishLogin(ctx, u, meta, nil)
 }
@@ -73,24 +74,29 @@ func (s *Service) confirmPassword(ctx context.Context, v *identity.Viewer, passw
 	if _, err := s.reserve(ctx, []throttled{key}); err != nil {
 		return false, err
 	}
-	u, err := s.accountForLogin(ctx, v.Email)
+	u, found, err := s.accountForLogin(ctx, v.Email)
 	if err != nil {
 		return false, err
 	}
 	ok, err := verifyAccountPassword(ctx, u, password)
-	if err != nil || !ok || u.ID != v.UserID {
+	if err != nil || !ok || !found || u.ID != v.UserID {
 		return false, err
 	}
 	return true, s.forgive(ctx, key)
 }
 
-// accountForLogin loads the account with that address, or nil when there is none.
-func (s *Service) accountForLogin(ctx context.Context, email string) (*User, error) {
+// accountForLogin loads the account with that address and reports whether
+// there is one. An unknown address is no error here: the caller still hashes
+// a dummy password, so that the answer takes as long as for a real account.
+func (s *Service) accountForLogin(ctx context.Context, email string) (*User, bool, error) {
 	u, err := s.ByEmail(ctx, email)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return nil, nil
+	switch {
+	case errors.Is(err, apperr.ErrNotFound):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, err
 	}
-	return u, err
+	return u, true, nil
 }
 
 // verifyAccountPassword checks password against u's hash, hashing a dummy
@@ -149,7 +155,7 @@ func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, curren
 			Updates(map[string]any{"password_hash": hash, "updated_at": s.now()}).Error; err != nil {
 			return fmt.Errorf("change password: %w", err)
 		}
-		if err := s.endSessions(ctx, tx, v.UserID, v.SessionID); err != nil {
+		if err := s.endSessions(ctx, v.UserID, v.SessionID); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: audit.PasswordChanged,

@@ -3,9 +3,12 @@ package accounts_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
+	"curbside/app/db/testdb"
 	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
@@ -30,6 +33,9 @@ func TestLogin(t *testing.T) {
 		c := app.Client()
 		c.PostForm("/login", url.Values{"email": {verified.Email}, "password": {verified.Password}, "next": {"/settings/security"}}).
 			RedirectsTo("/settings/security")
+		if c.Cookie("curbside_session") == "" {
+			t.Fatal("a good login left the browser without a session cookie")
+		}
 		c.Get("/settings/security").Expect(http.StatusOK).Contains("@"+verified.Handle, "Active sessions")
 	}
 	// Email is matched in any case; verified members land on the cases.
@@ -49,14 +55,26 @@ func TestLogin(t *testing.T) {
 	}
 	// Wrong password and unknown account get the same 401.
 	{
-		wrong := app.Client().Login(unverified.Email, "not the password at all").Expect(http.StatusUnauthorized).
+		wrongBrowser, unknownBrowser := app.Client(), app.Client()
+		wrong := wrongBrowser.Login(unverified.Email, "not the password at all").Expect(http.StatusUnauthorized).
 			Contains("Incorrect email or password.", `value="`+unverified.Email+`"`)
-		unknown := app.Client().Login("nobody@example.org", "not the password at all").Expect(http.StatusUnauthorized).
-			Contains("Incorrect email or password.")
-		if wrong.Header.Get("Set-Cookie") != "" && app.Client().Cookie("curbside_session") != "" {
-			t.Fatal("a failed login set a session")
+		unknown := unknownBrowser.Login("nobody@example.org", "not the password at all").Expect(http.StatusUnauthorized).
+			Contains("Incorrect email or password.", `value="nobody@example.org"`)
+		for i, res := range []*webtest.Response{wrong, unknown} {
+			browser := []*webtest.Client{wrongBrowser, unknownBrowser}[i]
+			for _, ck := range res.Header.Values("Set-Cookie") {
+				if strings.HasPrefix(ck, "curbside_session=") && !strings.HasPrefix(ck, "curbside_session=;") {
+					t.Fatalf("a failed login set a session: %s", ck)
+				}
+			}
+			if browser.Cookie("curbside_session") != "" {
+				t.Fatal("a failed login left a session cookie in the browser")
+			}
 		}
-		_ = unknown
+		// Nothing tells the unknown account from the wrong password but the address typed.
+		if strings.ReplaceAll(pageText(wrong), unverified.Email, "EMAIL") != strings.ReplaceAll(pageText(unknown), "nobody@example.org", "EMAIL") {
+			t.Fatal("a wrong password and an unknown account get different pages")
+		}
 		if n := countAudit(t, app, "account.login_failed"); n < 2 {
 			t.Fatalf("%d failed-login audit rows, want at least 2", n)
 		}
@@ -64,6 +82,22 @@ func TestLogin(t *testing.T) {
 	if n := countAudit(t, app, "account.login"); n < 5 {
 		t.Fatalf("%d login audit rows, want at least 5", n)
 	}
+}
+
+// perRequest matches what a page carries that changes with every request:
+// the masked CSRF token and any script nonce.
+var perRequest = regexp.MustCompile(`(value|nonce|content)="[A-Za-z0-9_=+/-]{20,}"`)
+
+// pageText is a page's main content without what changes per request.
+func pageText(res *webtest.Response) string {
+	body := res.Body
+	if i := strings.Index(body, "<main"); i >= 0 {
+		body = body[i:]
+	}
+	if i := strings.Index(body, "</main>"); i >= 0 {
+		body = body[:i]
+	}
+	return perRequest.ReplaceAllString(body, `$1="…"`)
 }
 
 func upper(s string) string {
@@ -100,9 +134,7 @@ func TestLoginThrottling(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Login(victim.Email, victim.Password).Expect(http.StatusSeeOther)
-	var left int64
-	app.DB.Raw("SELECT count(*) FROM login_throttle WHERE key LIKE 'acct%'").Scan(&left)
-	if left != 0 {
+	if left := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM login_throttle WHERE key LIKE 'acct%'"); left != 0 {
 		t.Fatalf("%d account throttle rows left after a good login, want 0", left)
 	}
 }
@@ -114,9 +146,7 @@ func TestLogout(t *testing.T) {
 	c.Get("/settings/security").Expect(http.StatusOK)
 	c.PostForm("/logout", url.Values{}).RedirectsTo("/")
 	c.Get("/settings/security").RedirectsTo("/login?next=%2Fsettings%2Fsecurity")
-	var n int64
-	app.DB.Raw("SELECT count(*) FROM sessions WHERE user_id = ?", acct.ID).Scan(&n)
-	if n != 0 {
+	if n := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM sessions WHERE user_id = ?", acct.ID); n != 0 {
 		t.Fatalf("%d sessions after logout, want 0", n)
 	}
 	if countAudit(t, app, "account.logout") != 1 {
@@ -155,9 +185,7 @@ func TestLoginAgainReplacesTheSession(t *testing.T) {
 	c := app.SignedIn(first)
 	tokenBefore := c.CSRF()
 	c.PostForm("/login", url.Values{"email": {second.Email}, "password": {second.Password}}).RedirectsTo("/cases")
-	var left int64
-	app.DB.Raw("SELECT count(*) FROM sessions WHERE user_id = ?", first.ID).Scan(&left)
-	if left != 0 {
+	if left := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM sessions WHERE user_id = ?", first.ID); left != 0 {
 		t.Fatalf("%d sessions of the first account left", left)
 	}
 	c.Get("/settings/security").Expect(http.StatusOK).Contains("@" + second.Handle)

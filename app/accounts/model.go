@@ -54,16 +54,11 @@ type Specialty struct {
 	TaxonomyCode string
 }
 
-// Viewer converts a user and their session into what handlers see.
-func (u *User) Viewer(sess *Session) *identity.Viewer {
-	v := &identity.Viewer{
+// Viewer is the member as the rules see them, outside any session.
+func (u *User) Viewer() *identity.Viewer {
+	return &identity.Viewer{
 		UserID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName,
 		Email: u.Email, Role: u.Role, Status: u.Status, SpecialtyID: u.SpecialtyID, TwoFactor: u.TOTPEnabledAt != nil,
 		HasPassword: u.PasswordHash != nil,
 	}
-	if sess != nil {
-		v.SessionID, v.SignedInAt = sess.ID, sess.CreatedAt
-		v.SecondFactor = sess.SecondFactorAt != nil && u.TOTPEnabledAt != nil
-	}
-	return v
 }

@@ -48,9 +48,9 @@ type ExternalUser struct {
 // a new unverified account for it. An existing account with the same e-mail
 // is never linked silently: whoever controls an address at some provider must
 // not gain a member's account.
-func (s *Service) OAuthLogin(ctx context.Context, ext ExternalUser, meta Meta) (*User, string, error) {
+func (s *Service) OAuthLogin(ctx context.Context, ext ExternalUser, meta Meta) (LoginResult, error) {
 	if ext.Subject == "" {
-		return nil, "", fmt.Errorf("%s returned no user id: %w", ext.Provider, apperr.ErrForbidden)
+		return LoginResult{}, fmt.Errorf("%s returned no user id: %w", ext.Provider, apperr.ErrForbidden)
 	}
 	var ident OAuthIdentity
 	err := s.db.WithContext(ctx).Where("provider = ? AND subject = ?", ext.Provider, ext.Subject).First(&ident).Error
@@ -58,18 +58,18 @@ func (s *Service) OAuthLogin(ctx context.Context, ext ExternalUser, meta Meta) (
 	case err == nil:
 		u, err := s.ByID(ctx, ident.UserID)
 		if err != nil {
-			return nil, "", err
+			return LoginResult{}, err
 		}
 		return s.finishLogin(ctx, u, meta, map[string]string{"via": ext.Provider})
 	case !errors.Is(err, gorm.ErrRecordNotFound):
-		return nil, "", err
+		return LoginResult{}, err
 	}
 	u, err := s.createFromProvider(ctx, ext, meta)
 	if err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
 	token, err := s.StartSession(ctx, u, meta)
-	return u, token, err
+	return LoginResult{User: u, Session: token}, err
 }
 
 func (s *Service) createFromProvider(ctx context.Context, ext ExternalUser, meta Meta) (*User, error) {
@@ -100,16 +100,16 @@ func (s *Service) createFromProvider(ctx context.Context, ext ExternalUser, meta
 
 // finishLogin is what follows a proven identity: the suspension check, the
 // second factor when the account has one, and the session.
-func (s *Service) finishLogin(ctx context.Context, u *User, meta Meta, detail map[string]string) (*User, string, error) {
+func (s *Service) finishLogin(ctx context.Context, u *User, meta Meta, detail map[string]string) (LoginResult, error) {
 	if u.Status == identity.StatusSuspended {
-		return nil, "", &SuspendedError{Reason: deref(u.SuspensionReason)}
+		return LoginResult{}, &SuspendedError{Reason: deref(u.SuspensionReason)}
 	}
 	if u.TOTPEnabledAt != nil {
-		return nil, "", s.beginChallenge(ctx, u)
+		return s.beginChallenge(ctx, u)
 	}
 	token, err := s.StartSession(ctx, u, meta)
 	if err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
 	if detail == nil {
 		detail = map[string]string{}
@@ -117,9 +117,9 @@ func (s *Service) finishLogin(ctx context.Context, u *User, meta Meta, detail ma
 	detail["user_agent"] = truncate(meta.UserAgent, 200)
 	if err := s.audit.Record(ctx, audit.Event{ActorID: u.ID, Action: audit.Login, TargetType: "user", TargetID: u.ID,
 		IP: meta.IP, Detail: detail}); err != nil {
-		return nil, "", err
+		return LoginResult{}, err
 	}
-	return u, token, nil
+	return LoginResult{User: u, Session: token}, nil
 }
 
 // Sign protects a value the browser carries for us (the OAuth round trip,

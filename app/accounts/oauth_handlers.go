@@ -3,12 +3,14 @@ package accounts
 import (
 	"crypto/subtle"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/apperr"
+	"curbside/app/paths"
 	"curbside/app/web/kit"
 )
 
@@ -46,32 +48,35 @@ func (h *Handlers) oauthCallback(c echo.Context) error {
 	parts := strings.SplitN(raw, "\n", 4)
 	kit.SetCookie(c, oauthCookie, "", -1)
 	if !valid || len(parts) != 4 || parts[0] != name || subtle.ConstantTimeCompare([]byte(parts[1]), []byte(c.QueryParam("state"))) != 1 {
-		return &apperr.Denied{Title: "Sign-in expired", Message: "The sign-in did not start here, or took too long. Please try again.",
-			LinkURL: "/login", LinkText: "Back to login"}
+		return &kit.Denied{Title: "Sign-in expired", Message: "The sign-in did not start here, or took too long. Please try again.",
+			LinkURL: paths.Login, LinkText: "Back to login"}
 	}
 	next := parts[2]
 	form := kit.NewForm(c)
 	form.Values["next"] = next
-	fail := func() error {
+	// The member sees one plain message; the operator needs to know why.
+	fail := func(stage string, err error) error {
+		h.log.Warn("oauth sign-in failed", slog.String("provider", name), slog.String("stage", stage),
+			slog.String("error", err.Error()))
 		form.Errors["form"] = "Signing in with " + name + " did not work. Try again, or use your e-mail and password."
 		return h.renderLogin(c, http.StatusUnauthorized, form)
 	}
-	if c.QueryParam("error") != "" {
-		return fail()
+	if e := c.QueryParam("error"); e != "" {
+		return fail("authorize", errors.New("provider answered "+strings.ToValidUTF8(truncate(e, 100), "")))
 	}
 	sess, err := p.UnmarshalSession(parts[3])
 	if err != nil {
-		return fail()
+		return fail("session", err)
 	}
 	if _, err := sess.Authorize(p, c.QueryParams()); err != nil {
-		return fail()
+		return fail("token", err)
 	}
 	gu, err := p.FetchUser(sess)
 	if err != nil {
-		return fail()
+		return fail("user", err)
 	}
 	ext := ExternalUser{Provider: name, Subject: gu.UserID, Email: gu.Email, Name: gu.Name, EmailVerified: emailVerified(name, gu.RawData)}
-	u, token, err := h.svc.OAuthLogin(c.Request().Context(), ext, kit.Meta(c))
+	res, err := h.svc.OAuthLogin(c.Request().Context(), ext, kit.Meta(c))
 	switch {
 	case errors.Is(err, ErrOAuthEmailTaken):
 		form.Errors["form"] = "An account with the e-mail address " + ext.Email + " already exists. Log in with its password."
@@ -81,7 +86,7 @@ func (h *Handlers) oauthCallback(c echo.Context) error {
 		form.Errors["form"] = name + " did not share a verified e-mail address with Curbside. Sign up with your e-mail instead."
 		return h.renderLogin(c, http.StatusUnprocessableEntity, form)
 	}
-	return h.afterLogin(c, u, token, err, next)
+	return h.afterLogin(c, res, err, next)
 }
 
 // emailVerified reads the provider's verdict on the address. OpenID Connect

@@ -11,9 +11,10 @@ import (
 
 	"github.com/markbates/goth/providers/github"
 
+	"curbside/app"
 	"curbside/app/accounts"
+	"curbside/app/db/testdb"
 	"curbside/app/identity"
-	"curbside/app/web"
 	"curbside/app/web/webtest"
 )
 
@@ -50,7 +51,7 @@ func oauthApp(t *testing.T) (*webtest.App, *fakeGitHub) {
 	p := github.NewCustomisedURL("key", "secret", "http://localhost/auth/github/callback",
 		srv.URL+"/authorize", srv.URL+"/token", srv.URL+"/user", srv.URL+"/emails")
 	p.SetName("github")
-	return webtest.NewWith(t, []web.Option{web.WithProviders(accounts.Providers{"github": p})}), fake
+	return webtest.NewWith(t, []app.Option{app.WithProviders(accounts.Providers{"github": p})}), fake
 }
 
 // signInWithGitHub follows the round trip as the browser would and returns the callback's answer.
@@ -74,15 +75,13 @@ func TestOAuthSignIn(t *testing.T) {
 	signInWithGitHub(t, c).RedirectsTo("/settings/security")
 	c.Get("/settings/security").Expect(http.StatusOK).Contains("@ana-ruiz", "unverified")
 	var provider, subject string
-	if err := app.DB.Raw("SELECT provider, subject FROM oauth_identities").Row().Scan(&provider, &subject); err != nil ||
-		provider != "github" || subject != "4242" {
-		t.Fatalf("identity %s/%s: %v", provider, subject, err)
+	testdb.Row(t, app.DB, "SELECT provider, subject FROM oauth_identities")(&provider, &subject)
+	if provider != "github" || subject != "4242" {
+		t.Fatalf("identity %s/%s, want github/4242", provider, subject)
 	}
 	// The second time, the same account signs in.
 	signInWithGitHub(t, app.Client()).RedirectsTo("/settings/security")
-	var users int64
-	app.DB.Raw("SELECT count(*) FROM users").Scan(&users)
-	if users != 1 {
+	if users := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM users"); users != 1 {
 		t.Fatalf("%d accounts, want 1", users)
 	}
 
@@ -99,8 +98,7 @@ func TestOAuthSignIn(t *testing.T) {
 	app.Client().Get("/auth/nosuch").Expect(http.StatusNotFound)
 
 	// A suspended account sees why.
-	var anaID int64
-	app.DB.Raw("SELECT id FROM users WHERE email = 'ana@clinic.org'").Scan(&anaID)
+	anaID := testdb.Scalar[int64](t, app.DB, "SELECT id FROM users WHERE email = 'ana@clinic.org'")
 	if err := app.Server.Accounts().Suspend(t.Context(), member.ID, anaID, "Impersonation", accountsMeta()); err != nil {
 		t.Fatal(err)
 	}
@@ -112,15 +110,15 @@ func TestOAuthSignIn(t *testing.T) {
 func TestOAuthNeedsAVerifiedEmail(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
-	_, _, err := app.Server.Accounts().OAuthLogin(t.Context(), accounts.ExternalUser{Provider: "okta", Subject: "s1",
+	_, err := app.Server.Accounts().OAuthLogin(t.Context(), accounts.ExternalUser{Provider: "okta", Subject: "s1",
 		Email: "someone@clinic.org", Name: "Some\x07one", EmailVerified: false}, accounts.Meta{IP: "192.0.2.1"})
 	if !errors.Is(err, accounts.ErrOAuthNoEmail) {
 		t.Fatalf("unverified address: %v", err)
 	}
-	u, _, err := app.Server.Accounts().OAuthLogin(t.Context(), accounts.ExternalUser{Provider: "okta", Subject: "s1",
+	res, err := app.Server.Accounts().OAuthLogin(t.Context(), accounts.ExternalUser{Provider: "okta", Subject: "s1",
 		Email: "someone@clinic.org", Name: "Some\x07one", EmailVerified: true}, accounts.Meta{IP: "192.0.2.1"})
-	if err != nil || u.DisplayName != "Some one" {
-		t.Fatalf("verified address: %v %+v", err, u)
+	if err != nil || res.User.DisplayName != "Some one" || res.Session == "" {
+		t.Fatalf("verified address: %v %+v", err, res)
 	}
 }
 
@@ -134,7 +132,7 @@ func TestProviderAccountsConfirmBeforeSensitiveChanges(t *testing.T) {
 	signInWithGitHub(t, c).RedirectsTo("/settings/security")
 	c.Get("/settings/security").Expect(http.StatusOK).Contains("Set a password").Lacks(`name="current_password"`)
 	// A session that signed in long ago (perhaps stolen since) may not.
-	app.DB.Exec("UPDATE sessions SET created_at = now() - interval '1 hour'")
+	testdb.Exec(t, app.DB, "UPDATE sessions SET created_at = now() - interval '1 hour'")
 	c.PostForm("/settings/security/password", url.Values{"new_password": {"a brand new passphrase"}}).
 		Expect(http.StatusForbidden).Contains("Confirm it is you")
 	c.PostForm("/settings/security/2fa/setup", url.Values{}).RedirectsTo("/settings/security#two-factor")

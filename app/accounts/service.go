@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -14,8 +16,8 @@ import (
 	"gorm.io/gorm"
 
 	"curbside/app/apperr"
-	"curbside/app/db"
 	"curbside/app/audit"
+	"curbside/app/db"
 	"curbside/app/identity"
 	"curbside/app/ratelimit"
 )
@@ -35,15 +37,25 @@ type Service struct {
 	// legacySealKey opens TOTP secrets sealed by earlier versions.
 	legacySealKey [32]byte
 	limits        *ratelimit.Limiter
+	seen          lastSeen
+	specialties   atomic.Pointer[[]Specialty]
 }
 
-// NewService returns the account rules over db. secret is CURBSIDE_SECRET.
-func NewService(db *gorm.DB, log *audit.Log, idle, lifetime time.Duration, secret []byte) *Service {
-	return &Service{db: db, audit: log, Idle: idle, Lifetime: lifetime, now: func() time.Time { return time.Now().UTC() },
+// Settings are the account rules' knobs from the configuration.
+type Settings struct {
+	Idle     time.Duration // a session unused this long ends
+	Lifetime time.Duration // a session this old ends
+	Secret   []byte        // CURBSIDE_SECRET
+}
+
+// NewService returns the account rules over db.
+func NewService(db *gorm.DB, log *audit.Log, limits *ratelimit.Limiter, set Settings) *Service {
+	secret := set.Secret
+	return &Service{db: db, audit: log, Idle: set.Idle, Lifetime: set.Lifetime, now: func() time.Time { return time.Now().UTC() },
 		sealKey:       sha256.Sum256(append([]byte("curbside seal\x00"), secret...)),
 		signKey:       sha256.Sum256(append([]byte("curbside sign\x00"), secret...)),
 		legacySealKey: sha256.Sum256(append([]byte("curbside totp seal\x00"), secret...)),
-		limits:        ratelimit.New(db)}
+		limits:        limits}
 }
 
 // Meta is what the service knows of the request behind a call.
@@ -247,20 +259,34 @@ func (s *Service) ByEmail(ctx context.Context, email string) (*User, error) {
 	return &u, nil
 }
 
-// Specialties lists the seeded specialties by name.
+// Specialties lists the specialties by name. They are seeded by the
+// migrations and never change while the server runs, so the first
+// successful read is kept: most pages offer them.
 func (s *Service) Specialties(ctx context.Context) ([]Specialty, error) {
+	if list := s.specialties.Load(); list != nil {
+		return slices.Clone(*list), nil
+	}
 	var list []Specialty
-	err := s.db.WithContext(ctx).Order("name").Find(&list).Error
-	return list, err
+	if err := s.db.WithContext(ctx).Order("name").Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("load specialties: %w", err)
+	}
+	s.specialties.Store(&list)
+	return slices.Clone(list), nil
 }
 
-// SpecialtyBySlug loads one specialty.
+// SpecialtyBySlug finds one specialty.
 func (s *Service) SpecialtyBySlug(ctx context.Context, slug string) (*Specialty, error) {
-	var sp Specialty
-	if err := s.db.WithContext(ctx).Where("slug = ?", slug).First(&sp).Error; err != nil {
-		return nil, notFound(err, "specialty")
+	list, err := s.Specialties(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return &sp, nil
+	for i := range list {
+		if list[i].Slug == slug {
+			sp := list[i]
+			return &sp, nil
+		}
+	}
+	return nil, fmt.Errorf("specialty %q: %w", slug, apperr.ErrNotFound)
 }
 
 func notFound(err error, what string) error {

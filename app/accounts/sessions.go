@@ -1,7 +1,6 @@
 package accounts
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -12,10 +11,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
-
 	"curbside/app/apperr"
 	"curbside/app/audit"
+	"curbside/app/db"
 	"curbside/app/identity"
 )
 
@@ -59,100 +57,6 @@ func (s *Service) startSession(ctx context.Context, u *User, meta Meta, secondFa
 	return token, nil
 }
 
-// sessionWithUser is a session row joined with its account.
-type sessionWithUser struct {
-	Session
-	User User `gorm:"foreignKey:UserID"`
-}
-
-func (sessionWithUser) TableName() string { return "sessions" }
-
-// renewalGrace is how long a renewed token's predecessor keeps working.
-// renewalGrace is how long a renewed token may take to reach the browser
-// before an old-token request earns another; oldTokenLifetime bounds how long
-// a token replaced at a role or status change keeps working at all.
-const (
-	renewalGrace     = 30 * time.Second
-	oldTokenLifetime = 10 * time.Minute
-)
-
-// Authenticate resolves a session token to its member. When the member's role
-// or status changed since the token was issued, the token is renewed and the
-// new one returned (else renewed is ""), so the change takes effect without a
-// new login.
-//
-// The previous token stays valid until the browser first presents the new
-// one: requests in flight meanwhile keep working, and if the response
-// carrying the new token was lost, a later request with the old one gets
-// another new token instead of being signed out.
-func (s *Service) Authenticate(ctx context.Context, token string) (u *User, sess *Session, renewed string, err error) {
-	if token == "" || len(token) > 100 {
-		return nil, nil, "", ErrNoSession
-	}
-	var row sessionWithUser
-	db := s.db.WithContext(ctx)
-	now := s.now()
-	h := hashToken(token)
-	err = db.Joins("User").
-		Where("sessions.token_hash = ? OR (sessions.prev_token_hash = ? AND sessions.prev_valid_until > ?)", h, h, now).
-		First(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil, "", ErrNoSession
-	} else if err != nil {
-		return nil, nil, "", fmt.Errorf("load session: %w", err)
-	}
-	switch {
-	case row.User.Status == identity.StatusSuspended:
-		return nil, nil, "", errors.Join(ErrNoSession, s.endSessions(ctx, db, row.UserID, 0))
-	case now.After(row.ExpiresAt), now.Sub(row.LastSeenAt) > s.Idle:
-		return nil, nil, "", errors.Join(ErrNoSession, db.Delete(&Session{}, row.ID).Error)
-	case !bytes.Equal(row.TokenHash, h):
-		if row.RenewedAt != nil && now.Sub(*row.RenewedAt) > renewalGrace {
-			return s.renew(ctx, &row, h, false) // the new token never arrived
-		}
-		return &row.User, &row.Session, "", nil // renewed alongside this request
-	case row.PrevTokenHash != nil:
-		// The browser has the new token: the old one is done with.
-		if err := db.Model(&Session{}).Where("id = ? AND token_hash = ?", row.ID, h).
-			Updates(map[string]any{"prev_token_hash": nil, "prev_valid_until": nil}).Error; err != nil {
-			return nil, nil, "", fmt.Errorf("retire old token: %w", err)
-		}
-	}
-	if row.IssuedRole != row.User.Role || row.IssuedStatus != row.User.Status {
-		return s.renew(ctx, &row, h, true)
-	}
-	if now.Sub(row.LastSeenAt) >= touchEvery {
-		if err := db.Model(&Session{}).Where("id = ?", row.ID).Update("last_seen_at", now).Error; err != nil {
-			return nil, nil, "", fmt.Errorf("touch session: %w", err)
-		}
-	}
-	return &row.User, &row.Session, "", nil
-}
-
-// renew issues a new token for the session; the one the browser presented
-// (kept) stays valid until the new one is first used, for at most
-// oldTokenLifetime from the first renewal (fresh: this is that renewal).
-// Only the request that wins the update hands out the new token.
-func (s *Service) renew(ctx context.Context, row *sessionWithUser, kept []byte, fresh bool) (*User, *Session, string, error) {
-	now := s.now()
-	token := randomToken()
-	updates := map[string]any{
-		"token_hash": hashToken(token), "prev_token_hash": kept, "renewed_at": now,
-		"issued_role": row.User.Role, "issued_status": row.User.Status, "last_seen_at": now,
-	}
-	if fresh {
-		updates["prev_valid_until"] = now.Add(oldTokenLifetime)
-	}
-	res := s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND token_hash = ?", row.ID, row.TokenHash).Updates(updates)
-	if res.Error != nil {
-		return nil, nil, "", fmt.Errorf("renew session: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		token = ""
-	}
-	return &row.User, &row.Session, token, nil
-}
-
 // Sessions lists a member's live sessions, most recently used first.
 func (s *Service) Sessions(ctx context.Context, userID int64) ([]Session, error) {
 	var list []Session
@@ -165,33 +69,50 @@ func (s *Service) Sessions(ctx context.Context, userID int64) ([]Session, error)
 
 // RevokeSession ends one of the member's own sessions.
 func (s *Service) RevokeSession(ctx context.Context, userID, sessionID int64, meta Meta) error {
-	res := s.db.WithContext(ctx).Where("id = ? AND user_id = ?", sessionID, userID).Delete(&Session{})
-	if res.Error != nil {
-		return fmt.Errorf("revoke session: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("session %d: %w", sessionID, apperr.ErrNotFound)
-	}
-	return s.audit.Record(ctx, audit.Event{ActorID: userID, Action: audit.SessionRevoked,
-		TargetType: "session", TargetID: sessionID, IP: meta.IP})
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.endSession(ctx, userID, sessionID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Event{ActorID: userID, Action: audit.SessionRevoked,
+			TargetType: "session", TargetID: sessionID, IP: meta.IP})
+	})
 }
 
 // Logout ends the current session.
 func (s *Service) Logout(ctx context.Context, v *identity.Viewer, meta Meta) error {
-	if err := s.db.WithContext(ctx).Delete(&Session{}, v.SessionID).Error; err != nil {
-		return fmt.Errorf("logout: %w", err)
-	}
-	return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: audit.Logout,
-		TargetType: "user", TargetID: v.UserID, IP: meta.IP})
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		err := s.endSession(ctx, v.UserID, v.SessionID)
+		if err != nil && !errors.Is(err, apperr.ErrNotFound) { // already gone: logged out all the same
+			return fmt.Errorf("logout: %w", err)
+		}
+		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: audit.Logout,
+			TargetType: "user", TargetID: v.UserID, IP: meta.IP})
+	})
 }
 
-// endSessions deletes every session of a member except keep (0: none).
-func (s *Service) endSessions(ctx context.Context, tx *gorm.DB, userID, keep int64) error {
-	q := tx.WithContext(ctx).Where("user_id = ?", userID)
+// endSession deletes one session of the member and tells every instance.
+func (s *Service) endSession(ctx context.Context, userID, sessionID int64) error {
+	res := db.Conn(ctx, s.db).Where("id = ? AND user_id = ?", sessionID, userID).Delete(&Session{})
+	if res.Error != nil {
+		return fmt.Errorf("end session: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("session %d: %w", sessionID, apperr.ErrNotFound)
+	}
+	return s.announceEnded(ctx, SessionsEnded{UserID: userID, SessionID: sessionID})
+}
+
+// endSessions deletes every session of a member except keep (0: none), and
+// tells every instance, within the transaction ctx carries.
+func (s *Service) endSessions(ctx context.Context, userID, keep int64) error {
+	q := db.Conn(ctx, s.db).Where("user_id = ?", userID)
 	if keep != 0 {
 		q = q.Where("id <> ?", keep)
 	}
-	return q.Delete(&Session{}).Error
+	if err := q.Delete(&Session{}).Error; err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	return s.announceEnded(ctx, SessionsEnded{UserID: userID, Except: keep})
 }
 
 // truncate cuts s to at most n bytes of valid UTF-8: text from headers and

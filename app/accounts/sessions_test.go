@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"curbside/app/accounts"
+	"curbside/app/db/testdb"
 	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
@@ -33,7 +34,7 @@ func TestStatusChangeRenewsTokenWithoutLogout(t *testing.T) {
 	stale := app.Client()
 	stale.SetCookie("curbside_session", before)
 	stale.Get("/cases").Expect(http.StatusOK)
-	app.DB.Exec("UPDATE sessions SET prev_valid_until = now() - interval '1 second'")
+	testdb.Exec(t, app.DB, "UPDATE sessions SET prev_valid_until = now() - interval '1 second'")
 	stale.Get("/cases").RedirectsTo("/login?next=%2Fcases")
 	c.Get("/settings/security").Expect(http.StatusOK)
 
@@ -54,15 +55,13 @@ func TestIdleAndAbsoluteTimeouts(t *testing.T) {
 	app := webtest.New(t)
 	idle, acct := app.Verified("")
 	idle.Get("/cases").Expect(http.StatusOK)
-	app.DB.Exec("UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE user_id = ?", acct.ID)
+	testdb.Exec(t, app.DB, "UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE user_id = ?", acct.ID)
 	idle.Get("/cases").RedirectsTo("/login?next=%2Fcases")
 
 	old, acct2 := app.Verified("")
-	app.DB.Exec("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = ?", acct2.ID)
+	testdb.Exec(t, app.DB, "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = ?", acct2.ID)
 	old.Get("/cases").RedirectsTo("/login?next=%2Fcases")
-	var left int64
-	app.DB.Raw("SELECT count(*) FROM sessions").Scan(&left)
-	if left != 0 {
+	if left := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM sessions"); left != 0 {
 		t.Fatalf("%d expired sessions kept, want 0", left)
 	}
 }
@@ -73,8 +72,7 @@ func TestRevokeSession(t *testing.T) {
 	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	laptop, phone := app.SignedIn(acct), app.SignedIn(acct)
 	page := laptop.Get("/settings/security").Expect(http.StatusOK).Contains("this browser")
-	var phoneID int64
-	app.DB.Raw("SELECT id FROM sessions WHERE user_id = ? ORDER BY id DESC LIMIT 1", acct.ID).Scan(&phoneID)
+	phoneID := testdb.Scalar[int64](t, app.DB, "SELECT id FROM sessions WHERE user_id = ? ORDER BY id DESC LIMIT 1", acct.ID)
 	page.Contains("/settings/security/sessions/" + strconv.FormatInt(phoneID, 10) + "/revoke")
 
 	laptop.PostForm("/settings/security/sessions/"+strconv.FormatInt(phoneID, 10)+"/revoke", url.Values{}).
@@ -85,8 +83,7 @@ func TestRevokeSession(t *testing.T) {
 	// Someone else's session is not found, and stays.
 	other := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	otherBrowser := app.SignedIn(other)
-	var otherID int64
-	app.DB.Raw("SELECT id FROM sessions WHERE user_id = ?", other.ID).Scan(&otherID)
+	otherID := testdb.Scalar[int64](t, app.DB, "SELECT id FROM sessions WHERE user_id = ?", other.ID)
 	laptop.PostForm("/settings/security/sessions/"+strconv.FormatInt(otherID, 10)+"/revoke", url.Values{}).Expect(http.StatusNotFound)
 	otherBrowser.Get("/settings/security").Expect(http.StatusOK)
 	if n := countAudit(t, app, "account.session_revoked"); n != 1 {
@@ -154,7 +151,7 @@ func TestConcurrentRequestsDuringRenewal(t *testing.T) {
 		t.Fatalf("%d responses handed out a renewed token, want exactly 1", renewals)
 	}
 	// After the grace period the old token is gone.
-	app.DB.Exec("UPDATE sessions SET prev_valid_until = now() - interval '1 second'")
+	testdb.Exec(t, app.DB, "UPDATE sessions SET prev_valid_until = now() - interval '1 second'")
 	stale := app.Client()
 	stale.SetCookie("curbside_session", old)
 	stale.Get("/cases").RedirectsTo("/login?next=%2Fcases")
@@ -165,13 +162,11 @@ func TestPruneExpired(t *testing.T) {
 	app := webtest.New(t)
 	live, _ := app.Verified("")
 	_, stale := app.Verified("")
-	app.DB.Exec("UPDATE sessions SET last_seen_at = now() - interval '2 hours' WHERE user_id = ?", stale.ID)
+	testdb.Exec(t, app.DB, "UPDATE sessions SET last_seen_at = now() - interval '2 hours' WHERE user_id = ?", stale.ID)
 	if err := app.Server.Accounts().PruneExpired(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	var n int64
-	app.DB.Raw("SELECT count(*) FROM sessions").Scan(&n)
-	if n != 1 {
+	if n := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM sessions"); n != 1 {
 		t.Fatalf("%d sessions after pruning, want 1", n)
 	}
 	live.Get("/cases").Expect(http.StatusOK)
@@ -191,7 +186,7 @@ func TestLostRenewalIsRecovered(t *testing.T) {
 	lost := app.Client()
 	lost.SetCookie("curbside_session", old)
 	lost.Get("/cases").Expect(http.StatusOK) // this response's new token never reaches the browser
-	app.DB.Exec("UPDATE sessions SET renewed_at = now() - interval '1 minute'")
+	testdb.Exec(t, app.DB, "UPDATE sessions SET renewed_at = now() - interval '1 minute'")
 	c.Get("/cases").Expect(http.StatusOK)
 	fresh := c.Cookie("curbside_session")
 	if fresh == old || fresh == "" {

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/apperr"
+	"curbside/app/paths"
 	"curbside/app/web/kit"
 )
 
@@ -27,7 +28,7 @@ func (h *Handlers) renderSecurity(c echo.Context, status int, form kit.Form) err
 		return err
 	}
 	page := securityPage{Sessions: list, CurrentID: v.SessionID, Form: form, TwoFactor: v.TwoFactor, RecoveryCodes: h.takeRecoveryCodes(c)}
-	if !v.TwoFactor {
+	if v.TwoFactorPending {
 		if page.Pending, err = h.svc.PendingTOTP(c.Request().Context(), v); err != nil {
 			return err
 		}
@@ -50,10 +51,10 @@ func (h *Handlers) revokeSession(c echo.Context) error {
 	}
 	if id == v.SessionID {
 		kit.ClearSessionCookie(c)
-		return kit.SeeOther(c, "/login")
+		return kit.SeeOther(c, paths.Login)
 	}
 	kit.Flash(c, "The session was signed out.")
-	return kit.SeeOther(c, "/settings/security")
+	return kit.SeeOther(c, paths.SettingsSecurity)
 }
 
 func (h *Handlers) changePassword(c echo.Context) error {
@@ -65,16 +66,20 @@ func (h *Handlers) changePassword(c echo.Context) error {
 // 422 and the messages for field errors, else a flash and back to the page.
 func (h *Handlers) afterSettingsForm(c echo.Context, err error, done, anchor string) error {
 	var fe apperr.FieldErrors
-	if errors.As(err, &fe) {
+	switch {
+	case errors.As(err, &fe):
 		form := kit.NewForm(c)
 		form.Errors = fe
 		return h.renderSecurity(c, http.StatusUnprocessableEntity, form)
-	}
-	if err != nil {
+	case errors.Is(err, ErrRecentLoginNeeded):
+		return &kit.Denied{Title: "Confirm it is you",
+			Message:  "Log out, sign in again through your provider, and make this change within ten minutes of signing in.",
+			LinkText: "Back to security settings", LinkURL: paths.SettingsSecurity}
+	case err != nil:
 		return err
 	}
 	kit.Flash(c, done)
-	return kit.SeeOther(c, "/settings/security"+anchor)
+	return kit.SeeOther(c, paths.SettingsSecurity+anchor)
 }
 
-func (h *Handlers) settings(c echo.Context) error { return kit.SeeOther(c, "/settings/security") }
+func (h *Handlers) settings(c echo.Context) error { return kit.SeeOther(c, paths.SettingsSecurity) }

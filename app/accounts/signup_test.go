@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"curbside/app/accounts"
+	"curbside/app/db/testdb"
 	"curbside/app/web/webtest"
 )
 
@@ -22,17 +23,12 @@ func TestSignup(t *testing.T) {
 		c.PostForm("/signup", url.Values{"email": {"ana.ruiz@clinic.org"}, "password": {"a long enough passphrase"}, "display_name": {"Dr. Ana Ruiz"}}).
 			RedirectsTo("/verification")
 		var status, role, handle string
-		row := app.DB.Raw("SELECT status, role, handle FROM users WHERE email = ?", "ana.ruiz@clinic.org").Row()
-		if err := row.Scan(&status, &role, &handle); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Row(t, app.DB, "SELECT status, role, handle FROM users WHERE email = ?", "ana.ruiz@clinic.org")(&status, &role, &handle)
 		if status != "unverified" || role != "member" || handle != "ana-ruiz" {
 			t.Fatalf("stored status=%s role=%s handle=%s", status, role, handle)
 		}
 		c.Get("/verification").Expect(http.StatusOK).Contains("@ana-ruiz", "unverified")
-		var audits int64
-		app.DB.Raw("SELECT count(*) FROM audit_log WHERE action = 'account.signup'").Scan(&audits)
-		if audits != 1 {
+		if audits := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM audit_log WHERE action = 'account.signup'"); audits != 1 {
 			t.Fatalf("%d signup audit rows, want 1", audits)
 		}
 	}
@@ -56,9 +52,7 @@ func TestSignup(t *testing.T) {
 			res.Lacks(`value="` + tc.password + `"`) // passwords are never echoed
 		}
 	}
-	var n int64
-	app.DB.Raw("SELECT count(*) FROM users").Scan(&n)
-	if n != 1 {
+	if n := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM users"); n != 1 {
 		t.Fatalf("%d accounts after one valid sign-up, want 1", n)
 	}
 }
@@ -94,9 +88,7 @@ func TestConcurrentSignupsWithOneName(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	var handles int64
-	app.DB.Raw("SELECT count(DISTINCT handle) FROM users WHERE handle LIKE 'sam-same%'").Scan(&handles)
-	if handles != 6 {
+	if handles := testdb.Scalar[int64](t, app.DB, "SELECT count(DISTINCT handle) FROM users WHERE handle LIKE 'sam-same%'"); handles != 6 {
 		t.Fatalf("%d distinct handles for 6 members", handles)
 	}
 }

@@ -10,8 +10,8 @@ import (
 	"gorm.io/gorm/clause"
 
 	"curbside/app/apperr"
-	"curbside/app/db"
 	"curbside/app/audit"
+	"curbside/app/db"
 	"curbside/app/identity"
 )
 
@@ -100,7 +100,7 @@ func (s *Service) Suspend(ctx context.Context, actorID, userID int64, reason str
 			"suspension_reason": reason, "updated_at": s.now()}).Error; err != nil {
 			return fmt.Errorf("suspend: %w", err)
 		}
-		if err := s.endSessions(ctx, tx, userID, 0); err != nil {
+		if err := s.endSessions(ctx, userID, 0); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, audit.Event{ActorID: actorID, Action: audit.StatusChanged, TargetType: "user",

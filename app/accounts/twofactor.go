@@ -22,8 +22,8 @@ import (
 	"gorm.io/gorm"
 
 	"curbside/app/apperr"
-	"curbside/app/db"
 	"curbside/app/audit"
+	"curbside/app/db"
 	"curbside/app/identity"
 )
 
@@ -34,6 +34,11 @@ const (
 
 // ErrBadCode is a wrong or reused two-factor code.
 var ErrBadCode = errors.New("incorrect two-factor code")
+
+// ErrRecentLoginNeeded refuses a sensitive change on an account with neither
+// a password nor two-factor login whose session is not fresh: the member
+// must sign in through their provider again first.
+var ErrRecentLoginNeeded = fmt.Errorf("a recent sign-in is needed: %w", apperr.ErrForbidden)
 
 // TOTPSetup is what a member needs to add Curbside to an authenticator app.
 type TOTPSetup struct {
@@ -206,7 +211,7 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, pass
 		if err := tx.Model(&Session{}).Where("id = ?", v.SessionID).Update("second_factor_at", s.now()).Error; err != nil {
 			return err
 		}
-		if err := s.endSessions(ctx, tx, u.ID, v.SessionID); err != nil {
+		if err := s.endSessions(ctx, u.ID, v.SessionID); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, audit.Event{ActorID: u.ID, Action: audit.TwoFactorOn, TargetType: "user", TargetID: u.ID, IP: meta.IP})
@@ -288,9 +293,7 @@ func (s *Service) confirmIdentity(ctx context.Context, v *identity.Viewer, passw
 		return s.confirmCode(ctx, v, code)
 	}
 	if !v.HasPassword && s.now().Sub(v.SignedInAt) > recentLogin {
-		return &apperr.Denied{Title: "Confirm it is you",
-			Message:  "Log out, sign in again through your provider, and make this change within ten minutes of signing in.",
-			LinkText: "Back to security settings", LinkURL: "/settings/security"}
+		return ErrRecentLoginNeeded
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/apperr"
+	"curbside/app/paths"
 	"curbside/app/web/kit"
 )
 
@@ -20,7 +21,7 @@ const (
 
 func (h *Handlers) secondFactorForm(c echo.Context) error {
 	if kit.CookieValue(c, challengeCookie) == "" {
-		return kit.SeeOther(c, "/login")
+		return kit.SeeOther(c, paths.Login)
 	}
 	form := kit.NewForm(c)
 	form.Values["next"] = c.QueryParam("next")
@@ -29,7 +30,7 @@ func (h *Handlers) secondFactorForm(c echo.Context) error {
 
 func (h *Handlers) secondFactor(c echo.Context) error {
 	form := kit.NewForm(c, "next")
-	u, token, err := h.svc.CompleteLogin(c.Request().Context(), kit.CookieValue(c, challengeCookie), c.FormValue("code"), kit.Meta(c))
+	res, err := h.svc.CompleteLogin(c.Request().Context(), kit.CookieValue(c, challengeCookie), c.FormValue("code"), kit.Meta(c))
 	var limited *apperr.RateLimited
 	switch {
 	case errors.As(err, &limited):
@@ -42,15 +43,15 @@ func (h *Handlers) secondFactor(c echo.Context) error {
 	case errors.Is(err, ErrNoChallenge):
 		kit.SetCookie(c, challengeCookie, "", -1)
 		kit.Flash(c, "Your login took too long or had too many wrong codes. Please log in again.")
-		return kit.SeeOther(c, "/login")
+		return kit.SeeOther(c, paths.Login)
 	}
 	kit.SetCookie(c, challengeCookie, "", -1)
-	return h.afterLogin(c, u, token, err, form.Value("next"))
+	return h.afterLogin(c, res, err, form.Value("next"))
 }
 
 func secondFactorRedirect(c echo.Context, token, next string) error {
 	kit.SetCookie(c, challengeCookie, token, int(challengeLifetime.Seconds()))
-	target := "/login/2fa"
+	target := paths.LoginSecondStep
 	if next != "" {
 		target += "?next=" + url.QueryEscape(next)
 	}
@@ -61,7 +62,7 @@ func (h *Handlers) setupTOTP(c echo.Context) error {
 	if err := h.svc.BeginTOTPSetup(c.Request().Context(), kit.ViewerOf(c)); err != nil {
 		return err
 	}
-	return kit.SeeOther(c, "/settings/security#two-factor")
+	return kit.SeeOther(c, paths.SettingsSecurity+"#two-factor")
 }
 
 func (h *Handlers) enableTOTP(c echo.Context) error {
@@ -93,7 +94,7 @@ func (h *Handlers) takeRecoveryCodes(c echo.Context) []string {
 }
 
 func suspendedPage(e *SuspendedError) error {
-	return &apperr.Denied{Title: "Your account is suspended",
+	return &kit.Denied{Title: "Your account is suspended",
 		Message:  "A moderator suspended this account. Reason: " + e.Reason,
 		LinkText: "Back to the home page", LinkURL: "/"}
 }

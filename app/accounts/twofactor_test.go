@@ -13,6 +13,7 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
+	"curbside/app/db/testdb"
 	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
@@ -64,8 +65,7 @@ func TestTwoFactorLogin(t *testing.T) {
 	app := webtest.New(t)
 	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	secret, used, recovery := enableTwoFactor(t, app.SignedIn(acct), acct.Password)
-	var stored []byte
-	app.DB.Raw("SELECT totp_secret FROM users WHERE id = ?", acct.ID).Row().Scan(&stored)
+	stored := testdb.Scalar[[]byte](t, app.DB, "SELECT totp_secret FROM users WHERE id = ?", acct.ID)
 	if len(stored) == 0 || regexp.MustCompile(secret).Match(stored) {
 		t.Fatal("the TOTP secret is not stored sealed")
 	}
@@ -155,8 +155,7 @@ func TestSealedValuesStayInTheirPlace(t *testing.T) {
 	app := webtest.New(t)
 	mod := app.Member(identity.StatusVerified, identity.RoleModerator, "")
 	secret, _, _ := enableTwoFactor(t, app.SignedIn(mod), mod.Password)
-	var sealed []byte
-	app.DB.Raw("SELECT totp_secret FROM users WHERE id = ?", mod.ID).Row().Scan(&sealed)
+	sealed := testdb.Scalar[[]byte](t, app.DB, "SELECT totp_secret FROM users WHERE id = ?", mod.ID)
 	thief, _ := app.Verified("")
 	thief.SetCookie("curbside_recovery", base64.RawURLEncoding.EncodeToString(sealed))
 	thief.Get("/settings/security").Expect(http.StatusOK).Lacks(secret, "Your recovery codes")
@@ -169,11 +168,17 @@ func TestLegacySealedSecretStillWorks(t *testing.T) {
 	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	secret := "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	key := sha256.Sum256(append([]byte("curbside totp seal\x00"), []byte(app.Config.Secret)...))
-	block, _ := aes.NewCipher(key[:])
-	gcm, _ := cipher.NewGCM(block)
+	block, err := aes.NewCipher(key[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		t.Fatal(err)
+	}
 	nonce := make([]byte, gcm.NonceSize())
 	sealed := gcm.Seal(nonce, nonce, []byte(secret), nil)
-	app.DB.Exec("UPDATE users SET totp_secret = ?, totp_enabled_at = now() WHERE id = ?", sealed, acct.ID)
+	testdb.Exec(t, app.DB, "UPDATE users SET totp_secret = ?, totp_enabled_at = now() WHERE id = ?", sealed, acct.ID)
 	c := app.Client()
 	c.Login(acct.Email, acct.Password).RedirectsTo("/login/2fa")
 	c.PostForm("/login/2fa", url.Values{"code": {code(t, secret, time.Now())}}).RedirectsTo("/cases")

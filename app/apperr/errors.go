@@ -45,19 +45,6 @@ func (f FieldErrors) OrNil() error {
 	return f
 }
 
-// Denied is a forbidden outcome with a message safe to show and a way forward.
-type Denied struct {
-	Title    string
-	Message  string
-	LinkURL  string
-	LinkText string
-}
-
-func (d *Denied) Error() string { return "forbidden: " + d.Title }
-
-// Unwrap lets errors.Is(err, ErrForbidden) match.
-func (d *Denied) Unwrap() error { return ErrForbidden }
-
 // RateLimited says the caller must wait before trying again.
 type RateLimited struct{ RetryAfter time.Duration }
 

@@ -42,6 +42,13 @@ type Route struct {
 	Handler echo.HandlerFunc
 	// MaxBody raises the request body limit for this route (0: the default).
 	MaxBody int64
+	// LongLived routes (websockets) escape the server's read and write
+	// timeouts, and must track their connection with TrackConn so that
+	// shutdown can close it.
+	LongLived bool
+	// NoSession routes (health checks, metrics) neither load the session
+	// nor hand out cookies: probes hit them often and need neither.
+	NoSession bool
 }
 
 // Viewer is the signed-in member behind a request.

@@ -1,0 +1,131 @@
+package accounts
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"curbside/app/identity"
+)
+
+// renewalGrace is how long a renewed token may take to reach the browser
+// before an old-token request earns another; oldTokenLifetime bounds how long
+// a token replaced at a role or status change keeps working at all.
+const (
+	renewalGrace     = 30 * time.Second
+	oldTokenLifetime = 10 * time.Minute
+)
+
+// authRow is a session with what the request needs of its member, read in
+// one indexed query on every signed-in request. The unread notification
+// count rides along, so the bell on every page costs no round trip.
+type authRow struct {
+	Session
+	Email, Handle, DisplayName, Role, Status string
+	SpecialtyID                              *int16
+	TwoFactor, TwoFactorPending, HasPassword bool
+	Unread                                   int64
+}
+
+const authQuery = `SELECT s.id, s.user_id, s.token_hash, s.prev_token_hash, s.renewed_at, s.second_factor_at,
+	s.issued_role, s.issued_status, s.created_at, s.last_seen_at, s.expires_at,
+	u.email, u.handle, u.display_name, u.role, u.status, u.specialty_id,
+	u.totp_enabled_at IS NOT NULL, u.totp_enabled_at IS NULL AND u.totp_secret IS NOT NULL, u.password_hash IS NOT NULL,
+	(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL)
+FROM sessions s JOIN users u ON u.id = s.user_id
+WHERE s.token_hash = ? OR (s.prev_token_hash = ? AND s.prev_valid_until > ?)
+LIMIT 1`
+
+func (s *Service) loadAuth(ctx context.Context, h []byte, now time.Time) (*authRow, error) {
+	var r authRow
+	err := s.db.WithContext(ctx).Raw(authQuery, h, h, now).Row().Scan(
+		&r.ID, &r.UserID, &r.TokenHash, &r.PrevTokenHash, &r.RenewedAt, &r.SecondFactorAt,
+		&r.IssuedRole, &r.IssuedStatus, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt,
+		&r.Email, &r.Handle, &r.DisplayName, &r.Role, &r.Status, &r.SpecialtyID,
+		&r.TwoFactor, &r.TwoFactorPending, &r.HasPassword, &r.Unread)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNoSession
+	} else if err != nil {
+		return nil, fmt.Errorf("load session: %w", err)
+	}
+	return &r, nil
+}
+
+func (r *authRow) viewer() *identity.Viewer {
+	return &identity.Viewer{UserID: r.UserID, SessionID: r.ID, Handle: r.Handle, DisplayName: r.DisplayName,
+		Email: r.Email, Role: r.Role, Status: r.Status, SpecialtyID: r.SpecialtyID, TwoFactor: r.TwoFactor,
+		SecondFactor: r.TwoFactor && r.SecondFactorAt != nil, TwoFactorPending: r.TwoFactorPending, HasPassword: r.HasPassword,
+		SignedInAt: r.CreatedAt, UnreadNotifications: r.Unread}
+}
+
+// Authenticate resolves a session token to its member. When the member's role
+// or status changed since the token was issued, the token is renewed and the
+// new one returned (else renewed is ""), so the change takes effect without a
+// new login.
+//
+// The previous token stays valid until the browser first presents the new
+// one: requests in flight meanwhile keep working, and if the response
+// carrying the new token was lost, a later request with the old one gets
+// another new token instead of being signed out.
+func (s *Service) Authenticate(ctx context.Context, token string) (v *identity.Viewer, renewed string, err error) {
+	if token == "" || len(token) > 100 {
+		return nil, "", ErrNoSession
+	}
+	now := s.now()
+	h := hashToken(token)
+	row, err := s.loadAuth(ctx, h, now)
+	if err != nil {
+		return nil, "", err
+	}
+	switch {
+	case row.Status == identity.StatusSuspended:
+		return nil, "", errors.Join(ErrNoSession, s.endSessions(ctx, row.UserID, 0))
+	case now.After(row.ExpiresAt), now.Sub(row.LastSeenAt) > s.Idle:
+		return nil, "", errors.Join(ErrNoSession, s.endSession(ctx, row.UserID, row.ID))
+	case !bytes.Equal(row.TokenHash, h):
+		if row.RenewedAt != nil && now.Sub(*row.RenewedAt) > renewalGrace {
+			return s.renew(ctx, row, h, false) // the new token never arrived
+		}
+		return row.viewer(), "", nil // renewed alongside this request
+	case row.PrevTokenHash != nil:
+		// The browser has the new token: the old one is done with.
+		if err := s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND token_hash = ?", row.ID, h).
+			Updates(map[string]any{"prev_token_hash": nil, "prev_valid_until": nil}).Error; err != nil {
+			return nil, "", fmt.Errorf("retire old token: %w", err)
+		}
+	}
+	if row.IssuedRole != row.Role || row.IssuedStatus != row.Status {
+		return s.renew(ctx, row, h, true)
+	}
+	if now.Sub(row.LastSeenAt) >= touchEvery {
+		s.seen.mark(row.ID, now)
+	}
+	return row.viewer(), "", nil
+}
+
+// renew issues a new token for the session; the one the browser presented
+// (kept) stays valid until the new one is first used, for at most
+// oldTokenLifetime from the first renewal (fresh: this is that renewal).
+// Only the request that wins the update hands out the new token.
+func (s *Service) renew(ctx context.Context, row *authRow, kept []byte, fresh bool) (*identity.Viewer, string, error) {
+	now := s.now()
+	token := randomToken()
+	updates := map[string]any{
+		"token_hash": hashToken(token), "prev_token_hash": kept, "renewed_at": now,
+		"issued_role": row.Role, "issued_status": row.Status, "last_seen_at": now,
+	}
+	if fresh {
+		updates["prev_valid_until"] = now.Add(oldTokenLifetime)
+	}
+	res := s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND token_hash = ?", row.ID, row.TokenHash).Updates(updates)
+	if res.Error != nil {
+		return nil, "", fmt.Errorf("renew session: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		token = ""
+	}
+	return row.viewer(), token, nil
+}

@@ -1,0 +1,28 @@
+// Package paths names the site's pages that more than one place links to:
+// handlers redirect to them, services put them in notifications, and the
+// route tables serve them. It imports nothing.
+package paths
+
+import (
+	"net/url"
+	"strconv"
+)
+
+// Pages linked from more than one place.
+const (
+	Home             = "/"
+	Login            = "/login"
+	LoginSecondStep  = "/login/2fa"
+	Verification     = "/verification"
+	SettingsSecurity = "/settings/security"
+	Notifications    = "/notifications"
+	Cases            = "/cases"
+	ModVerifications = "/mod/verifications"
+	ModAudit         = "/mod/audit"
+)
+
+// ModVerification is one verification request under review.
+func ModVerification(id int64) string { return ModVerifications + "/" + strconv.FormatInt(id, 10) }
+
+// LoginNext is the login page that returns to next afterwards.
+func LoginNext(next string) string { return Login + "?next=" + url.QueryEscape(next) }
