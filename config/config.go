@@ -46,6 +46,8 @@ type Config struct {
 	// MetricsToken, when set, lets a scraper from elsewhere read /metrics
 	// with "Authorization: Bearer <token>"; otherwise only local requests may.
 	MetricsToken string
+	// PprofAddr, when set, serves Go's profiler there (keep it on loopback).
+	PprofAddr string
 }
 
 // Secure reports whether the site is served over https, which decides cookie flags.
@@ -63,6 +65,7 @@ func Load(getenv func(string) string) (Config, error) {
 		SessionIdle:     30 * time.Minute,
 		SessionLifetime: 12 * time.Hour,
 		MetricsToken:    getenv("CURBSIDE_METRICS_TOKEN"),
+		PprofAddr:       getenv("CURBSIDE_PPROF_ADDR"),
 	}
 	var errs []error
 	base, err := parseBaseURL(orDefault(getenv("CURBSIDE_BASE_URL"), "http://localhost"+portOf(cfg.Addr)))

@@ -5,6 +5,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -22,8 +23,12 @@ type PoolOptions struct {
 	MaxIdle int
 }
 
-// DefaultPool suits one server instance; several instances share the server's max_connections.
-var DefaultPool = PoolOptions{MaxOpen: 20, MaxIdle: 10}
+// DefaultPool suits one server instance; several instances share the
+// server's max_connections. Idle connections are kept up to the maximum:
+// under a burst, a pool that closes what it cannot keep idle opens them
+// again a moment later, and PostgreSQL's backend start-up is far dearer
+// than an idle connection.
+var DefaultPool = PoolOptions{MaxOpen: 20, MaxIdle: 20}
 
 // Open connects to PostgreSQL with server-side timeouts so that no query or
 // forgotten transaction can hold a connection for ever.
@@ -79,15 +84,34 @@ func SQL(gdb *gorm.DB) *sql.DB {
 	return sqlDB
 }
 
+// slowQuery is when a query is worth a line in the log.
+const slowQuery = 500 * time.Millisecond
+
 // newLogger logs slow queries and errors without their parameters, which may
 // hold clinical text.
 func newLogger() logger.Interface {
-	return logger.NewSlogLogger(slog.Default(), logger.Config{
-		SlowThreshold:             500 * time.Millisecond,
+	return quietLogger{logger.NewSlogLogger(slog.Default(), logger.Config{
+		SlowThreshold:             slowQuery,
 		LogLevel:                  logger.Warn,
 		IgnoreRecordNotFoundError: true,
 		ParameterizedQueries:      true,
-	})
+	})}
+}
+
+// quietLogger skips GORM's logger for the statements it would not log:
+// that one renders every statement's SQL before deciding, which on a busy
+// server costs more than the log lines ever do.
+type quietLogger struct{ logger.Interface }
+
+func (q quietLogger) LogMode(level logger.LogLevel) logger.Interface {
+	return quietLogger{q.Interface.LogMode(level)}
+}
+
+func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) && time.Since(begin) <= slowQuery {
+		return
+	}
+	q.Interface.Trace(ctx, begin, fc, err)
 }
 
 func setDefault(m map[string]string, k, v string) {

@@ -5,29 +5,27 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"curbside/app/paths"
 	"curbside/app/web/kit"
 )
 
-func (s *Service) list(c echo.Context) error {
-	list, err := s.Recent(c.Request().Context(), kit.ViewerOf(c).UserID, 100)
+// Handlers serves a member's notifications.
+type Handlers struct{ svc *Service }
+
+// NewHandlers returns the notification pages.
+func NewHandlers(svc *Service) *Handlers { return &Handlers{svc: svc} }
+
+func (h *Handlers) list(c echo.Context) error {
+	list, err := h.svc.Recent(c.Request().Context(), kit.ViewerOf(c).UserID, 100)
 	if err != nil {
 		return err
 	}
 	return c.Render(http.StatusOK, "notifications", list)
 }
 
-func (s *Service) markRead(c echo.Context) error {
-	if err := s.MarkAllRead(c.Request().Context(), kit.ViewerOf(c).UserID); err != nil {
+func (h *Handlers) markRead(c echo.Context) error {
+	if err := h.svc.MarkAllRead(c.Request().Context(), kit.ViewerOf(c).UserID); err != nil {
 		return err
 	}
-	return kit.SeeOther(c, "/notifications")
-}
-
-// Routes lists the notification pages. Notifications never hold clinical
-// content, so members who are not yet verified may read theirs.
-func (s *Service) Routes() []kit.Route {
-	return []kit.Route{
-		{Method: http.MethodGet, Path: "/notifications", Level: kit.SignedIn, Handler: s.list},
-		{Method: http.MethodPost, Path: "/notifications/read", Level: kit.SignedIn, Handler: s.markRead},
-	}
+	return kit.SeeOther(c, paths.Notifications)
 }

@@ -19,8 +19,9 @@ type LogMailer struct{ Log *slog.Logger }
 
 // Deliver logs the message.
 func (m LogMailer) Deliver(_ context.Context, e Email) error {
+	// Recipient and subject only: a body may carry a moderator's reason or a link with a token.
 	m.Log.Info("mail (not sent: CURBSIDE_SMTP_URL is unset)", slog.String("to", e.ToAddress),
-		slog.String("subject", e.Subject), slog.String("body", e.Body))
+		slog.String("subject", e.Subject))
 	return nil
 }
 
@@ -71,8 +72,9 @@ func (s *Sender) DeliverDue(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
-// Run delivers due mail every interval until ctx ends.
-func (s *Sender) Run(ctx context.Context, interval time.Duration) {
+// Run delivers due mail every interval until ctx ends. A failed round is
+// logged and tried again at the next tick: the outbox keeps the mail.
+func (s *Sender) Run(ctx context.Context, interval time.Duration) error {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -81,7 +83,7 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-t.C:
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/apperr"
+	"curbside/app/web/kit"
 )
 
 // errorPage is what the error template shows.
@@ -48,7 +49,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 }
 
 func classify(err error) errorPage {
-	var denied *apperr.Denied
+	var denied *kit.Denied
 	var fields apperr.FieldErrors
 	var limited *apperr.RateLimited
 	var he *echo.HTTPError

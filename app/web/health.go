@@ -29,8 +29,8 @@ func (s *Server) home(c echo.Context) error {
 func (s *Server) operationsRoutes() []kit.Route {
 	return []kit.Route{
 		{Method: http.MethodGet, Path: "/", Level: kit.Public, Handler: s.home},
-		{Method: http.MethodGet, Path: "/healthz", Level: kit.Public, Handler: s.healthz},
-		{Method: http.MethodGet, Path: "/readyz", Level: kit.Public, Handler: s.readyz},
-		{Method: http.MethodGet, Path: "/metrics", Level: kit.Public, Handler: s.metrics.handler(s.cfg.MetricsToken, s.cfg.TrustedProxies)},
+		{Method: http.MethodGet, Path: "/healthz", Level: kit.Public, Handler: s.healthz, NoSession: true},
+		{Method: http.MethodGet, Path: "/readyz", Level: kit.Public, Handler: s.readyz, NoSession: true},
+		{Method: http.MethodGet, Path: "/metrics", Level: kit.Public, Handler: s.metrics.handler(s.cfg.MetricsToken, s.cfg.TrustedProxies), NoSession: true},
 	}
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"gorm.io/gorm"
 
-	"curbside/app/apperr"
 	"curbside/app/db"
+	"curbside/app/web/kit"
 )
 
 // metrics is one server's Prometheus registry: request counts and latencies
@@ -64,7 +64,9 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			method = "other" // the label set must not grow with what clients send
 		}
 		m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-		m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+		if !kit.IsLongLived(c) { // a websocket's lifetime is not a latency
+			m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+		}
 		return err
 	}
 }
@@ -85,7 +87,7 @@ func (m *metrics) handler(token string, proxies []*net.IPNet) echo.HandlerFunc {
 			r.Header.Get("X-Forwarded-For") == "" && r.Header.Get("Forwarded") == "" && r.Header.Get("X-Real-IP") == ""
 		bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !local && (token == "" || !ok || subtle.ConstantTimeCompare([]byte(bearer), []byte(token)) != 1) {
-			return &apperr.Denied{Title: "Not for you", Message: "Metrics are served to local scrapers, or to those with the metrics token."}
+			return &kit.Denied{Title: "Not for you", Message: "Metrics are served to local scrapers, or to those with the metrics token."}
 		}
 		return prom(c)
 	}

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -50,6 +53,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.String("route", c.Path()),
 			slog.Int("status", c.Response().Status),
 			slog.Duration("duration", time.Since(start)),
+			slog.Bool("long_lived", kit.IsLongLived(c)),
 			slog.String("ip", c.RealIP()),
 			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
 		}
@@ -86,3 +90,33 @@ func (s *Server) ipExtractor() echo.IPExtractor {
 }
 
 var safeMethods = map[string]bool{http.MethodGet: true, http.MethodHead: true, http.MethodOptions: true}
+
+// requestID names each request for the logs and the error page. The id is
+// always made here: one taken from the client could forge log lines or
+// point support at someone else's request.
+func requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		b := make([]byte, 12)
+		_, _ = rand.Read(b)
+		id := hex.EncodeToString(b)
+		c.Request().Header.Del(echo.HeaderXRequestID)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+// longLived lifts the server's read and write deadlines, which would cut a
+// streamed answer after 60 seconds (net/http clears them itself when a
+// websocket hijacks the connection), and hands the handler the set of
+// connections that shutdown must close, since Shutdown neither closes nor
+// waits for hijacked ones.
+func (s *Server) longLived(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		rc := http.NewResponseController(c.Response().Writer)
+		if err := errors.Join(rc.SetReadDeadline(time.Time{}), rc.SetWriteDeadline(time.Time{})); err != nil {
+			return err
+		}
+		kit.SetConns(c, s.conns)
+		return next(c)
+	}
+}

@@ -14,59 +14,69 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"gorm.io/gorm"
 
 	"curbside/app/accounts"
-	"curbside/app/audit"
-	"curbside/app/cases"
-	"curbside/app/notify"
-	"curbside/app/verification"
 	"curbside/app/web/kit"
 	"curbside/config"
 	"curbside/static"
 	"curbside/templates"
 )
 
-// Server is one Curbside instance.
+// Server is one Curbside instance's web layer.
 type Server struct {
-	Echo      *echo.Echo
-	cfg       config.Config
-	db        *gorm.DB
-	log       *slog.Logger
-	metrics   *metrics
-	routes    []kit.Route
-	accounts  *accounts.Service
-	providers accounts.Providers
-	static    *staticFiles
+	Echo     *echo.Echo
+	cfg      config.Config
+	db       *gorm.DB
+	log      *slog.Logger
+	metrics  *metrics
+	routes   []kit.Route
+	accounts *accounts.Service
+	static   *staticFiles
 	// bodyLimits holds the routes that accept larger bodies than the default.
 	bodyLimits map[string]int64
+	// noSession holds the routes that need no session and set no cookies.
+	noSession map[string]bool
+	// http is the server Run starts; conns are the long-lived connections
+	// (websockets) it must close itself, since Shutdown does not.
+	http  *http.Server
+	conns *kit.Conns
+}
+
+// Deps is what the web layer takes from the capabilities.
+type Deps struct {
+	DB       *gorm.DB
+	Accounts *accounts.Service
+	// Routes are the capabilities' route tables.
+	Routes []kit.Route
 }
 
 // Option adjusts a server at construction.
 type Option func(*Server)
 
-// WithProviders adds sign-in providers to those built from the configuration
-// (tests use it to point one at a local stand-in).
-func WithProviders(p accounts.Providers) Option {
-	return func(s *Server) {
-		for name, provider := range p {
-			s.providers[name] = provider
-		}
-	}
+// WithTimeouts replaces the read and write timeouts of ordinary requests
+// (tests use short ones to show that long-lived routes escape them).
+func WithTimeouts(read, write time.Duration) Option {
+	return func(s *Server) { s.http.ReadTimeout, s.http.WriteTimeout = read, write }
 }
 
-// New wires every capability onto one Echo instance.
-func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Server, error) {
-	s := &Server{cfg: cfg, db: gdb, log: log, metrics: newMetrics(gdb),
-		providers: accounts.NewProviders(cfg.OAuth, cfg.BaseURL.String(), log)}
+// New wires the capabilities' routes onto one Echo instance.
+func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Server, error) {
+	s := &Server{cfg: cfg, db: deps.DB, log: log, metrics: newMetrics(deps.DB), accounts: deps.Accounts,
+		conns: kit.NewConns()}
+	s.http = &http.Server{
+		Addr:              cfg.Addr,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	s.http.RegisterOnShutdown(s.conns.CloseAll)
 	for _, opt := range opts {
 		opt(s)
 	}
-	auditLog := audit.New(gdb)
-	s.accounts = accounts.NewService(gdb, auditLog, cfg.SessionIdle, cfg.SessionLifetime, cfg.Secret)
-	notices := notify.NewService(gdb)
-	verifications := verification.NewService(gdb, s.accounts, auditLog, notices, cfg.BaseURL.String())
 
 	assets, err := fs.Sub(static.FS, ".")
 	if err != nil {
@@ -75,7 +85,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Se
 	if s.static, err = newStaticFiles(assets); err != nil {
 		return nil, err
 	}
-	r, err := newRenderer(templates.FS, s.static, notices.UnreadCount)
+	r, err := newRenderer(templates.FS, s.static)
 	if err != nil {
 		return nil, err
 	}
@@ -85,30 +95,33 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Se
 	e.Renderer = r
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
-	e.Use(middleware.RequestID(), s.metrics.middleware, s.accessLog, s.recoverer(), s.securityHeaders)
+	e.Use(s.compress) // first, so it also wraps the error pages accessLog renders
+	e.Use(requestID, s.metrics.middleware, s.accessLog, s.recoverer(), s.securityHeaders)
 	e.GET("/static/*", s.serveStatic(assets))
 	e.HEAD("/static/*", s.serveStatic(assets))
 	e.Use(s.session, s.readForm, s.csrf)
 
-	s.routes = slices.Concat(
-		s.operationsRoutes(),
-		accounts.NewHandlers(s.accounts, s.providers).Routes(),
-		cases.NewHandlers(s.accounts).Routes(),
-		verification.NewHandlers(verifications, s.accounts).Routes(),
-		notices.Routes(),
-		auditLog.Routes(),
-	)
+	s.routes = slices.Concat(s.operationsRoutes(), deps.Routes)
 	s.bodyLimits = map[string]int64{}
+	s.noSession = map[string]bool{"/static/*": true}
 	for _, rt := range s.routes {
-		e.Add(rt.Method, rt.Path, rt.Handler, s.guard(rt.Level))
-		if rt.Method == http.MethodGet {
-			e.Add(http.MethodHead, rt.Path, rt.Handler, s.guard(rt.Level))
+		if rt.NoSession {
+			s.noSession[rt.Path] = true
+		}
+		mw := []echo.MiddlewareFunc{s.guard(rt.Level)}
+		if rt.LongLived {
+			mw = append(mw, s.longLived)
+		}
+		e.Add(rt.Method, rt.Path, rt.Handler, mw...)
+		if rt.Method == http.MethodGet && !rt.LongLived {
+			e.Add(http.MethodHead, rt.Path, rt.Handler, mw...)
 		}
 		if rt.MaxBody > 0 {
 			s.bodyLimits[rt.Method+" "+rt.Path] = rt.MaxBody
 		}
 	}
 	s.Echo = e
+	s.http.Handler = e
 	return s, nil
 }
 
@@ -121,6 +134,10 @@ func (s *Server) Accounts() *accounts.Service { return s.accounts }
 // isStatic reports a request for an asset: no session, no cookies, so a
 // shared cache may keep the answer.
 func isStatic(c echo.Context) bool { return c.Path() == "/static/*" }
+
+// sessionless reports a request that loads no session and sets no cookies:
+// an asset, or a route marked NoSession.
+func (s *Server) sessionless(c echo.Context) bool { return s.noSession[c.Path()] }
 
 func (s *Server) serveStatic(assets fs.FS) echo.HandlerFunc {
 	files := http.StripPrefix("/static/", http.FileServer(http.FS(assets)))
@@ -135,29 +152,28 @@ func (s *Server) serveStatic(assets fs.FS) echo.HandlerFunc {
 		} else {
 			c.Response().Header().Set("Cache-Control", "public, max-age=300")
 		}
-		files.ServeHTTP(c.Response(), c.Request())
-		return nil
+		return s.static.serve(c, files) // precompressed text when the client takes gzip
 	}
 }
 
-// Run serves until ctx ends, then shuts down gracefully.
+// Run listens on the configured address and serves until ctx ends.
 func (s *Server) Run(ctx context.Context) error {
-	srv := &http.Server{
-		Addr:              s.cfg.Addr,
-		Handler:           s.Echo,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-	}
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
+	return s.Serve(ctx, ln)
+}
+
+// shutdownGrace bounds how long requests in flight and long-lived
+// connections may take to finish once the server is told to stop.
+const shutdownGrace = 20 * time.Second
+
+// Serve serves on ln until ctx ends, then shuts down gracefully: no new
+// requests, those in flight finish, long-lived connections are told to close.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- s.http.Serve(ln) }()
 	s.log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("url", s.cfg.BaseURL.String()))
 	select {
 	case err := <-errc:
@@ -165,10 +181,11 @@ func (s *Server) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+	err := s.http.Shutdown(shutdownCtx)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
 	}
-	return nil
+	return errors.Join(err, s.conns.Wait(shutdownCtx))
 }

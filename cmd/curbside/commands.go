@@ -2,25 +2,19 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"sync"
-	"time"
 
 	"gorm.io/gorm"
 
+	"curbside/app"
 	"curbside/app/accounts"
-	"curbside/app/audit"
 	"curbside/app/db"
 	"curbside/app/identity"
-	"curbside/app/notify"
-	"curbside/app/ratelimit"
 	"curbside/app/seed"
-	"curbside/app/web"
 	"curbside/config"
 )
 
@@ -32,76 +26,24 @@ func loadConfig(getenv func(string) string) (config.Config, error) {
 	return cfg, nil
 }
 
-// openDB connects to DATABASE_URL, or to the local private cluster when it is unset.
-func openDB(ctx context.Context, cfg config.Config) (*gorm.DB, error) {
-	url := cfg.DatabaseURL
-	if url == "" {
-		var err error
-		if url, err = (db.LocalCluster{Root: cfg.DataDir}).AppURL(ctx); err != nil {
+// openDB connects to DATABASE_URL, or to the local private cluster when it
+// is unset, whose URL it then records in cfg.
+func openDB(ctx context.Context, cfg *config.Config) (*gorm.DB, error) {
+	if cfg.DatabaseURL == "" {
+		url, err := (db.LocalCluster{Root: cfg.DataDir}).AppURL(ctx)
+		if err != nil {
 			return nil, err
 		}
+		cfg.DatabaseURL = url
 	}
-	return db.Open(ctx, url, db.DefaultPool)
+	return db.Open(ctx, cfg.DatabaseURL, db.DefaultPool)
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string) error {
 	if len(args) > 0 {
 		return usageError("serve takes no arguments")
 	}
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	if err := cfg.EnsureSecret(); err != nil {
-		return err
-	}
-	cfg.AddOAuth(getenv, config.OAuthNames(os.Environ())...)
-	gdb, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close(gdb)
-	srv, err := web.New(cfg, gdb, slog.Default())
-	if err != nil {
-		return err
-	}
-	mailer, err := newMailer(cfg)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Go(func() { notify.NewSender(gdb, mailer, slog.Default()).Run(ctx, 5*time.Second) })
-	wg.Go(func() { housekeeping(ctx, srv.Accounts(), ratelimit.New(gdb)) })
-	err = srv.Run(ctx)
-	cancel()  // the server has stopped, by signal or because it could not listen
-	wg.Wait() // let the sender finish the message in hand
-	return err
-}
-
-// housekeeping deletes what has expired, every few minutes, on every
-// instance; the deletes are idempotent, so instances need not agree.
-func housekeeping(ctx context.Context, acct *accounts.Service, limits *ratelimit.Limiter) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := errors.Join(acct.PruneExpired(ctx), limits.Prune(ctx, 24*time.Hour)); err != nil && ctx.Err() == nil {
-			slog.Error("housekeeping", slog.String("error", err.Error()))
-		}
-	}
-}
-
-// newMailer sends through CURBSIDE_SMTP_URL, or logs mail when it is unset.
-func newMailer(cfg config.Config) (notify.Mailer, error) {
-	if cfg.SMTPURL == "" {
-		return notify.LogMailer{Log: slog.Default()}, nil
-	}
-	return notify.NewSMTPMailer(cfg.SMTPURL, "curbside@"+cfg.BaseURL.Hostname())
+	return withApp(ctx, getenv, true, func(a *app.App) error { return a.Serve(ctx) })
 }
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
@@ -129,7 +71,7 @@ func withDB(ctx context.Context, getenv func(string) string, fn func(config.Conf
 	if err != nil {
 		return err
 	}
-	gdb, err := openDB(ctx, cfg)
+	gdb, err := openDB(ctx, &cfg)
 	if err != nil {
 		return err
 	}
@@ -137,13 +79,22 @@ func withDB(ctx context.Context, getenv func(string) string, fn func(config.Conf
 	return fn(cfg, gdb)
 }
 
-// withAccounts opens the database and hands fn the account rules.
-func withAccounts(ctx context.Context, getenv func(string) string, fn func(*accounts.Service) error) error {
+// withApp builds the instance, as serve does, and hands it to fn: every
+// command runs the same rules with the same wiring. Sign-in providers, whose
+// discovery may reach out to the network, are set up only for serving.
+func withApp(ctx context.Context, getenv func(string) string, serving bool, fn func(*app.App) error) error {
 	return withDB(ctx, getenv, func(cfg config.Config, gdb *gorm.DB) error {
 		if err := cfg.EnsureSecret(); err != nil {
 			return err
 		}
-		return fn(accounts.NewService(gdb, audit.New(gdb), cfg.SessionIdle, cfg.SessionLifetime, cfg.Secret))
+		if serving {
+			cfg.AddOAuth(getenv, config.OAuthNames(os.Environ())...)
+		}
+		a, err := app.New(cfg, gdb, slog.Default())
+		if err != nil {
+			return err
+		}
+		return fn(a)
 	})
 }
 
@@ -172,8 +123,8 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, out
 	if *verified {
 		status = identity.StatusVerified
 	}
-	return withAccounts(ctx, getenv, func(acct *accounts.Service) error {
-		u, err := acct.Create(ctx, accounts.NewAccount{Email: *email, Password: *password, DisplayName: *name,
+	return withApp(ctx, getenv, false, func(a *app.App) error {
+		u, err := a.Accounts.Create(ctx, accounts.NewAccount{Email: *email, Password: *password, DisplayName: *name,
 			Role: *role, Status: status, Specialty: *specialty}, 0, accounts.Meta{})
 		if err != nil {
 			return err
@@ -194,7 +145,7 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, out
 	}
 	switch {
 	case *demo && !*synthetic:
-		return withAccounts(ctx, getenv, func(acct *accounts.Service) error { return seed.Demo(ctx, acct, out) })
+		return withApp(ctx, getenv, false, func(a *app.App) error { return seed.Demo(ctx, a.Accounts, out) })
 	case *synthetic && !*demo:
 		if *n < 1 {
 			return usageError("seed: --cases must be at least 1")

@@ -12,14 +12,18 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"curbside/app/apperr"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	logs := newLogWriter(os.Stderr, 200*time.Millisecond)
+	slog.SetDefault(slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
 	stop()
+	logs.Close()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "curbside: "+oneLine(err))
 		os.Exit(1)
@@ -34,7 +38,6 @@ func (u usageError) Error() string { return string(u) }
 const usage = "usage: curbside [serve | migrate up|down|status | user create ... | seed --demo | seed --synthetic --cases N | npi import FILE | devdb start|stop|url]"
 
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
-	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]

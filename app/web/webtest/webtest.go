@@ -14,10 +14,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"curbside/app"
 	"curbside/app/accounts"
 	"curbside/app/db/testdb"
 	"curbside/app/identity"
@@ -29,9 +31,31 @@ import (
 type App struct {
 	T      testing.TB
 	DB     *testdb.DB
+	Core   *app.App // every service, as the composition root built them
 	Server *web.Server
 	HTTP   *httptest.Server
 	Config config.Config
+	// Logs holds what the server logged, as JSON lines.
+	Logs *Logs
+}
+
+// Logs is a log sink that tests may read while the server writes.
+type Logs struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// String returns everything logged so far.
+func (l *Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // New starts a server for t. env overrides configuration variables.
@@ -40,8 +64,8 @@ func New(t testing.TB, env ...string) *App {
 	return NewWith(t, nil, env...)
 }
 
-// NewWith starts a server for t with server options.
-func NewWith(t testing.TB, opts []web.Option, env ...string) *App {
+// NewWith starts a server for t with options for the composition root.
+func NewWith(t testing.TB, opts []app.Option, env ...string) *App {
 	t.Helper()
 	tdb := testdb.New(t)
 	vars := map[string]string{"CURBSIDE_SECRET": strings.Repeat("s", 40), "CURBSIDE_MOD_2FA": "optional"}
@@ -53,13 +77,15 @@ func NewWith(t testing.TB, opts []web.Option, env ...string) *App {
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	srv, err := web.New(cfg, tdb.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
+	cfg.DatabaseURL = tdb.URL
+	logs := &Logs{}
+	core, err := app.New(cfg, tdb.DB, slog.New(slog.NewJSONHandler(logs, nil)), opts...)
 	if err != nil {
-		t.Fatalf("web.New: %v", err)
+		t.Fatalf("app.New: %v", err)
 	}
-	hs := httptest.NewServer(srv.Echo)
+	hs := httptest.NewServer(core.Web.Echo)
 	t.Cleanup(hs.Close)
-	return &App{T: t, DB: tdb, Server: srv, HTTP: hs, Config: cfg}
+	return &App{T: t, DB: tdb, Core: core, Server: core.Web, HTTP: hs, Config: cfg, Logs: logs}
 }
 
 var seq atomic.Int64
@@ -169,11 +195,11 @@ func (c *Client) Cookie(name string) string {
 	return ""
 }
 
-// PostForm submits a form with the browser's CSRF token.
+// PostForm submits a form with the browser's CSRF token, masked as pages carry it.
 func (c *Client) PostForm(path string, form url.Values) *Response {
 	c.app.T.Helper()
 	if !form.Has("_csrf") {
-		form.Set("_csrf", c.CSRF())
+		form.Set("_csrf", MaskCSRF(c.CSRF())) // as a page carries it
 	}
 	return c.PostRaw(path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 }
@@ -274,7 +300,7 @@ func (c *Client) PostMultipart(path string, form url.Values, files ...File) *Res
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	if !form.Has("_csrf") {
-		form.Set("_csrf", c.CSRF())
+		form.Set("_csrf", MaskCSRF(c.CSRF())) // as a page carries it
 	}
 	for k, vs := range form {
 		for _, v := range vs {
@@ -316,4 +342,18 @@ func TimePerOp(n int, fn func()) time.Duration {
 		fn()
 	}
 	return time.Since(start) / time.Duration(n)
+}
+
+// StartRunners runs the instance's background runners (the bus listener,
+// the mail sender, …) until the test ends.
+func (a *App) StartRunners() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Core.RunRunners(ctx) }()
+	a.T.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			a.T.Errorf("runners: %v", err)
+		}
+	})
 }
