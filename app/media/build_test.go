@@ -65,6 +65,13 @@ func jpegSegment(marker byte, payload []byte) []byte {
 // exifAPP1 builds an APP1 Exif segment the way cameras lay it out: IFD0 with
 // the orientation (omitted when 0) and a pointer to a GPS IFD holding secret.
 func exifAPP1(bo binary.AppendByteOrder, orientation uint16, secret string) []byte {
+	return jpegSegment(0xE1, append([]byte("Exif\x00\x00"), exifTIFF(bo, orientation, "", secret)...))
+}
+
+// exifTIFF builds the TIFF structure inside an EXIF block: IFD0 with the
+// camera make (omitted when "") and the orientation (omitted when 0), and
+// a GPS IFD holding secret. WebP stores it bare in its EXIF chunk.
+func exifTIFF(bo binary.AppendByteOrder, orientation uint16, cameraMake, secret string) []byte {
 	t := []byte("II")
 	if bo == binary.BigEndian {
 		t = []byte("MM")
@@ -75,8 +82,19 @@ func exifAPP1(bo binary.AppendByteOrder, orientation uint16, secret string) []by
 	if orientation != 0 {
 		entries++
 	}
+	if cameraMake != "" {
+		entries++
+	}
 	gpsIFD := 8 + 2 + 12*uint32(entries) + 4
+	gpsText := gpsIFD + 2 + 12 + 4
+	makeText := gpsText + uint32(len(secret)+1)
 	t = bo.AppendUint16(t, entries)
+	if cameraMake != "" {
+		t = bo.AppendUint16(t, 0x010F) // Make
+		t = bo.AppendUint16(t, 2)      // ASCII
+		t = bo.AppendUint32(t, uint32(len(cameraMake)+1))
+		t = bo.AppendUint32(t, makeText)
+	}
 	if orientation != 0 {
 		t = bo.AppendUint16(t, 0x0112)
 		t = bo.AppendUint16(t, 3) // SHORT
@@ -93,10 +111,13 @@ func exifAPP1(bo binary.AppendByteOrder, orientation uint16, secret string) []by
 	t = bo.AppendUint16(t, 0x001B) // GPSProcessingMethod
 	t = bo.AppendUint16(t, 2)      // ASCII
 	t = bo.AppendUint32(t, uint32(len(secret)+1))
-	t = bo.AppendUint32(t, gpsIFD+2+12+4)
+	t = bo.AppendUint32(t, gpsText)
 	t = bo.AppendUint32(t, 0)
 	t = append(t, secret+"\x00"...)
-	return jpegSegment(0xE1, append([]byte("Exif\x00\x00"), t...))
+	if cameraMake != "" {
+		t = append(t, cameraMake+"\x00"...)
+	}
+	return t
 }
 
 // afterSOI inserts segments right after a JPEG's start-of-image marker,

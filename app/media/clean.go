@@ -3,7 +3,6 @@ package media
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -68,13 +67,19 @@ func Clean(data []byte, maxPixels int) (Cleaned, error) {
 	if err != nil {
 		return Cleaned{}, err
 	}
-	if kind == KindPDF {
+	switch kind {
+	case KindPDF:
 		if err := checkPDF(data); err != nil {
 			return Cleaned{}, err
 		}
 		return Cleaned{Kind: KindPDF, Data: data}, nil
+	case KindWebP:
+		// Documents are scans or photos; WebP is accepted only where
+		// its support was asked for (CleanImage).
+		return Cleaned{}, fmt.Errorf("%w: WebP", ErrUnsupported)
 	}
-	return cleanImage(kind, data, maxPixels)
+	full, _, err := cleanImage(kind, data, ImageLimits{MaxPixels: maxPixels, MaxBytes: noByteLimit}, 0)
+	return full, err
 }
 
 // Sum returns the hex SHA-256 of data. Hash Cleaned.Data rather than the
@@ -95,71 +100,36 @@ func checkPDF(data []byte) error {
 	return nil
 }
 
-// codec pairs the decoder and encoder of one kind. The format packages are
-// called directly rather than through image.Decode so that a decoder some
-// other import registers (GIF, WebP, ...) can never widen what we accept.
-type codec struct {
+// decoder reads one input kind. The format packages are called directly
+// rather than through image.Decode so that a decoder some other import
+// registers (GIF, ...) can never widen what we accept.
+type decoder struct {
 	config func([]byte) (image.Config, error)
 	decode func([]byte) (image.Image, error)
-	encode func(*bytes.Buffer, image.Image) error
 }
 
-var codecs = map[Kind]codec{
+var decoders = map[Kind]decoder{
 	KindPNG: {
 		config: func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) },
 		decode: func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) },
-		encode: func(w *bytes.Buffer, m image.Image) error { return png.Encode(w, m) },
 	},
 	KindJPEG: {
 		config: func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) },
 		decode: func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) },
-		encode: func(w *bytes.Buffer, m image.Image) error {
-			return jpeg.Encode(w, m, &jpeg.Options{Quality: jpegQuality})
-		},
 	},
+	KindWebP: {config: webpConfig, decode: webpDecode},
 }
 
-func cleanImage(kind Kind, data []byte, maxPixels int) (Cleaned, error) {
-	c, ok := codecs[kind]
-	if !ok {
-		return Cleaned{}, ErrUnsupported
-	}
-	// png.DecodeConfig itself rejects sizes whose byte count overflows, but
-	// as "unsupported"; reading IHDR first reports every oversized header
-	// the same way. The signature check guarantees IHDR's position.
-	if kind == KindPNG && len(data) >= 24 && string(data[12:16]) == "IHDR" {
-		w, h := binary.BigEndian.Uint32(data[16:]), binary.BigEndian.Uint32(data[20:])
-		if uint64(w)*uint64(h) > uint64(max(maxPixels, 0)) {
-			return Cleaned{}, fmt.Errorf("%w: %dx%d exceeds %d pixels", ErrTooLarge, w, h, maxPixels)
-		}
-	}
-	cfg, err := c.config(data)
-	if err != nil {
-		return Cleaned{}, decodeErr(err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return Cleaned{}, fmt.Errorf("%w: %dx%d image", ErrCorrupt, cfg.Width, cfg.Height)
-	}
-	// int64 so a hostile header cannot overflow the product on 32-bit hosts.
-	if int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
-		return Cleaned{}, fmt.Errorf("%w: %dx%d exceeds %d pixels", ErrTooLarge, cfg.Width, cfg.Height, maxPixels)
-	}
-	orientation := 1
-	if kind == KindJPEG {
-		// Counting marker bytes over-approximates the scans (an embedded
-		// thumbnail has its own), which errs on the safe side.
-		if n := bytes.Count(data, []byte{0xFF, 0xDA}); n > maxJPEGScans {
-			return Cleaned{}, fmt.Errorf("%w: %d JPEG scans", ErrTooLarge, n)
-		}
-		orientation = jpegOrientation(data)
-	}
-	img, err := c.decode(data)
-	if err != nil {
-		return Cleaned{}, decodeErr(err)
-	}
-	img = orient(img, orientation)
+// encode writes img as kind, which is KindPNG or KindJPEG.
+func encode(kind Kind, img image.Image) (Cleaned, error) {
 	var buf bytes.Buffer
-	if err := c.encode(&buf, img); err != nil {
+	var err error
+	if kind == KindPNG {
+		err = png.Encode(&buf, img)
+	} else {
+		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: jpegQuality})
+	}
+	if err != nil {
 		// The image was just decoded, so this is not the sender's fault;
 		// still report it as unusable input rather than crash the upload.
 		return Cleaned{}, fmt.Errorf("%w: re-encode: %v", ErrCorrupt, err)

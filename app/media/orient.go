@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"image"
+	"image/color"
 	"image/draw"
 )
 
@@ -12,38 +13,15 @@ import (
 // broken EXIF block must not block an upload whose pixels decode fine, and
 // the block is about to be thrown away anyway.
 func jpegOrientation(data []byte) int {
-	if len(data) < 2 || data[0] != 0xFF || data[1] != 0xD8 {
-		return 1
-	}
-	i := 2
-	for i+4 <= len(data) {
-		if data[i] != 0xFF {
-			return 1
-		}
-		marker := data[i+1]
-		switch {
-		case marker == 0xFF: // fill byte before a marker
-			i++
-			continue
-		case marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7):
-			i += 2 // standalone markers carry no length
-			continue
-		case marker == 0xDA || marker == 0xD9:
-			// Metadata segments precede the first scan; past it lies
-			// entropy-coded data that is not worth walking.
-			return 1
-		}
-		n := int(binary.BigEndian.Uint16(data[i+2:]))
-		if n < 2 || i+2+n > len(data) {
-			return 1
-		}
-		seg := data[i+4 : i+2+n]
+	o := 1
+	walkJPEG(data, func(marker byte, seg []byte) bool {
 		if marker == 0xE1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
-			return tiffOrientation(seg[6:])
+			o = tiffOrientation(seg[6:])
+			return false
 		}
-		i += 2 + n
-	}
-	return 1
+		return true
+	})
+	return o
 }
 
 // tiffOrientation reads tag 0x0112 from IFD0 of the TIFF structure inside
@@ -88,46 +66,111 @@ func tiffOrientation(t []byte) int {
 // orient returns img transformed so that it displays upright with the EXIF
 // orientation o discarded. Orientation 1 and unknown values return img as
 // is, which keeps the common case free of an extra copy.
+//
+// The result keeps the pixel format where it can, so a grey JPEG stays one
+// byte a pixel and a CMYK one stays CMYK; YCbCr (JPEG, lossy WebP) becomes
+// RGBA, since chroma subsampling does not survive a quarter turn. Either way only one copy is made: at most four bytes a pixel for
+// anything a JPEG or WebP decodes to, which is what the memory budget in
+// limits.go counts.
 func orient(img image.Image, o int) image.Image {
 	if o < 2 || o > 8 {
 		return img
 	}
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	// Converting once to RGBA lets the loop below move plain 4-byte pixels;
-	// draw has a fast path for the YCbCr images the JPEG decoder returns.
-	src := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(src, src.Rect, img, b.Min, draw.Src)
-
 	dw, dh := w, h
 	if o >= 5 { // orientations 5–8 swap the axes
 		dw, dh = h, w
 	}
-	// at maps a destination pixel to the source pixel shown there.
-	var at func(x, y int) (int, int)
+	at := sourcePixel(o, w, h)
+	dr := image.Rect(0, 0, dw, dh)
+	switch m := img.(type) {
+	case *image.Gray:
+		return &image.Gray{Pix: movePixels(m.Pix, m.Stride, 1, dw, dh, at), Stride: dw, Rect: dr}
+	case *image.Gray16:
+		return &image.Gray16{Pix: movePixels(m.Pix, m.Stride, 2, dw, dh, at), Stride: 2 * dw, Rect: dr}
+	case *image.RGBA:
+		return &image.RGBA{Pix: movePixels(m.Pix, m.Stride, 4, dw, dh, at), Stride: 4 * dw, Rect: dr}
+	case *image.NRGBA:
+		return &image.NRGBA{Pix: movePixels(m.Pix, m.Stride, 4, dw, dh, at), Stride: 4 * dw, Rect: dr}
+	case *image.CMYK:
+		return &image.CMYK{Pix: movePixels(m.Pix, m.Stride, 4, dw, dh, at), Stride: 4 * dw, Rect: dr}
+	case *image.RGBA64:
+		return &image.RGBA64{Pix: movePixels(m.Pix, m.Stride, 8, dw, dh, at), Stride: 8 * dw, Rect: dr}
+	case *image.NRGBA64:
+		return &image.NRGBA64{Pix: movePixels(m.Pix, m.Stride, 8, dw, dh, at), Stride: 8 * dw, Rect: dr}
+	case *image.Paletted:
+		return &image.Paletted{Pix: movePixels(m.Pix, m.Stride, 1, dw, dh, at), Stride: dw, Rect: dr, Palette: m.Palette}
+	case *image.YCbCr:
+		return orientYCbCr(m, nil, dw, dh, at)
+	case *image.NYCbCrA:
+		return orientYCbCr(&m.YCbCr, m, dw, dh, at)
+	}
+	// Anything else is drawn into RGBA first; no decoder used here
+	// returns such an image, so the extra copy is never paid in practice.
+	src := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(src, src.Rect, img, b.Min, draw.Src)
+	return &image.RGBA{Pix: movePixels(src.Pix, src.Stride, 4, dw, dh, at), Stride: 4 * dw, Rect: dr}
+}
+
+// sourcePixel returns the map from a pixel of the upright image to the
+// pixel of the stored w×h image shown there, both relative to the origin.
+func sourcePixel(o, w, h int) func(x, y int) (int, int) {
 	switch o {
 	case 2: // mirrored horizontally
-		at = func(x, y int) (int, int) { return w - 1 - x, y }
+		return func(x, y int) (int, int) { return w - 1 - x, y }
 	case 3: // rotated 180°
-		at = func(x, y int) (int, int) { return w - 1 - x, h - 1 - y }
+		return func(x, y int) (int, int) { return w - 1 - x, h - 1 - y }
 	case 4: // mirrored vertically
-		at = func(x, y int) (int, int) { return x, h - 1 - y }
+		return func(x, y int) (int, int) { return x, h - 1 - y }
 	case 5: // transposed
-		at = func(x, y int) (int, int) { return y, x }
+		return func(x, y int) (int, int) { return y, x }
 	case 6: // needs 90° clockwise
-		at = func(x, y int) (int, int) { return y, h - 1 - x }
+		return func(x, y int) (int, int) { return y, h - 1 - x }
 	case 7: // transversed
-		at = func(x, y int) (int, int) { return w - 1 - y, h - 1 - x }
+		return func(x, y int) (int, int) { return w - 1 - y, h - 1 - x }
 	case 8: // needs 90° counter-clockwise
-		at = func(x, y int) (int, int) { return w - 1 - y, x }
+		return func(x, y int) (int, int) { return w - 1 - y, x }
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	for y := 0; y < dh; y++ {
-		for x := 0; x < dw; x++ {
+	return func(x, y int) (int, int) { return x, y }
+}
+
+// movePixels copies the bpp-byte pixels of a packed image (Pix starting at
+// its bounds' corner, as the image types lay it out) into a new dw×dh
+// buffer, fetching each from at.
+func movePixels(pix []byte, stride, bpp, dw, dh int, at func(x, y int) (int, int)) []byte {
+	dst := make([]byte, dw*dh*bpp)
+	for y, d := 0, 0; y < dh; y++ {
+		for x := 0; x < dw; x, d = x+1, d+bpp {
 			sx, sy := at(x, y)
-			s := src.PixOffset(sx, sy)
-			copy(dst.Pix[dst.PixOffset(x, y):][:4], src.Pix[s:s+4])
+			s := sy*stride + sx*bpp
+			copy(dst[d:d+bpp], pix[s:s+bpp])
 		}
 	}
 	return dst
+}
+
+// orientYCbCr converts m to RGBA while turning it, or to NRGBA carrying
+// alpha's values when alpha is not nil.
+func orientYCbCr(m *image.YCbCr, alpha *image.NYCbCrA, dw, dh int, at func(x, y int) (int, int)) image.Image {
+	origin := m.Rect.Min
+	pix := make([]byte, 4*dw*dh)
+	for y, d := 0, 0; y < dh; y++ {
+		for x := 0; x < dw; x, d = x+1, d+4 {
+			sx, sy := at(x, y)
+			sx, sy = sx+origin.X, sy+origin.Y
+			c := m.COffset(sx, sy)
+			r, g, b := color.YCbCrToRGB(m.Y[m.YOffset(sx, sy)], m.Cb[c], m.Cr[c])
+			a := uint8(0xFF)
+			if alpha != nil {
+				a = alpha.A[alpha.AOffset(sx, sy)]
+			}
+			pix[d], pix[d+1], pix[d+2], pix[d+3] = r, g, b, a
+		}
+	}
+	dr := image.Rect(0, 0, dw, dh)
+	if alpha != nil {
+		return &image.NRGBA{Pix: pix, Stride: 4 * dw, Rect: dr}
+	}
+	return &image.RGBA{Pix: pix, Stride: 4 * dw, Rect: dr}
 }

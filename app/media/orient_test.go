@@ -2,8 +2,10 @@ package media
 
 import (
 	"encoding/binary"
+	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"testing"
 )
 
@@ -92,3 +94,72 @@ func TestJPEGOrientation(t *testing.T) {
 		}
 	}
 }
+
+// Every pixel format orient handles directly must agree with the RGBA path
+// that TestOrient checks by hand, and keep its type (YCbCr excepted).
+func TestOrientPixelFormats(t *testing.T) {
+	const w, h = 5, 3
+	r := image.Rect(2, 1, 2+w, 1+h) // a non-zero origin, as sub-images have
+	val := func(x, y, c int) uint8 { return uint8(40*x + 70*y + 13*c) }
+	gray, gray16 := image.NewGray(r), image.NewGray16(r)
+	nrgba, rgba64, nrgba64, cmyk := image.NewNRGBA(r), image.NewRGBA64(r), image.NewNRGBA64(r), image.NewCMYK(r)
+	pal := image.NewPaletted(r, color.Palette{color.Black, color.White, red, blue})
+	ycc := image.NewYCbCr(r, image.YCbCrSubsampleRatio420)
+	nycca := image.NewNYCbCrA(r, image.YCbCrSubsampleRatio444)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			gray.SetGray(x, y, color.Gray{val(x, y, 0)})
+			gray16.SetGray16(x, y, color.Gray16{uint16(val(x, y, 0)) * 257})
+			nrgba.SetNRGBA(x, y, color.NRGBA{val(x, y, 0), val(x, y, 1), val(x, y, 2), val(x, y, 3)})
+			rgba64.SetRGBA64(x, y, color.RGBA64{uint16(val(x, y, 0)), uint16(val(x, y, 1)), 9, 0xFFFF})
+			nrgba64.SetNRGBA64(x, y, color.NRGBA64{uint16(val(x, y, 0)) << 8, 7, 9, 0x8000})
+			cmyk.SetCMYK(x, y, color.CMYK{val(x, y, 0), val(x, y, 1), val(x, y, 2), 3})
+			pal.SetColorIndex(x, y, uint8(x+y)%4)
+			ycc.Y[ycc.YOffset(x, y)] = val(x, y, 0)
+			nycca.Y[nycca.YOffset(x, y)] = val(x, y, 0)
+			nycca.Cb[nycca.COffset(x, y)] = val(x, y, 1)
+			nycca.A[nycca.AOffset(x, y)] = val(x, y, 2)
+		}
+	}
+	for i := range ycc.Cb {
+		ycc.Cb[i], ycc.Cr[i] = uint8(30*i), uint8(200-20*i)
+	}
+	for _, tc := range []struct {
+		src  image.Image
+		want image.Image // the type of the result
+	}{
+		{gray, gray}, {gray16, gray16}, {nrgba, nrgba}, {rgba64, rgba64}, {nrgba64, nrgba64},
+		{cmyk, cmyk}, {pal, pal}, {ycc, &image.RGBA{}}, {nycca, &image.NRGBA{}},
+		{image.NewUniform(red), nil}, // not a bounded image: skipped below
+	} {
+		if tc.want == nil {
+			continue
+		}
+		for o := 2; o <= 8; o++ {
+			got := orient(tc.src, o)
+			if gt, wt := fmt.Sprintf("%T", got), fmt.Sprintf("%T", tc.want); gt != wt {
+				t.Errorf("%T orientation %d: result is %s, want %s", tc.src, o, gt, wt)
+			}
+			// The reference: the source drawn into RGBA, then turned.
+			ref := image.NewRGBA(image.Rect(0, 0, w, h))
+			draw.Draw(ref, ref.Rect, tc.src, r.Min, draw.Src)
+			want := orient(ref, o)
+			if got.Bounds() != want.Bounds() {
+				t.Fatalf("%T orientation %d: bounds %v, want %v", tc.src, o, got.Bounds(), want.Bounds())
+			}
+			b := want.Bounds()
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					// Off by one is allowed: NYCbCrA premultiplies at 16
+					// bits, its NRGBA result at 8.
+					g := color.RGBAModel.Convert(got.At(x, y)).(color.RGBA)
+					if w := want.At(x, y).(color.RGBA); !near(g.R, w.R) || !near(g.G, w.G) || !near(g.B, w.B) || g.A != w.A {
+						t.Errorf("%T orientation %d: pixel (%d,%d) = %v, want %v", tc.src, o, x, y, g, w)
+					}
+				}
+			}
+		}
+	}
+}
+
+func near(a, b uint8) bool { return a-b <= 1 || b-a <= 1 }

@@ -1,5 +1,5 @@
-// Package media vets and sanitises uploaded files: license documents now,
-// case images later.
+// Package media vets and sanitises uploaded files: license documents
+// (Clean) and the clinical images attached to cases (CleanImage).
 //
 // Uploads are untrusted: the declared Content-Type and the file name are
 // chosen by the client, so the type is decided from the bytes alone and
@@ -21,6 +21,9 @@ const (
 	KindPDF  Kind = "application/pdf"
 	KindPNG  Kind = "image/png"
 	KindJPEG Kind = "image/jpeg"
+	// KindWebP is accepted as input only: CleanImage re-encodes it as JPEG
+	// or PNG, so no Cleaned value and nothing stored ever has this kind.
+	KindWebP Kind = "image/webp"
 )
 
 // ErrUnsupported means the content is not one of the accepted kinds, or is a
@@ -31,9 +34,13 @@ var (
 	magicPDF  = []byte("%PDF-")
 	magicPNG  = []byte("\x89PNG\r\n\x1a\n")
 	magicJPEG = []byte{0xFF, 0xD8, 0xFF}
+	// A WebP file is a RIFF container ("RIFF", 4-byte size, "WEBP"); the
+	// size in between is not part of the signature.
+	magicRIFF = []byte("RIFF")
+	magicWebP = []byte("WEBP")
 )
 
-// Sniff identifies head (the first bytes of an upload; 8 are enough) by its
+// Sniff identifies head (the first bytes of an upload; 12 are enough) by its
 // magic number. It ignores names and declared types on purpose: an
 // executable renamed to report.pdf must still be refused.
 //
@@ -47,6 +54,8 @@ func Sniff(head []byte) (Kind, error) {
 		return KindPNG, nil
 	case bytes.HasPrefix(head, magicJPEG):
 		return KindJPEG, nil
+	case len(head) >= 12 && bytes.HasPrefix(head, magicRIFF) && bytes.Equal(head[8:12], magicWebP):
+		return KindWebP, nil
 	}
 	return "", ErrUnsupported
 }
@@ -54,7 +63,8 @@ func Sniff(head []byte) (Kind, error) {
 // ExtFor returns the file extension, with its leading dot, to use when
 // storing or offering a file of kind k, so the stored name always matches
 // the verified content rather than what the client called it. It returns ""
-// for a kind this package does not accept.
+// for a kind this package does not accept, and for KindWebP, which is never
+// stored: a name ending in .webp would not match the JPEG or PNG inside.
 func ExtFor(k Kind) string {
 	switch k {
 	case KindPDF:

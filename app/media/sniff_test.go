@@ -29,7 +29,13 @@ func TestSniff(t *testing.T) {
 		{"short png prefix", "\x89PNG", "", ErrUnsupported},
 		{"two jpeg bytes", "\xff\xd8", "", ErrUnsupported},
 		{"zip", "PK\x03\x04", "", ErrUnsupported},
-		{"webp", "RIFF\x00\x00\x00\x00WEBPVP8 ", "", ErrUnsupported},
+		{"webp lossy", "RIFF\x70\x00\x00\x00WEBPVP8 ", KindWebP, nil},
+		{"webp extended", "RIFF\x9e\x00\x00\x00WEBPVP8X", KindWebP, nil},
+		{"webp header only", "RIFF\x00\x00\x00\x00WEBP", KindWebP, nil},
+		{"riff wave", "RIFF\x24\x00\x00\x00WAVEfmt ", "", ErrUnsupported},
+		{"riff avi", "RIFF\x24\x00\x00\x00AVI LIST", "", ErrUnsupported},
+		{"short webp prefix", "RIFF\x00\x00\x00\x00WEB", "", ErrUnsupported},
+		{"lowercase webp", "RIFF\x00\x00\x00\x00webp", "", ErrUnsupported},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,6 +58,7 @@ func TestExtFor(t *testing.T) {
 		KindPDF:     ".pdf",
 		KindPNG:     ".png",
 		KindJPEG:    ".jpg",
+		KindWebP:    "", // never stored: CleanImage turns it into JPEG or PNG
 		"image/gif": "",
 		"":          "",
 	}
