@@ -33,6 +33,7 @@ type App struct {
 	Notify       *notify.Service
 	Files        *files.Store
 	Verification *verification.Service
+	Cases        *cases.Service
 	Web          *web.Server
 	// Bus carries messages between instances (session endings, soon chat).
 	Bus      pubsub.Bus
@@ -82,11 +83,12 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 		Idle: cfg.SessionIdle, Lifetime: cfg.SessionLifetime, Secret: cfg.Secret})
 	a.Notify = notify.NewService(gdb)
 	a.Files = files.NewStore(gdb)
+	a.Cases = cases.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits)
 	a.Verification = verification.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())
 
 	routes := slices.Concat(
 		accounts.NewHandlers(a.Accounts, a.providers, log).Routes(),
-		cases.NewHandlers(a.Accounts).Routes(),
+		cases.NewHandlers(a.Cases, a.Accounts).Routes(),
 		verification.NewHandlers(a.Verification, a.Accounts).Routes(),
 		notify.NewHandlers(a.Notify).Routes(),
 		audit.NewHandlers(a.Audit).Routes(),

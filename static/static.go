@@ -5,5 +5,5 @@ import "embed"
 
 // FS holds every static asset.
 //
-//go:embed css img
+//go:embed css img js
 var FS embed.FS

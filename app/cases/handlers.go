@@ -1,8 +1,8 @@
-// Package cases holds the case-discussion forums.
 package cases
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,28 +11,126 @@ import (
 )
 
 // Handlers serves the forum pages.
-type Handlers struct{ accounts *accounts.Service }
+type Handlers struct {
+	svc      *Service
+	accounts *accounts.Service
+}
 
 // NewHandlers returns the forum pages.
-func NewHandlers(acct *accounts.Service) *Handlers { return &Handlers{accounts: acct} }
+func NewHandlers(svc *Service, acct *accounts.Service) *Handlers {
+	return &Handlers{svc: svc, accounts: acct}
+}
 
-// indexPage lists the forums, one per specialty.
-type indexPage struct {
+// listPage is /cases: one forum, a tag, or all of them.
+type listPage struct {
+	ListPage
 	Specialties []accounts.Specialty
-	Selected    string
+	Specialty   *accounts.Specialty
+	Tag         string
+	Drafts      int
+}
+
+// NextURL is the link to the following page, keeping the filters.
+func (p listPage) NextURL() string {
+	q := "?page=" + strconv.Itoa(p.Page+1) + "&before=" + p.Next
+	if p.Specialty != nil {
+		q += "&specialty=" + p.Specialty.Slug
+	}
+	if p.Tag != "" {
+		q += "&tag=" + p.Tag
+	}
+	return "/cases" + q
 }
 
 func (h *Handlers) index(c echo.Context) error {
-	list, err := h.accounts.Specialties(c.Request().Context())
+	ctx := c.Request().Context()
+	v := kit.ViewerOf(c)
+	specialties, err := h.accounts.Specialties(ctx)
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "cases_index", indexPage{Specialties: list, Selected: c.QueryParam("specialty")})
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	q := ListQuery{Specialty: c.QueryParam("specialty"), Tag: c.QueryParam("tag"), Page: page, Before: c.QueryParam("before")}
+	list, err := h.svc.List(ctx, v, q)
+	if err != nil {
+		return err
+	}
+	p := listPage{ListPage: list, Specialties: specialties, Tag: q.Tag}
+	for i := range specialties {
+		if specialties[i].Slug == q.Specialty {
+			p.Specialty = &specialties[i]
+		}
+	}
+	return c.Render(http.StatusOK, "cases_index", p)
 }
 
-// Routes lists the forum pages with who may reach them.
-func (h *Handlers) Routes() []kit.Route {
-	return []kit.Route{
-		{Method: http.MethodGet, Path: "/cases", Level: kit.Verified, Handler: h.index},
+// homePage is a verified member's start: their specialty's latest cases
+// and the ones they follow, with what is new.
+type homePage struct {
+	Specialty     *accounts.Specialty
+	Latest        []Summary
+	Followed      []Summary
+	NewInFollowed int
+}
+
+func (h *Handlers) home(c echo.Context) error {
+	v := kit.ViewerOf(c)
+	if v == nil || !v.IsVerified() {
+		return c.Render(http.StatusOK, "home", nil)
 	}
+	ctx := c.Request().Context()
+	p := homePage{}
+	q := ListQuery{Limit: 8}
+	if v.SpecialtyID != nil {
+		specialties, err := h.accounts.Specialties(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range specialties {
+			if specialties[i].ID == *v.SpecialtyID {
+				p.Specialty, q.Specialty = &specialties[i], specialties[i].Slug
+			}
+		}
+	}
+	latest, err := h.svc.List(ctx, v, q)
+	if err != nil {
+		return err
+	}
+	if len(latest.Cases) == 0 && p.Specialty != nil { // a quiet forum: show the others' news instead
+		p.Specialty = nil
+		if latest, err = h.svc.List(ctx, v, ListQuery{Limit: q.Limit}); err != nil {
+			return err
+		}
+	}
+	followed, err := h.svc.List(ctx, v, ListQuery{Limit: 8, FollowedOnly: true})
+	if err != nil {
+		return err
+	}
+	p.Latest, p.Followed = latest.Cases, followed.Cases
+	for _, f := range p.Followed {
+		p.NewInFollowed += f.NewReplies
+	}
+	return c.Render(http.StatusOK, "dashboard", p)
+}
+
+// searchPage is /search with its results.
+type searchPage struct {
+	SearchResults
+	Query       SearchQuery
+	Specialties []accounts.Specialty
+}
+
+func (h *Handlers) search(c echo.Context) error {
+	ctx := c.Request().Context()
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	q := SearchQuery{Text: c.QueryParam("q"), Specialty: c.QueryParam("specialty"), Tag: c.QueryParam("tag"), Page: page}
+	res, err := h.svc.Search(ctx, kit.ViewerOf(c), q)
+	if err != nil {
+		return err
+	}
+	specialties, err := h.accounts.Specialties(ctx)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "search", searchPage{SearchResults: res, Query: q, Specialties: specialties})
 }

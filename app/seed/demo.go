@@ -9,6 +9,7 @@ import (
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
+	"curbside/app/cases"
 	"curbside/app/identity"
 )
 
@@ -27,9 +28,10 @@ var DemoAccounts = []DemoAccount{
 	{"newcomer@demo.curbside.test", "demo-member-password", "Dr. Jamie Lee", identity.RoleMember, identity.StatusUnverified, ""},
 }
 
-// Demo creates the demo accounts that do not exist yet and prints every one
-// of them. Running it again changes nothing and prints the same lines.
-func Demo(ctx context.Context, acct *accounts.Service, out io.Writer) error {
+// Demo creates the demo accounts that do not exist yet, prints every one of
+// them, and starts the forum with the demo cases. Running it again changes
+// nothing and prints the same lines.
+func Demo(ctx context.Context, acct *accounts.Service, forum *cases.Service, out io.Writer) error {
 	for _, d := range DemoAccounts {
 		_, err := acct.ByEmail(ctx, d.Email)
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -41,5 +43,5 @@ func Demo(ctx context.Context, acct *accounts.Service, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "demo account email=%s password=%s role=%s status=%s\n", d.Email, d.Password, d.Role, d.Status)
 	}
-	return nil
+	return demoForum(ctx, acct, forum)
 }

@@ -22,13 +22,8 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.String(http.StatusOK, "ready\n")
 }
 
-func (s *Server) home(c echo.Context) error {
-	return c.Render(http.StatusOK, "home", nil)
-}
-
 func (s *Server) operationsRoutes() []kit.Route {
 	return []kit.Route{
-		{Method: http.MethodGet, Path: "/", Level: kit.Public, Handler: s.home},
 		{Method: http.MethodGet, Path: "/healthz", Level: kit.Public, Handler: s.healthz, NoSession: true},
 		{Method: http.MethodGet, Path: "/readyz", Level: kit.Public, Handler: s.readyz, NoSession: true},
 		{Method: http.MethodGet, Path: "/metrics", Level: kit.Public, Handler: s.metrics.handler(s.cfg.MetricsToken, s.cfg.TrustedProxies), NoSession: true},

@@ -28,7 +28,8 @@ import (
 
 // pages are the signed-in pages compared with the reference; /healthz shows
 // what the middleware costs when a browser sends its session cookie there.
-var pages = []string{"/cases", "/notifications", "/settings/security", "/healthz"}
+// "{case}" stands for the bench case, which has 20 replies.
+var pages = []string{"/cases", "/cases/{case}", "/notifications", "/settings/security", "/healthz"}
 
 // Targets for Curbside against the reference.
 const (
@@ -151,9 +152,12 @@ func run(ctx context.Context) (err error) {
 	}
 	env := curbsideEnv(benchURL, subjectAddr, tmp)
 	progress("preparing " + benchDB + ": migrate up, seed --demo, a verified member and a session")
-	token, err := prepareData(ctx, bins, env, benchURL)
+	token, caseID, err := prepareData(ctx, bins, env, benchURL)
 	if err != nil {
 		return err
+	}
+	for i, p := range set.pages {
+		set.pages[i] = strings.ReplaceAll(p, "{case}", strconv.FormatInt(caseID, 10))
 	}
 	subject, err := startServer("curbside", filepath.Join(bins, "curbside"), []string{"serve"}, env, filepath.Join(tmp, "curbside.log"))
 	if err != nil {

@@ -131,8 +131,9 @@ func curbsideEnv(dbURL, addr, tmp string) []string {
 }
 
 // prepareData migrates and seeds the bench database, creates a verified
-// member and opens a session for it directly in SQL; it returns the token.
-func prepareData(ctx context.Context, bins string, env []string, dbURL string) (string, error) {
+// member and opens a session for it directly in SQL, and posts the bench
+// case with 20 replies; it returns the session token and the case's id.
+func prepareData(ctx context.Context, bins string, env []string, dbURL string) (string, int64, error) {
 	for _, args := range [][]string{
 		{"migrate", "up"},
 		{"seed", "--demo"},
@@ -142,17 +143,17 @@ func prepareData(ctx context.Context, bins string, env []string, dbURL string) (
 		cmd := exec.CommandContext(ctx, filepath.Join(bins, "curbside"), args...)
 		cmd.Env, cmd.Dir = env, bins
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("curbside %s: %w: %s", strings.Join(args[:2], " "), err, lastLine(out))
+			return "", 0, fmt.Errorf("curbside %s: %w: %s", strings.Join(args[:2], " "), err, lastLine(out))
 		}
 	}
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
-		return "", fmt.Errorf("connect to %s: %w", benchDB, err)
+		return "", 0, fmt.Errorf("connect to %s: %w", benchDB, err)
 	}
 	defer conn.Close(context.Background())
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	sum := sha256.Sum256([]byte(token))
@@ -161,9 +162,32 @@ func prepareData(ctx context.Context, bins string, env []string, dbURL string) (
 		SELECT id, $1, role, status, 'curbside-bench-load/1', '127.0.0.1', now() + interval '12 hours', now()
 		FROM users WHERE lower(email) = lower($2) RETURNING id`, sum[:], benchEmail).Scan(&id)
 	if err != nil {
-		return "", fmt.Errorf("insert the bench session: %w", err)
+		return "", 0, fmt.Errorf("insert the bench session: %w", err)
 	}
-	return token, nil
+	caseID, err := benchCase(ctx, conn)
+	return token, caseID, err
+}
+
+// benchCase posts a case with 20 replies by the demo members, as SQL: the
+// page that reads it is what is measured, not how it was written.
+func benchCase(ctx context.Context, conn *pgx.Conn) (int64, error) {
+	var id int64
+	err := conn.QueryRow(ctx, `INSERT INTO cases (author_id, specialty_id, title, body, body_html, reply_count, created_at, last_activity_at)
+		SELECT u.id, u.specialty_id, 'Bench case: recurrent syncope in a young athlete', 'Collapsed twice during football.',
+			'<p>Collapsed twice during football.</p>', 20, now(), now()
+		FROM users u WHERE lower(u.email) = lower($1) RETURNING id`, benchEmail).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert the bench case: %w", err)
+	}
+	_, err = conn.Exec(ctx, `INSERT INTO replies (case_id, author_id, body, body_html, helpful_count)
+		SELECT $1, (SELECT id FROM users WHERE email LIKE '%@demo.curbside.test' ORDER BY id OFFSET g % 5 LIMIT 1),
+			'Reply ' || g || ': consider an echocardiogram and an exercise test.',
+			'<p>Reply ' || g || ': consider an <strong>echocardiogram</strong> and an exercise test.</p>', g % 4
+		FROM generate_series(1, 20) AS g`, id)
+	if err != nil {
+		return 0, fmt.Errorf("insert the bench replies: %w", err)
+	}
+	return id, nil
 }
 
 // proc is a server the driver started and must stop.

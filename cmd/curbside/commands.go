@@ -145,12 +145,12 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, out
 	}
 	switch {
 	case *demo && !*synthetic:
-		return withApp(ctx, getenv, false, func(a *app.App) error { return seed.Demo(ctx, a.Accounts, out) })
+		return withApp(ctx, getenv, false, func(a *app.App) error { return seed.Demo(ctx, a.Accounts, a.Cases, out) })
 	case *synthetic && !*demo:
 		if *n < 1 {
 			return usageError("seed: --cases must be at least 1")
 		}
-		return usageError("seed --synthetic: no synthetic data yet (it comes with the case forums)")
+		return withDB(ctx, getenv, func(_ config.Config, gdb *gorm.DB) error { return seed.Synthetic(ctx, gdb, *n, out) })
 	}
 	return usageError("usage: curbside seed --demo | curbside seed --synthetic --cases N")
 }

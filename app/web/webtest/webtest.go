@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,7 +80,11 @@ func NewWith(t testing.TB, opts []app.Option, env ...string) *App {
 	}
 	cfg.DatabaseURL = tdb.URL
 	logs := &Logs{}
-	core, err := app.New(cfg, tdb.DB, slog.New(slog.NewJSONHandler(logs, nil)), opts...)
+	var sink io.Writer = logs
+	if os.Getenv("CURBSIDE_TEST_LOGS") != "" { // see what the server says while a test runs
+		sink = io.MultiWriter(logs, os.Stderr)
+	}
+	core, err := app.New(cfg, tdb.DB, slog.New(slog.NewJSONHandler(sink, nil)), opts...)
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}

@@ -1,0 +1,101 @@
+// Package cases holds the case-discussion forums: de-identified cases,
+// replies, helpful marks, accepted answers, outcomes, follows, drafts and
+// search. An anonymous post's author is stored but never shown to members.
+package cases
+
+import (
+	"html/template"
+	"time"
+)
+
+// Choices for the structured, de-identified fields of a case.
+var (
+	AgeBands     = []string{"neonate", "infant", "child", "adolescent", "18-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80-89", "90+"}
+	Sexes        = []string{"female", "male", "other"}
+	CareSettings = []string{"outpatient", "inpatient", "emergency", "icu", "rural", "telehealth"}
+)
+
+// Author is who a member sees behind a post: a colleague, or "Anonymous
+// <specialty>" with no handle, no link and nothing else to go on.
+type Author struct {
+	Handle      string // empty for an anonymous post
+	DisplayName string
+	Specialty   string
+}
+
+// Anonymous reports whether the post hides its author.
+func (a Author) Anonymous() bool { return a.Handle == "" }
+
+// Name is what the page shows.
+func (a Author) Name() string {
+	if a.Anonymous() {
+		if a.Specialty == "" {
+			return "Anonymous"
+		}
+		return "Anonymous " + a.Specialty
+	}
+	return a.DisplayName
+}
+
+// Summary is a case in a list.
+type Summary struct {
+	ID             int64
+	Title          string
+	Specialty      string
+	SpecialtySlug  string
+	Author         Author
+	Tags           []string
+	ReplyCount     int
+	HasOutcome     bool
+	Answered       bool
+	CreatedAt      time.Time
+	LastActivityAt time.Time
+	// Unread: never opened by the viewer; NewReplies: replies since they last looked.
+	Unread     bool
+	NewReplies int
+}
+
+// Case is one case as its page shows it.
+type Case struct {
+	Summary
+	SpecialtyID     int16
+	Body            string
+	BodyHTML        template.HTML
+	AgeBand         string
+	Sex             string
+	CareSetting     string
+	Outcome         string
+	OutcomeHTML     template.HTML
+	OutcomeAt       *time.Time
+	AcceptedReplyID int64
+	EditedAt        *time.Time
+	Images          []Image
+	// What the viewer may do and has done.
+	Mine      bool
+	Following bool
+	// LastReadReplyID is the newest reply the viewer had seen before this visit.
+	LastReadReplyID int64
+}
+
+// Image is a picture attached to a case, served only to verified members.
+type Image struct {
+	FileID   int64
+	Position int
+}
+
+// Reply is one answer in a case's discussion.
+type Reply struct {
+	ID           int64
+	CaseID       int64
+	Author       Author
+	Body         string
+	BodyHTML     template.HTML
+	HelpfulCount int
+	MarkedByMe   bool
+	Mine         bool
+	Accepted     bool
+	New          bool
+	CreatedAt    time.Time
+	EditedAt     *time.Time
+	Deleted      bool
+}

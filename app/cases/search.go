@@ -1,0 +1,142 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"curbside/app/identity"
+)
+
+// SearchQuery is what a member looks for.
+type SearchQuery struct {
+	Text      string
+	Specialty string
+	Tag       string
+	Page      int
+}
+
+// Hit is a case or a reply that matches, with a highlighted snippet.
+type Hit struct {
+	CaseID    int64
+	ReplyID   int64 // 0 for the case itself
+	Title     string
+	Specialty string
+	Author    Author
+	Snippet   template.HTML
+	At        time.Time
+}
+
+// SearchResults is one page of hits.
+type SearchResults struct {
+	Hits    []Hit
+	Page    int
+	HasNext bool
+}
+
+const (
+	searchPerPage  = 20
+	maxSearchPage  = 10
+	maxSearchRunes = 200
+	// Marks ts_headline puts around matches: characters no clinician types,
+	// turned into <mark> after the snippet is escaped.
+	markOpen, markClose = "\u2983", "\u2984"
+)
+
+// searchSQL ranks matching cases and replies by text rank, damped by age
+// (a month-old post counts half), and highlights only the page's rows.
+const searchSQL = `WITH q AS (SELECT websearch_to_tsquery('english', ?) AS q),
+hits AS (
+	SELECT c.id AS case_id, 0::bigint AS reply_id, c.title || ' — ' || c.body AS text, c.anonymous, c.author_id, c.last_activity_at AS at,
+		ts_rank(c.search, q.q) / (1 + extract(epoch FROM now() - c.last_activity_at) / 2592000) AS rank
+	FROM cases c, q WHERE c.search @@ q.q AND c.deleted_at IS NULL %[1]s
+	UNION ALL
+	SELECT r.case_id, r.id, r.body, r.anonymous, r.author_id, r.created_at,
+		ts_rank(r.search, q.q) / (1 + extract(epoch FROM now() - r.created_at) / 2592000)
+	FROM replies r JOIN cases c ON c.id = r.case_id, q
+	WHERE r.search @@ q.q AND r.deleted_at IS NULL AND c.deleted_at IS NULL %[1]s
+	ORDER BY rank DESC, case_id DESC, reply_id DESC LIMIT ? OFFSET ?)
+SELECT h.case_id, h.reply_id, c.title, sp.name,
+	CASE WHEN h.anonymous THEN '' ELSE u.handle END, CASE WHEN h.anonymous THEN '' ELSE u.display_name END,
+	COALESCE(asp.name, ''),
+	ts_headline('english', h.text, q.q, 'StartSel=` + markOpen + `, StopSel=` + markClose + `, MaxFragments=2, MaxWords=25, MinWords=8, FragmentDelimiter=" … "'),
+	h.at
+FROM hits h CROSS JOIN q JOIN cases c ON c.id = h.case_id JOIN specialties sp ON sp.id = c.specialty_id
+	JOIN users u ON u.id = h.author_id LEFT JOIN specialties asp ON asp.id = u.specialty_id
+ORDER BY h.rank DESC, h.case_id DESC, h.reply_id DESC`
+
+// Search finds cases and replies by their words, PostgreSQL's full-text
+// search over the stored vectors, with each hit's words marked.
+func (s *Service) Search(ctx context.Context, v *identity.Viewer, q SearchQuery) (SearchResults, error) {
+	q.Text = strings.TrimSpace(q.Text)
+	if utf8.RuneCountInString(q.Text) > maxSearchRunes {
+		q.Text = string([]rune(q.Text)[:maxSearchRunes])
+	}
+	q.Page = min(max(q.Page, 1), maxSearchPage)
+	res := SearchResults{Page: q.Page}
+	if q.Text == "" {
+		return res, nil
+	}
+	// The filters stand twice in the query, for cases and for replies.
+	var filters []string
+	var filterArgs []any
+	if q.Specialty != "" {
+		sp, err := s.accounts.SpecialtyBySlug(ctx, q.Specialty)
+		if err != nil {
+			return res, err
+		}
+		filters, filterArgs = append(filters, "AND c.specialty_id = ?"), append(filterArgs, sp.ID)
+	}
+	if q.Tag != "" {
+		filters = append(filters, "AND EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag = ?)")
+		filterArgs = append(filterArgs, q.Tag)
+	}
+	sqlText := fmt.Sprintf(searchSQL, strings.Join(filters, " "))
+	args := append(append(append([]any{q.Text}, filterArgs...), filterArgs...), searchPerPage+1, (q.Page-1)*searchPerPage)
+	rows, err := s.db.WithContext(ctx).Raw(sqlText, args...).Rows()
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h Hit
+		var snippet string
+		if err := rows.Scan(&h.CaseID, &h.ReplyID, &h.Title, &h.Specialty, &h.Author.Handle, &h.Author.DisplayName,
+			&h.Author.Specialty, &snippet, &h.At); err != nil {
+			return res, err
+		}
+		h.Snippet = highlight(snippet)
+		res.Hits = append(res.Hits, h)
+	}
+	if len(res.Hits) > searchPerPage {
+		res.Hits, res.HasNext = res.Hits[:searchPerPage], true
+	}
+	return res, rows.Err()
+}
+
+// highlight escapes a snippet of Markdown source and turns the search marks
+// into <mark>, balanced whatever the text itself held.
+func highlight(snippet string) template.HTML {
+	var b strings.Builder
+	open := false
+	for _, r := range template.HTMLEscapeString(snippet) {
+		switch {
+		case string(r) == markOpen && !open:
+			b.WriteString("<mark>")
+			open = true
+		case string(r) == markClose && open:
+			b.WriteString("</mark>")
+			open = false
+		case string(r) == markOpen, string(r) == markClose:
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if open {
+		b.WriteString("</mark>")
+	}
+	return template.HTML(b.String())
+}

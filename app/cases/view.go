@@ -1,0 +1,126 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"html/template"
+	"strings"
+
+	"curbside/app/apperr"
+	"curbside/app/db"
+	"curbside/app/identity"
+)
+
+// Page is a case with its discussion, as one member sees it.
+type Page struct {
+	Case    Case
+	Replies []Reply
+}
+
+// Open loads a case and its replies for the viewer, in a fixed number of
+// queries whatever the number of replies, and records that the viewer has
+// now read it.
+func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64) (*Page, error) {
+	c, err := s.loadCase(ctx, v, id)
+	if err != nil {
+		return nil, err
+	}
+	replies, err := s.loadReplies(ctx, v, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.loadImages(ctx, c); err != nil {
+		return nil, err
+	}
+	if err := s.markRead(ctx, v.UserID, c.ID); err != nil {
+		return nil, err
+	}
+	return &Page{Case: *c, Replies: replies}, nil
+}
+
+// markRead records that the member has seen the case as it is now: its
+// replies so far are no longer new to them (nor is what they just wrote).
+func (s *Service) markRead(ctx context.Context, userID, caseID int64) error {
+	err := db.Conn(ctx, s.db).Exec(`INSERT INTO case_reads (case_id, user_id, replies_seen, last_reply_id, read_at)
+		SELECT c.id, ?, c.reply_count, COALESCE((SELECT max(r.id) FROM replies r WHERE r.case_id = c.id), 0), ?
+		FROM cases c WHERE c.id = ?
+		ON CONFLICT (user_id, case_id) DO UPDATE SET replies_seen = EXCLUDED.replies_seen,
+		last_reply_id = GREATEST(case_reads.last_reply_id, EXCLUDED.last_reply_id), read_at = EXCLUDED.read_at`,
+		userID, s.now(), caseID).Error
+	if err != nil {
+		return fmt.Errorf("mark case read: %w", err)
+	}
+	return nil
+}
+
+func (s *Service) loadCase(ctx context.Context, v *identity.Viewer, id int64) (*Case, error) {
+	var c Case
+	var bodyHTML, tags string
+	var outcome, outcomeHTML, ageBand, sex, setting sql.NullString
+	var accepted sql.NullInt64
+	var authorID int64
+	var following bool
+	var lastRead int64
+	err := s.db.WithContext(ctx).Raw(`SELECT `+summaryColumns+`, c.specialty_id, c.body, c.body_html, c.age_band, c.sex,
+		c.care_setting, c.outcome, c.outcome_html, c.outcome_at, c.accepted_reply_id, c.edited_at, c.author_id,
+		EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = ?), COALESCE(rd.last_reply_id, 0)
+		`+summaryJoins+` WHERE c.id = ? AND c.deleted_at IS NULL`, v.UserID, v.UserID, id).Row().Scan(
+		&c.ID, &c.Title, &c.Specialty, &c.SpecialtySlug, &c.Author.Handle, &c.Author.DisplayName,
+		&c.Author.Specialty, &tags, &c.ReplyCount, &c.HasOutcome, &c.Answered, &c.CreatedAt, &c.LastActivityAt,
+		&c.Unread, &c.NewReplies, &c.SpecialtyID, &c.Body, &bodyHTML, &ageBand, &sex, &setting, &outcome, &outcomeHTML,
+		&c.OutcomeAt, &accepted, &c.EditedAt, &authorID, &following, &lastRead)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("case %d: %w", id, apperr.ErrNotFound)
+	} else if err != nil {
+		return nil, fmt.Errorf("load case %d: %w", id, err)
+	}
+	if tags != "" {
+		c.Tags = strings.Split(tags, ",")
+	}
+	// Rendered by the Markdown package and sanitised when stored.
+	c.BodyHTML, c.OutcomeHTML = template.HTML(bodyHTML), template.HTML(outcomeHTML.String)
+	c.Outcome, c.AgeBand, c.Sex, c.CareSetting = outcome.String, ageBand.String, sex.String, setting.String
+	c.AcceptedReplyID, c.Mine, c.Following, c.LastReadReplyID = accepted.Int64, authorID == v.UserID, following, lastRead
+	if c.Unread { // first visit: nothing is "new" within it
+		c.LastReadReplyID = 1<<62 - 1
+	}
+	return &c, nil
+}
+
+func (s *Service) loadReplies(ctx context.Context, v *identity.Viewer, c *Case) ([]Reply, error) {
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT r.id, r.case_id,
+		CASE WHEN r.anonymous THEN '' ELSE u.handle END, CASE WHEN r.anonymous THEN '' ELSE u.display_name END,
+		COALESCE(sp.name, ''), r.body, r.body_html, r.helpful_count,
+		EXISTS (SELECT 1 FROM reply_helpful h WHERE h.reply_id = r.id AND h.user_id = ?), r.author_id = ?,
+		r.created_at, r.edited_at, r.deleted_at IS NOT NULL
+		FROM replies r JOIN users u ON u.id = r.author_id LEFT JOIN specialties sp ON sp.id = u.specialty_id
+		WHERE r.case_id = ? ORDER BY r.id`, v.UserID, v.UserID, c.ID).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("load replies: %w", err)
+	}
+	defer rows.Close()
+	var list []Reply
+	for rows.Next() {
+		var r Reply
+		var html string
+		if err := rows.Scan(&r.ID, &r.CaseID, &r.Author.Handle, &r.Author.DisplayName, &r.Author.Specialty, &r.Body, &html,
+			&r.HelpfulCount, &r.MarkedByMe, &r.Mine, &r.CreatedAt, &r.EditedAt, &r.Deleted); err != nil {
+			return nil, err
+		}
+		if r.Deleted { // the place in the thread stays; the words and the author go
+			r.Body, html, r.Author = "", "", Author{}
+		}
+		r.BodyHTML = template.HTML(html)
+		r.Accepted = r.ID == c.AcceptedReplyID
+		r.New = r.ID > c.LastReadReplyID
+		list = append(list, r)
+	}
+	return list, rows.Err()
+}
+
+func (s *Service) loadImages(ctx context.Context, c *Case) error {
+	return s.db.WithContext(ctx).Raw("SELECT file_id, position FROM case_images WHERE case_id = ? ORDER BY position", c.ID).
+		Scan(&c.Images).Error
+}
