@@ -24,10 +24,15 @@ func NewHandlers(svc *Service, acct *accounts.Service) *Handlers {
 // listPage is /cases: one forum, a tag, or all of them.
 type listPage struct {
 	ListPage
-	Specialties []accounts.Specialty
-	Specialty   *accounts.Specialty
-	Tag         string
-	Drafts      int
+	Forums    []forumOption
+	Specialty *accounts.Specialty
+	Tag       string
+}
+
+// forumOption is one choice of the forum filter.
+type forumOption struct {
+	Slug, Name string
+	Selected   bool
 }
 
 // NextURL is the link to the following page, keeping the filters.
@@ -55,9 +60,10 @@ func (h *Handlers) index(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := listPage{ListPage: list, Specialties: specialties, Tag: q.Tag}
-	for i := range specialties {
-		if specialties[i].Slug == q.Specialty {
+	p := listPage{ListPage: list, Tag: q.Tag}
+	for i, sp := range specialties {
+		p.Forums = append(p.Forums, forumOption{Slug: sp.Slug, Name: sp.Name, Selected: sp.Slug == q.Specialty})
+		if sp.Slug == q.Specialty {
 			p.Specialty = &specialties[i]
 		}
 	}

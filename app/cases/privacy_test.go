@@ -2,10 +2,13 @@ package cases_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"image/png"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -186,4 +189,33 @@ func TestDrafts(t *testing.T) {
 	req(url.Values{"body": {"Check for renal artery stenosis"}, "case_id": {strconv.FormatInt(caseID, 10)}})
 	c.Get(caseURL(caseID)).Expect(http.StatusOK).Contains("Check for renal artery stenosis")
 	other.Get(caseURL(caseID)).Expect(http.StatusOK).Lacks("renal artery stenosis")
+}
+
+// bombPNG is a small, valid PNG whose header claims width × height pixels:
+// a decompression bomb's shape.
+func bombPNG(t *testing.T, width, height uint32) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 8, 8))); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	binary.BigEndian.PutUint32(data[16:], width) // IHDR data starts after the signature, length and type
+	binary.BigEndian.PutUint32(data[20:], height)
+	binary.BigEndian.PutUint32(data[29:], crc32.ChecksumIEEE(data[12:29]))
+	return data
+}
+
+// An image whose header asks for more pixels than a photo has is refused
+// with the form and a message, before anything is decoded.
+func TestDecompressionBombsAreRefused(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, _ := app.Verified("radiology")
+	res := c.PostMultipart("/cases", url.Values{"title": {"Huge image"}, "body": {"See the image."}, "specialty": {"radiology"}},
+		webtest.File{Field: "images", Name: "scan.png", Data: bombPNG(t, 100000, 100000)}).Expect(http.StatusUnprocessableEntity)
+	res.Contains("scan.png is too large to process", "Huge image")
+	if n := scalar[int64](t, app, "SELECT count(*) FROM documents"); n != 0 {
+		t.Fatalf("%d files stored", n)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"curbside/app/db"
 	"curbside/app/identity"
 )
 
@@ -37,6 +38,9 @@ type SearchResults struct {
 	HasNext bool
 }
 
+// searchCandidates bounds the matches of each kind that are ranked.
+const searchCandidates = "150"
+
 const (
 	searchPerPage  = 20
 	maxSearchPage  = 10
@@ -48,16 +52,29 @@ const (
 
 // searchSQL ranks matching cases and replies by text rank, damped by age
 // (a month-old post counts half), and highlights only the page's rows.
+// Ranking reads every candidate's vector, so a common word would rank most
+// of the forum: candidates are the newest searchCandidates matches of each
+// kind, which for a rare word is all of them. The query is spelt out in
+// each candidate search, not taken from the CTE, so that the planner sees
+// how common its words are: a rare word is found through the GIN index, a
+// common one by walking the newest rows until enough match.
 const searchSQL = `WITH q AS (SELECT websearch_to_tsquery('english', ?) AS q),
+case_hits AS (
+	SELECT c.id, c.search, c.last_activity_at FROM cases c
+	WHERE c.search @@ websearch_to_tsquery('english', ?) AND c.deleted_at IS NULL %[1]s
+	ORDER BY c.last_activity_at DESC LIMIT ` + searchCandidates + `),
+reply_hits AS (
+	SELECT r.id, r.case_id, r.search, r.created_at FROM replies r JOIN cases c ON c.id = r.case_id
+	WHERE r.search @@ websearch_to_tsquery('english', ?) AND r.deleted_at IS NULL AND c.deleted_at IS NULL %[1]s
+	ORDER BY r.id DESC LIMIT ` + searchCandidates + `),
 hits AS (
-	SELECT c.id AS case_id, 0::bigint AS reply_id, c.title || ' — ' || c.body AS text, c.anonymous, c.author_id, c.last_activity_at AS at,
-		ts_rank(c.search, q.q) / (1 + extract(epoch FROM now() - c.last_activity_at) / 2592000) AS rank
-	FROM cases c, q WHERE c.search @@ q.q AND c.deleted_at IS NULL %[1]s
+	SELECT h.id AS case_id, 0::bigint AS reply_id, c.title || ' — ' || c.body AS text, c.anonymous, c.author_id, h.last_activity_at AS at,
+		ts_rank(h.search, q.q) / (1 + extract(epoch FROM now() - h.last_activity_at) / 2592000) AS rank
+	FROM case_hits h JOIN cases c ON c.id = h.id, q
 	UNION ALL
-	SELECT r.case_id, r.id, r.body, r.anonymous, r.author_id, r.created_at,
-		ts_rank(r.search, q.q) / (1 + extract(epoch FROM now() - r.created_at) / 2592000)
-	FROM replies r JOIN cases c ON c.id = r.case_id, q
-	WHERE r.search @@ q.q AND r.deleted_at IS NULL AND c.deleted_at IS NULL %[1]s
+	SELECT h.case_id, h.id, r.body, r.anonymous, r.author_id, h.created_at,
+		ts_rank(h.search, q.q) / (1 + extract(epoch FROM now() - h.created_at) / 2592000)
+	FROM reply_hits h JOIN replies r ON r.id = h.id, q
 	ORDER BY rank DESC, case_id DESC, reply_id DESC LIMIT ? OFFSET ?)
 SELECT h.case_id, h.reply_id, c.title, sp.name,
 	CASE WHEN h.anonymous THEN '' ELSE u.handle END, CASE WHEN h.anonymous THEN '' ELSE u.display_name END,
@@ -95,26 +112,36 @@ func (s *Service) Search(ctx context.Context, v *identity.Viewer, q SearchQuery)
 		filterArgs = append(filterArgs, q.Tag)
 	}
 	sqlText := fmt.Sprintf(searchSQL, strings.Join(filters, " "))
-	args := append(append(append([]any{q.Text}, filterArgs...), filterArgs...), searchPerPage+1, (q.Page-1)*searchPerPage)
-	rows, err := s.db.WithContext(ctx).Raw(sqlText, args...).Rows()
-	if err != nil {
-		return res, fmt.Errorf("search: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var h Hit
-		var snippet string
-		if err := rows.Scan(&h.CaseID, &h.ReplyID, &h.Title, &h.Specialty, &h.Author.Handle, &h.Author.DisplayName,
-			&h.Author.Specialty, &snippet, &h.At); err != nil {
-			return res, err
+	args := append([]any{q.Text, q.Text}, filterArgs...)
+	args = append(append(append(args, q.Text), filterArgs...), searchPerPage+1, (q.Page-1)*searchPerPage)
+	// A plan made once for any words would not know a rare word from a
+	// common one, and the best plans for the two differ a thousandfold.
+	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
+		if err := tx.Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
+			return err
 		}
-		h.Snippet = highlight(snippet)
-		res.Hits = append(res.Hits, h)
-	}
+		rows, err := tx.Raw(sqlText, args...).Rows()
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h Hit
+			var snippet string
+			if err := rows.Scan(&h.CaseID, &h.ReplyID, &h.Title, &h.Specialty, &h.Author.Handle, &h.Author.DisplayName,
+				&h.Author.Specialty, &snippet, &h.At); err != nil {
+				return err
+			}
+			h.Snippet = highlight(snippet)
+			res.Hits = append(res.Hits, h)
+		}
+		return rows.Err()
+	})
 	if len(res.Hits) > searchPerPage {
 		res.Hits, res.HasNext = res.Hits[:searchPerPage], true
 	}
-	return res, rows.Err()
+	return res, err
 }
 
 // highlight escapes a snippet of Markdown source and turns the search marks

@@ -34,8 +34,16 @@ func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64) (*Page
 	if err := s.loadImages(ctx, c); err != nil {
 		return nil, err
 	}
-	if err := s.markRead(ctx, v.UserID, c.ID); err != nil {
-		return nil, err
+	// A page read again with nothing new writes nothing: reading stays
+	// a read, however often a member reloads.
+	var newest int64
+	for _, r := range replies {
+		newest = max(newest, r.ID)
+	}
+	if c.Unread || c.NewReplies > 0 || newest > c.LastReadReplyID {
+		if err := s.markRead(ctx, v.UserID, c.ID); err != nil {
+			return nil, err
+		}
 	}
 	return &Page{Case: *c, Replies: replies}, nil
 }

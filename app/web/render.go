@@ -29,12 +29,36 @@ type View struct {
 	Flash  string
 	Path   string
 	Unread int64
+	// Section is the first segment of the path ("cases", "mod"), for the
+	// navigation; Assets are the layout's asset URLs. Both are worked out
+	// once here rather than by template calls on every page.
+	Section string
+	Assets  *layoutAssets
+}
+
+// layoutAssets are the asset URLs every page links to.
+type layoutAssets struct{ CSS, Logo, DraftsJS string }
+
+func newLayoutAssets(s *staticFiles) (*layoutAssets, error) {
+	var a layoutAssets
+	for _, f := range []struct {
+		dst  *string
+		name string
+	}{{&a.CSS, "css/site.css"}, {&a.Logo, "img/logo.svg"}, {&a.DraftsJS, "js/drafts.js"}} {
+		u, err := s.url(f.name)
+		if err != nil {
+			return nil, err
+		}
+		*f.dst = u
+	}
+	return &a, nil
 }
 
 // renderer holds one template set per page (layout + partials + the page),
 // parsed and checked at start.
 type renderer struct {
-	pages map[string]*template.Template
+	pages  map[string]*template.Template
+	assets *layoutAssets
 }
 
 func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
@@ -65,7 +89,11 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}}
+	assets, err := newLayoutAssets(static)
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}, assets: assets}
 	for _, file := range names {
 		name := strings.TrimSuffix(path.Base(file), ".html")
 		t, err := template.New(name).Funcs(funcs).ParseFS(templates, "layout.html", "partials/*.html", file)
@@ -85,7 +113,10 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 		return fmt.Errorf("no template %q", name)
 	}
 	// A fresh mask per render keeps the token out of reach of BREACH.
-	v := View{Page: data, Viewer: kit.ViewerOf(c), CSRF: maskCSRF(csrfToken(c)), Path: c.Request().URL.Path, Flash: kit.TakeFlash(c)}
+	path := c.Request().URL.Path
+	section, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	v := View{Page: data, Viewer: kit.ViewerOf(c), CSRF: maskCSRF(csrfToken(c)), Path: path, Flash: kit.TakeFlash(c),
+		Section: section, Assets: r.assets}
 	if v.Viewer != nil {
 		v.Unread = v.Viewer.UnreadNotifications
 	}

@@ -197,7 +197,10 @@ func run(ctx context.Context) (err error) {
 		return err
 	}
 	printTable(os.Stdout, set, rows)
-	return badRuns(rows)
+	if err := badRuns(rows); err != nil {
+		return err
+	}
+	return benchSearch(ctx, bins, env, "http://"+subjectAddr, cookie, set.seconds)
 }
 
 // progress prints a step of the run on stderr, keeping stdout for the table.

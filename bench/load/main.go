@@ -19,6 +19,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,6 +48,7 @@ type Result struct {
 
 type options struct {
 	url         string
+	vary        string
 	concurrency int
 	duration    time.Duration
 	warmup      time.Duration
@@ -60,6 +62,7 @@ func main() {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.url, "url", "", "URL to request (GET)")
+	fs.StringVar(&o.vary, "vary", "", "comma-separated query strings, added to -url in turn (e.g. q=syncope,q=chest+pain)")
 	fs.IntVar(&o.concurrency, "c", 16, "concurrent clients, each with its own keep-alive connection")
 	fs.DurationVar(&o.duration, "d", 5*time.Second, "measured duration")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "warm-up before measuring (not counted)")
@@ -67,7 +70,7 @@ func main() {
 	fs.StringVar(&o.cookie, "cookie", "", "Cookie header to send")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "per-request timeout")
 	if err := fs.Parse(os.Args[1:]); err != nil {
-		fail(fmt.Errorf("%w (flags: -url -c -d -warmup -n -cookie -timeout)", err))
+		fail(fmt.Errorf("%w (flags: -url -vary -c -d -warmup -n -cookie -timeout)", err))
 	}
 	if err := o.check(); err != nil {
 		fail(err)
@@ -134,14 +137,25 @@ func run(o options) (Result, error) {
 		// A redirect is an answer to count (a 303 to /login means the cookie failed), not to follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	req, err := http.NewRequest(http.MethodGet, o.url, nil)
-	if err != nil {
-		return Result{}, err
+	targets := []string{o.url}
+	if o.vary != "" {
+		targets = nil
+		for _, q := range strings.Split(o.vary, ",") {
+			targets = append(targets, o.url+"?"+q)
+		}
 	}
-	if o.cookie != "" {
-		req.Header.Set("Cookie", o.cookie)
+	reqs := make([]*http.Request, len(targets))
+	for i, target := range targets {
+		req, err := http.NewRequest(http.MethodGet, target, nil)
+		if err != nil {
+			return Result{}, err
+		}
+		if o.cookie != "" {
+			req.Header.Set("Cookie", o.cookie)
+		}
+		req.Header.Set("User-Agent", "curbside-bench-load/1")
+		reqs[i] = req
 	}
-	req.Header.Set("User-Agent", "curbside-bench-load/1")
 
 	start := time.Now()
 	measureFrom := start.Add(o.warmup)
@@ -159,11 +173,12 @@ func run(o options) (Result, error) {
 				if !t0.Before(end) {
 					return
 				}
-				if issued.Add(1) > o.maxRequests {
+				n := issued.Add(1)
+				if n > o.maxRequests {
 					truncated.Store(true)
 					return
 				}
-				code, err := do(client, req)
+				code, err := do(client, reqs[n%int64(len(reqs))])
 				w.all++
 				if t0.Before(measureFrom) {
 					continue // warm-up
