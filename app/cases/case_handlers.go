@@ -69,7 +69,7 @@ func (h *Handlers) renderForm(c echo.Context, status int, f caseForm) error {
 
 func (h *Handlers) newForm(c echo.Context) error {
 	v := kit.ViewerOf(c)
-	f := caseForm{Form: kit.Form{Values: map[string]string{}, Errors: map[string]string{}}}
+	f := caseForm{Form: kit.Form{Values: map[string]string{"specialty": c.QueryParam("specialty")}, Errors: map[string]string{}}}
 	if id, err := strconv.ParseInt(c.QueryParam("draft"), 10, 64); err == nil {
 		d, err := h.svc.DraftByID(c.Request().Context(), v, id)
 		if err != nil {

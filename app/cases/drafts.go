@@ -10,6 +10,7 @@ import (
 	"curbside/app/apperr"
 	"curbside/app/db"
 	"curbside/app/identity"
+	"curbside/app/ratelimit"
 )
 
 // Draft is what a member typed and has not published: kept when a post was
@@ -29,6 +30,10 @@ type Draft struct {
 // maxDraftBody bounds a draft; a post may hold half of it.
 const maxDraftBody = 40000
 
+// draftLimit bounds saves: a page saves every few seconds while its member
+// types, and a script gone wrong must not fill the table.
+var draftLimit = ratelimit.Rule{Limit: 1200, Window: time.Hour}
+
 // SaveDraft stores or updates one of the member's drafts and returns its id.
 // A reply draft is one per case; a case draft is the one named by d.ID, or
 // a new one.
@@ -38,6 +43,9 @@ func (s *Service) SaveDraft(ctx context.Context, v *identity.Viewer, d Draft) (i
 	}
 	if d.Fields == nil {
 		d.Fields = map[string]string{}
+	}
+	if err := s.limits.Allow(ctx, fmt.Sprintf("draft:%d", v.UserID), draftLimit); err != nil {
+		return 0, err
 	}
 	conn := s.db.WithContext(ctx)
 	now := s.now()
