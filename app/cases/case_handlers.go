@@ -36,7 +36,7 @@ type caseForm struct {
 }
 
 func options(values []string, labels map[string]string) []kit.Option {
-	opts := []kit.Option{{Value: "", Label: "Not stated"}}
+	var opts []kit.Option // the field's own "Choose…" stands for "not stated"
 	for _, v := range values {
 		l := labels[v]
 		if l == "" {
@@ -190,14 +190,7 @@ func (h *Handlers) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	draft, err := h.svc.ReplyDraft(c.Request().Context(), v, id)
-	if err != nil {
-		return err
-	}
-	form := kit.Form{Values: map[string]string{}, Errors: map[string]string{}}
-	if draft != nil {
-		form.Values["body"] = draft.Body
-	}
+	form := kit.Form{Values: map[string]string{"body": page.Case.ReplyDraft}, Errors: map[string]string{}}
 	return c.Render(http.StatusOK, "case", casePage{Page: *page, Reply: replyForm{Form: form, CaseID: id}, Viewer: v})
 }
 

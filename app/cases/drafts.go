@@ -93,17 +93,6 @@ func (s *Service) DraftByID(ctx context.Context, v *identity.Viewer, id int64) (
 	return &d, nil
 }
 
-// ReplyDraft returns the member's reply draft for a case, or nil.
-func (s *Service) ReplyDraft(ctx context.Context, v *identity.Viewer, caseID int64) (*Draft, error) {
-	var d Draft
-	err := s.db.WithContext(ctx).Raw(`SELECT id, case_id, body, fields, reason, updated_at FROM drafts
-		WHERE user_id = ? AND case_id = ?`, v.UserID, caseID).Scan(&d).Error
-	if err != nil || d.ID == 0 {
-		return nil, err
-	}
-	return &d, nil
-}
-
 // DeleteDraft discards one of the member's drafts (published, or given up).
 func (s *Service) DeleteDraft(ctx context.Context, v *identity.Viewer, id int64) error {
 	return db.Conn(ctx, s.db).Exec("DELETE FROM drafts WHERE id = ? AND user_id = ?", id, v.UserID).Error

@@ -75,11 +75,13 @@ type Case struct {
 	Following bool
 	// LastReadReplyID is the newest reply the viewer had seen before this visit.
 	LastReadReplyID int64
+	// ReplyDraft is what the viewer was writing in reply, kept as a draft.
+	ReplyDraft string
 }
 
-// Image is a picture attached to a case, served only to verified members.
+// Image is a picture attached to a case, served only to verified members
+// and named by its place in the case, never by its file.
 type Image struct {
-	FileID   int64
 	Position int
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 
 	"curbside/app/apperr"
@@ -29,9 +30,6 @@ func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64) (*Page
 	}
 	replies, err := s.loadReplies(ctx, v, c)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.loadImages(ctx, c); err != nil {
 		return nil, err
 	}
 	// A page read again with nothing new writes nothing: reading stays
@@ -71,14 +69,17 @@ func (s *Service) loadCase(ctx context.Context, v *identity.Viewer, id int64) (*
 	var authorID int64
 	var following bool
 	var lastRead int64
+	var images string
 	err := s.db.WithContext(ctx).Raw(`SELECT `+summaryColumns+`, c.specialty_id, c.body, c.body_html, c.age_band, c.sex,
 		c.care_setting, c.outcome, c.outcome_html, c.outcome_at, c.accepted_reply_id, c.edited_at, c.author_id,
-		EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = ?), COALESCE(rd.last_reply_id, 0)
-		`+summaryJoins+` WHERE c.id = ? AND c.deleted_at IS NULL`, v.UserID, v.UserID, id).Row().Scan(
+		EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = ?), COALESCE(rd.last_reply_id, 0),
+		COALESCE((SELECT string_agg(i.position::text, ',' ORDER BY i.position) FROM case_images i WHERE i.case_id = c.id), ''),
+		COALESCE((SELECT d.body FROM drafts d WHERE d.user_id = ? AND d.case_id = c.id), '')
+		`+summaryJoins+` WHERE c.id = ? AND c.deleted_at IS NULL`, v.UserID, v.UserID, v.UserID, id).Row().Scan(
 		&c.ID, &c.Title, &c.Specialty, &c.SpecialtySlug, &c.Author.Handle, &c.Author.DisplayName,
 		&c.Author.Specialty, &tags, &c.ReplyCount, &c.HasOutcome, &c.Answered, &c.CreatedAt, &c.LastActivityAt,
 		&c.Unread, &c.NewReplies, &c.SpecialtyID, &c.Body, &bodyHTML, &ageBand, &sex, &setting, &outcome, &outcomeHTML,
-		&c.OutcomeAt, &accepted, &c.EditedAt, &authorID, &following, &lastRead)
+		&c.OutcomeAt, &accepted, &c.EditedAt, &authorID, &following, &lastRead, &images, &c.ReplyDraft)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("case %d: %w", id, apperr.ErrNotFound)
 	} else if err != nil {
@@ -86,6 +87,11 @@ func (s *Service) loadCase(ctx context.Context, v *identity.Viewer, id int64) (*
 	}
 	if tags != "" {
 		c.Tags = strings.Split(tags, ",")
+	}
+	for _, p := range strings.Split(images, ",") {
+		if n, err := strconv.Atoi(p); err == nil {
+			c.Images = append(c.Images, Image{Position: n})
+		}
 	}
 	// Rendered by the Markdown package and sanitised when stored.
 	c.BodyHTML, c.OutcomeHTML = template.HTML(bodyHTML), template.HTML(outcomeHTML.String)
@@ -126,9 +132,4 @@ func (s *Service) loadReplies(ctx context.Context, v *identity.Viewer, c *Case) 
 		list = append(list, r)
 	}
 	return list, rows.Err()
-}
-
-func (s *Service) loadImages(ctx context.Context, c *Case) error {
-	return s.db.WithContext(ctx).Raw("SELECT file_id, position FROM case_images WHERE case_id = ? ORDER BY position", c.ID).
-		Scan(&c.Images).Error
 }
