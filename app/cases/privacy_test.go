@@ -63,7 +63,7 @@ func TestPrivacyGuard(t *testing.T) {
 	form := url.Values{"title": {"Hyponatraemia, unclear cause"}, "specialty": {"internal-medicine"},
 		"body": {"Mr. Smith, seen on 03/14/2024, call his daughter at 555-201-4477. Na 121 mmol/L."}}
 	res := c.PostMultipart("/cases", form).Expect(http.StatusUnprocessableEntity)
-	res.Contains("555-201-4477", "03/14/2024", "Mr. Smith", `name="phi_ack"`, "your drafts")
+	res.Contains("555-201-4477", "03/14/2024", "Smith", `name="phi_ack"`, "your drafts", "Phone number", "Date more precise than a year")
 	if n := scalar[int64](t, app, "SELECT count(*) FROM cases"); n != 0 {
 		t.Fatalf("%d cases stored over the guard", n)
 	}
