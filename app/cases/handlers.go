@@ -14,6 +14,7 @@ import (
 type Handlers struct {
 	svc      *Service
 	accounts *accounts.Service
+	cache    rowCache
 }
 
 // NewHandlers returns the forum pages.
@@ -24,6 +25,7 @@ func NewHandlers(svc *Service, acct *accounts.Service) *Handlers {
 // listPage is /cases: one forum, a tag, or all of them.
 type listPage struct {
 	ListPage
+	Rows      []listRow
 	Forums    []forumOption
 	Specialty *accounts.Specialty
 	Tag       string
@@ -60,7 +62,11 @@ func (h *Handlers) index(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := listPage{ListPage: list, Tag: q.Tag}
+	rows, err := h.rows(c, list.Cases)
+	if err != nil {
+		return err
+	}
+	p := listPage{ListPage: list, Rows: rows, Tag: q.Tag}
 	for i, sp := range specialties {
 		p.Forums = append(p.Forums, forumOption{Slug: sp.Slug, Name: sp.Name, Selected: sp.Slug == q.Specialty})
 		if sp.Slug == q.Specialty {
@@ -74,8 +80,8 @@ func (h *Handlers) index(c echo.Context) error {
 // and the ones they follow, with what is new.
 type homePage struct {
 	Specialty     *accounts.Specialty
-	Latest        []Summary
-	Followed      []Summary
+	Latest        []listRow
+	Followed      []listRow
 	NewInFollowed int
 }
 
@@ -112,7 +118,12 @@ func (h *Handlers) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Latest, p.Followed = latest.Cases, followed.Cases
+	if p.Latest, err = h.rows(c, latest.Cases); err != nil {
+		return err
+	}
+	if p.Followed, err = h.rows(c, followed.Cases); err != nil {
+		return err
+	}
 	for _, f := range p.Followed {
 		p.NewInFollowed += f.NewReplies
 	}

@@ -59,6 +59,8 @@ func newLayoutAssets(s *staticFiles) (*layoutAssets, error) {
 type renderer struct {
 	pages  map[string]*template.Template
 	assets *layoutAssets
+	// partials renders the shared partials alone, for kit.Fragment.
+	partials *template.Template
 }
 
 func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
@@ -94,6 +96,9 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 		return nil, err
 	}
 	r := &renderer{pages: map[string]*template.Template{}, assets: assets}
+	if r.partials, err = template.New("partials").Funcs(funcs).ParseFS(templates, "partials/*.html"); err != nil {
+		return nil, fmt.Errorf("parse partials: %w", err)
+	}
 	for _, file := range names {
 		name := strings.TrimSuffix(path.Base(file), ".html")
 		t, err := template.New(name).Funcs(funcs).ParseFS(templates, "layout.html", "partials/*.html", file)
@@ -103,6 +108,16 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 		r.pages[name] = t
 	}
 	return r, nil
+}
+
+// RenderFragment renders one partial on its own, escaped as in a page, for
+// handlers that keep parts of a page which are the same for every member.
+func (r *renderer) RenderFragment(name string, data any) (template.HTML, error) {
+	var b strings.Builder
+	if err := r.partials.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil // html/template has escaped it
 }
 
 // Render implements echo.Renderer. Echo buffers the output, so a failing
