@@ -59,13 +59,3 @@ func WatchSessionEnds(bus pubsub.Bus, ended func(SessionsEnded), resync func()) 
 		Resync: resync,
 	})
 }
-
-// SessionAlive reports whether the session is still live, for a connection
-// checking itself after a resync.
-func (s *Service) SessionAlive(ctx context.Context, sessionID int64) (bool, error) {
-	var n int64
-	now := s.now()
-	err := s.db.WithContext(ctx).Model(&Session{}).
-		Where("id = ? AND expires_at > ? AND last_seen_at > ?", sessionID, now, now.Add(-s.Idle)).Count(&n).Error
-	return n > 0, err
-}

@@ -15,26 +15,12 @@ var (
 	CareSettings = []string{"outpatient", "inpatient", "emergency", "icu", "rural", "telehealth"}
 )
 
-// Author is who a member sees behind a post: a colleague, or "Anonymous
-// <specialty>" with no handle, no link and nothing else to go on.
+// Author is who a member sees behind a post: a colleague, or, with no
+// handle, "Anonymous <specialty>" and nothing else to go on.
 type Author struct {
 	Handle      string // empty for an anonymous post
 	DisplayName string
 	Specialty   string
-}
-
-// Anonymous reports whether the post hides its author.
-func (a Author) Anonymous() bool { return a.Handle == "" }
-
-// Name is what the page shows.
-func (a Author) Name() string {
-	if a.Anonymous() {
-		if a.Specialty == "" {
-			return "Anonymous"
-		}
-		return "Anonymous " + a.Specialty
-	}
-	return a.DisplayName
 }
 
 // Summary is a case in a list.

@@ -28,9 +28,3 @@ func Conn(ctx context.Context, gdb *gorm.DB) *gorm.DB {
 	}
 	return gdb.WithContext(ctx)
 }
-
-// InTx reports whether ctx carries a transaction.
-func InTx(ctx context.Context) bool {
-	_, ok := ctx.Value(txKey{}).(*gorm.DB)
-	return ok
-}

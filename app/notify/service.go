@@ -49,13 +49,6 @@ func (s *Service) Send(ctx context.Context, n Notice) error {
 	return nil
 }
 
-// UnreadCount is the number behind the bell in the layout.
-func (s *Service) UnreadCount(ctx context.Context, userID int64) (int64, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&n).Error
-	return n, err
-}
-
 // Recent lists a member's latest notifications, newest first.
 func (s *Service) Recent(ctx context.Context, userID int64, limit int) ([]Notification, error) {
 	var list []Notification

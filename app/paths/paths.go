@@ -10,7 +10,6 @@ import (
 
 // Pages linked from more than one place.
 const (
-	Home             = "/"
 	Login            = "/login"
 	LoginSecondStep  = "/login/2fa"
 	Verification     = "/verification"
@@ -18,7 +17,6 @@ const (
 	Notifications    = "/notifications"
 	Cases            = "/cases"
 	ModVerifications = "/mod/verifications"
-	ModAudit         = "/mod/audit"
 )
 
 // ModVerification is one verification request under review.

@@ -124,7 +124,10 @@ func TestAuditLogIsPaginatedNewestFirst(t *testing.T) {
 	app := webtest.New(t)
 	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 	for i := 0; i < 60; i++ {
-		testdb.Exec(t, app.DB, "INSERT INTO audit_log (action, created_at) VALUES (?, now() - make_interval(mins => ?))", fmt.Sprintf("test.event_%02d", i), i)
+		if n := testdb.Exec(t, app.DB, "INSERT INTO audit_log (action, created_at) VALUES (?, now() - make_interval(mins => ?))",
+			fmt.Sprintf("test.event_%02d", i), i); n != 1 {
+			t.Fatalf("inserted %d audit rows, want 1", n)
+		}
 	}
 	page1 := mod.Get("/mod/audit").Expect(http.StatusOK).Contains("test.event_00", "Older →").Lacks("test.event_59")
 	if strings.Index(page1.Body, "test.event_00") > strings.Index(page1.Body, "test.event_01") {

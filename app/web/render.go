@@ -65,9 +65,8 @@ type renderer struct {
 
 func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 	funcs := template.FuncMap{
-		"static": static.url,
-		"ago":    ago,
-		"date":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"ago":  ago,
+		"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 		"datetime": func(t time.Time) string {
 			return t.UTC().Format("2 Jan 2006, 15:04 UTC")
 		},

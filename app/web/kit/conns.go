@@ -58,13 +58,6 @@ func (cs *Conns) track(closeFn func()) func() {
 	}
 }
 
-// Len is the number of open long-lived connections.
-func (cs *Conns) Len() int {
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
-	return len(cs.closers)
-}
-
 // CloseAll asks every tracked connection to close, and any that arrives
 // later to close at once.
 func (cs *Conns) CloseAll() {
