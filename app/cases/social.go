@@ -68,7 +68,7 @@ func (s *Service) notifyFollowers(ctx context.Context, v *identity.Viewer, caseI
 	var ids []int64
 	err := db.Conn(ctx, s.db).Raw(`SELECT f.user_id FROM case_follows f JOIN users u ON u.id = f.user_id
 		WHERE f.case_id = ? AND f.user_id <> ? AND lower(u.handle) NOT IN ? AND u.status <> 'suspended'`,
-		caseID, v.UserID, append(skip, "")).Scan(&ids).Error
+		caseID, v.UserID, append(skip, "")).Scan(&ids).Error // "": NOT IN over an empty list would match no one
 	if err != nil {
 		return fmt.Errorf("find followers: %w", err)
 	}
