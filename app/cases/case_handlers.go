@@ -191,7 +191,7 @@ func (h *Handlers) show(c echo.Context) error {
 		return err
 	}
 	form := kit.Form{Values: map[string]string{"body": page.Case.ReplyDraft}, Errors: map[string]string{}}
-	return c.Render(http.StatusOK, "case", casePage{Page: *page, Reply: replyForm{Form: form, CaseID: id}, Viewer: v})
+	return h.renderCase(c, http.StatusOK, casePage{Page: *page, Reply: replyForm{Form: form, CaseID: id}, Viewer: v})
 }
 
 func (h *Handlers) image(c echo.Context) error {

@@ -104,7 +104,7 @@ func (h *Handlers) outcome(c echo.Context) error {
 	if perr != nil {
 		return perr
 	}
-	return c.Render(statusOf(err), "case", casePage{Page: *page, Viewer: v, Reply: replyForm{Form: kit.Form{Values: map[string]string{},
+	return h.renderCase(c, statusOf(err), casePage{Page: *page, Viewer: v, Reply: replyForm{Form: kit.Form{Values: map[string]string{},
 		Errors: map[string]string{}}, CaseID: id}, Outcome: rf})
 }
 

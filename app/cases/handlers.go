@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -14,19 +15,19 @@ import (
 type Handlers struct {
 	svc      *Service
 	accounts *accounts.Service
-	cache    rowCache
+	kept     kept
 }
 
 // NewHandlers returns the forum pages.
 func NewHandlers(svc *Service, acct *accounts.Service) *Handlers {
-	return &Handlers{svc: svc, accounts: acct}
+	return &Handlers{svc: svc, accounts: acct, kept: newKept()}
 }
 
 // listPage is /cases: one forum, a tag, or all of them.
 type listPage struct {
 	ListPage
-	Rows      []listRow
-	Forums    []forumOption
+	Rows      []template.HTML
+	Forums    template.HTML
 	Specialty *accounts.Specialty
 	Tag       string
 }
@@ -67,11 +68,14 @@ func (h *Handlers) index(c echo.Context) error {
 		return err
 	}
 	p := listPage{ListPage: list, Rows: rows, Tag: q.Tag}
+	selected := ""
 	for i, sp := range specialties {
-		p.Forums = append(p.Forums, forumOption{Slug: sp.Slug, Name: sp.Name, Selected: sp.Slug == q.Specialty})
 		if sp.Slug == q.Specialty {
-			p.Specialty = &specialties[i]
+			p.Specialty, selected = &specialties[i], sp.Slug
 		}
+	}
+	if p.Forums, err = h.forumOptions(c, specialties, selected); err != nil {
+		return err
 	}
 	return c.Render(http.StatusOK, "cases_index", p)
 }
@@ -80,8 +84,8 @@ func (h *Handlers) index(c echo.Context) error {
 // and the ones they follow, with what is new.
 type homePage struct {
 	Specialty     *accounts.Specialty
-	Latest        []listRow
-	Followed      []listRow
+	Latest        []template.HTML
+	Followed      []template.HTML
 	NewInFollowed int
 }
 
@@ -124,7 +128,7 @@ func (h *Handlers) home(c echo.Context) error {
 	if p.Followed, err = h.rows(c, followed.Cases); err != nil {
 		return err
 	}
-	for _, f := range p.Followed {
+	for _, f := range followed.Cases {
 		p.NewInFollowed += f.NewReplies
 	}
 	return c.Render(http.StatusOK, "dashboard", p)

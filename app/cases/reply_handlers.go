@@ -2,6 +2,7 @@ package cases
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -25,9 +26,29 @@ type replyForm struct {
 // casePage is a case with its discussion and the reply box.
 type casePage struct {
 	Page
-	Reply   replyForm
-	Outcome replyForm
-	Viewer  *identity.Viewer
+	// Head, ReplyItems and ReplyBox are the page's parts as the member
+	// sees them (case_parts.go).
+	Head       template.HTML
+	ReplyItems []template.HTML
+	ReplyBox   template.HTML
+	Reply      replyForm
+	Outcome    replyForm
+	Viewer     *identity.Viewer
+}
+
+// renderCase renders a case's page with status.
+func (h *Handlers) renderCase(c echo.Context, status int, p casePage) error {
+	var err error
+	if p.Head, err = h.caseTop(c, &p); err != nil {
+		return err
+	}
+	if p.ReplyItems, err = h.replyItems(c, &p.Case, p.Replies); err != nil {
+		return err
+	}
+	if p.ReplyBox, err = h.replyBox(c, p.Reply); err != nil {
+		return err
+	}
+	return c.Render(status, "case", p)
 }
 
 func (h *Handlers) reply(c echo.Context) error {
@@ -55,7 +76,7 @@ func (h *Handlers) reply(c echo.Context) error {
 	if perr != nil {
 		return perr
 	}
-	return c.Render(statusOf(err), "case", casePage{Page: *page, Reply: rf, Viewer: v})
+	return h.renderCase(c, statusOf(err), casePage{Page: *page, Reply: rf, Viewer: v})
 }
 
 // replyRefused puts a refusal's messages on the reply form; false means the

@@ -4,75 +4,78 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 
+	"curbside/app/accounts"
 	"curbside/app/web/kit"
 )
 
-// listRow is a case in a list as a page shows it. The parts that read the
-// same for every member are rendered once per version of the case and kept
-// (a list row is twenty-odd template actions, and lists are the busiest
-// pages); the member's own markers and the age of the activity are not.
+// The forum pages are the busiest, and a list row or a reply is twenty to
+// thirty template actions, each a reflected call: rendered per request they
+// were most of a page's time. So rows and replies are rendered once per
+// version of the post and per what the member sees of it, and kept
+// (kit.Kept). Every key holds all that its partial shows, so a kept part is
+// never stale: a change makes a new key.
+const keptLimit = 10000
+
+// kept are the forum's kept partials, one set per kind of key.
+type kept struct {
+	rows, replies, heads, replyBoxes, forums *kit.Kept
+}
+
+func newKept() kept {
+	return kept{rows: kit.NewKept(keptLimit), replies: kit.NewKept(keptLimit), heads: kit.NewKept(keptLimit),
+		replyBoxes: kit.NewKept(keptLimit), forums: kit.NewKept(100)}
+}
+
+// listRow is a case in a list, as the case-summary partial shows it.
 type listRow struct {
 	Summary
-	Row rowParts
+	Ago string
 }
 
-// rowParts are the member-independent parts of a row, rendered by the
-// partials named after them.
-type rowParts struct{ Title, Marks, Meta, Tags, Count template.HTML }
-
-var rowPartials = []string{"case-row-title", "case-row-marks", "case-row-meta", "case-row-tags", "case-row-count"}
-
-// rowCacheSize bounds the kept rows; past it the cache starts afresh.
-const rowCacheSize = 20000
-
-type rowCache struct {
-	mu   sync.Mutex
-	rows map[string]rowParts
-}
-
-// rowKey holds everything the kept parts show: any change to the case is a
-// new key, so a kept row is never stale.
-func rowKey(s Summary) string {
-	var b strings.Builder
-	for _, part := range []string{strconv.FormatInt(s.ID, 10), s.Title, s.Specialty, s.SpecialtySlug, s.Author.Handle,
-		s.Author.DisplayName, s.Author.Specialty, strings.Join(s.Tags, ","), strconv.Itoa(s.ReplyCount),
-		strconv.FormatBool(s.HasOutcome), strconv.FormatBool(s.Answered)} {
-		b.WriteString(part)
-		b.WriteByte(0)
-	}
-	return b.String()
-}
-
-// rows pairs each case with its kept parts, rendering those not kept yet.
-func (h *Handlers) rows(c echo.Context, list []Summary) ([]listRow, error) {
-	out := make([]listRow, len(list))
+// rows renders each case of a list as its row.
+func (h *Handlers) rows(c echo.Context, list []Summary) ([]template.HTML, error) {
+	out := make([]template.HTML, len(list))
 	for i, s := range list {
-		key := rowKey(s)
-		h.cache.mu.Lock()
-		parts, ok := h.cache.rows[key]
-		h.cache.mu.Unlock()
-		if !ok {
-			rendered := make([]template.HTML, len(rowPartials))
-			for j, name := range rowPartials {
-				html, err := kit.Fragment(c, name, s)
-				if err != nil {
-					return nil, err
-				}
-				rendered[j] = html
-			}
-			parts = rowParts{Title: rendered[0], Marks: rendered[1], Meta: rendered[2], Tags: rendered[3], Count: rendered[4]}
-			h.cache.mu.Lock()
-			if h.cache.rows == nil || len(h.cache.rows) >= rowCacheSize {
-				h.cache.rows = map[string]rowParts{}
-			}
-			h.cache.rows[key] = parts
-			h.cache.mu.Unlock()
+		row := listRow{Summary: s, Ago: kit.Ago(s.LastActivityAt)}
+		html, err := h.kept.rows.Render(c, "case-summary", rowKey(row), func() any { return row })
+		if err != nil {
+			return nil, err
 		}
-		out[i] = listRow{Summary: s, Row: parts}
+		out[i] = html
 	}
 	return out, nil
+}
+
+func rowKey(r listRow) string {
+	return kit.Key(strconv.FormatInt(r.ID, 10), r.Title, r.Specialty, r.SpecialtySlug, authorKey(r.Author),
+		strings.Join(r.Tags, ","), strconv.Itoa(r.ReplyCount), flags(r.HasOutcome, r.Answered, r.Unread),
+		strconv.Itoa(r.NewReplies), strconv.FormatInt(r.LastActivityAt.UnixMicro(), 10), r.Ago)
+}
+
+// forumOptions renders the forum filter's choices with selected chosen.
+func (h *Handlers) forumOptions(c echo.Context, specialties []accounts.Specialty, selected string) (template.HTML, error) {
+	return h.kept.forums.Render(c, "forum-options", selected, func() any {
+		options := make([]forumOption, len(specialties))
+		for i, sp := range specialties {
+			options[i] = forumOption{Slug: sp.Slug, Name: sp.Name, Selected: sp.Slug == selected}
+		}
+		return options
+	})
+}
+
+func authorKey(a Author) string { return a.Handle + "\x01" + a.DisplayName + "\x01" + a.Specialty }
+
+// flags writes booleans as one string of 0s and 1s.
+func flags(bs ...bool) string {
+	b := make([]byte, len(bs))
+	for i, v := range bs {
+		b[i] = '0'
+		if v {
+			b[i] = '1'
+		}
+	}
+	return string(b)
 }

@@ -50,6 +50,9 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 			kit.SetCookie(c, kit.CSRFCookie, token, 12*3600)
 		}
 		c.Set(csrfContextKey, token)
+		// One mask per response, shared by the layout and the forms that
+		// handlers keep rendered (kit.Kept) with the token as a hole.
+		kit.SetFormToken(c, maskCSRF(token))
 		if safeMethods[c.Request().Method] {
 			return next(c)
 		}

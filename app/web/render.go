@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -34,6 +35,39 @@ type View struct {
 	// once here rather than by template calls on every page.
 	Section string
 	Assets  *layoutAssets
+	// Header is the bar atop the page (siteHeader), kept per member and section.
+	Header template.HTML
+}
+
+// siteHeader is what the site-header partial shows.
+type siteHeader struct {
+	Viewer                         *identity.Viewer
+	Section                        string
+	InModVerifications, InModAudit bool
+	Unread                         int64
+	CSRF, Logo                     string
+}
+
+// navSections are the sections the header marks as current.
+var navSections = map[string]bool{"cases": true, "search": true, "verification": true, "notifications": true, "settings": true}
+
+// header renders the bar atop a page, kept per member, section and unread
+// count, with this response's form token in its logout form.
+func (r *renderer) header(c echo.Context, v *View) (template.HTML, error) {
+	h := siteHeader{Viewer: v.Viewer, Unread: v.Unread, Logo: r.assets.Logo,
+		InModVerifications: strings.HasPrefix(v.Path, "/mod/verifications"), InModAudit: v.Path == "/mod/audit"}
+	if navSections[v.Section] {
+		h.Section = v.Section
+	}
+	key := kit.Key("anonymous", h.Section)
+	if who := h.Viewer; who != nil {
+		key = kit.Key(who.Handle, string(who.Status), string(who.Role), h.Section, strconv.FormatInt(h.Unread, 10),
+			strconv.FormatBool(h.InModVerifications), strconv.FormatBool(h.InModAudit))
+	}
+	return r.headers.Render(c, "site-header", key, func() any {
+		h.CSRF = kit.Hole(0)
+		return h
+	}, template.HTML(v.CSRF)) // base64url: safe in the attribute it fills
 }
 
 // layoutAssets are the asset URLs every page links to.
@@ -61,11 +95,12 @@ type renderer struct {
 	assets *layoutAssets
 	// partials renders the shared partials alone, for kit.Fragment.
 	partials *template.Template
+	headers  *kit.Kept
 }
 
 func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 	funcs := template.FuncMap{
-		"ago":  ago,
+		"ago":  kit.Ago,
 		"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 		"datetime": func(t time.Time) string {
 			return t.UTC().Format("2 Jan 2006, 15:04 UTC")
@@ -94,7 +129,7 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}, assets: assets}
+	r := &renderer{pages: map[string]*template.Template{}, assets: assets, headers: kit.NewKept(10000)}
 	if r.partials, err = template.New("partials").Funcs(funcs).ParseFS(templates, "partials/*.html"); err != nil {
 		return nil, fmt.Errorf("parse partials: %w", err)
 	}
@@ -126,37 +161,19 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
-	// A fresh mask per render keeps the token out of reach of BREACH.
+	// The form token is masked afresh per response (csrf.go), against BREACH.
 	path := c.Request().URL.Path
 	section, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	v := View{Page: data, Viewer: kit.ViewerOf(c), CSRF: maskCSRF(csrfToken(c)), Path: path, Flash: kit.TakeFlash(c),
+	v := View{Page: data, Viewer: kit.ViewerOf(c), CSRF: kit.FormToken(c), Path: path, Flash: kit.TakeFlash(c),
 		Section: section, Assets: r.assets}
 	if v.Viewer != nil {
 		v.Unread = v.Viewer.UnreadNotifications
 	}
+	var err error
+	if v.Header, err = r.header(c, &v); err != nil {
+		return err
+	}
 	return t.ExecuteTemplate(w, "layout", v)
-}
-
-func ago(t time.Time) string {
-	d := time.Since(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
-	case d < 30*24*time.Hour:
-		return plural(int(d/(24*time.Hour)), "day") + " ago"
-	}
-	return t.UTC().Format("2 Jan 2006")
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 // staticFiles serves the embedded assets under /static/, with URLs that carry

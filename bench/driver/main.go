@@ -7,7 +7,8 @@
 // Settings, all optional: BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_WARMUP
 // (0.5 seconds), BENCH_CONCURRENCY (16,64), BENCH_PAGES (comma-separated
 // paths), BENCH_PGSTAT=1 (sample pg_stat_activity during the runs at the
-// highest concurrency). DATABASE_URL picks the server; without it the private
+// highest concurrency), BENCH_PPROF=host:port (Curbside's profiler, to profile
+// it under load). DATABASE_URL picks the server; without it the private
 // cluster of `curbside devdb url` is used.
 package main
 

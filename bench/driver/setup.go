@@ -125,9 +125,15 @@ func cleanEnv() []string {
 	return env
 }
 
+// curbsideEnv is the server's environment; BENCH_PPROF=host:port serves its
+// profiler there, to profile the server while it is under load.
 func curbsideEnv(dbURL, addr, tmp string) []string {
-	return append(cleanEnv(), "DATABASE_URL="+dbURL, "CURBSIDE_ADDR="+addr, "CURBSIDE_BASE_URL=http://"+addr,
+	env := append(cleanEnv(), "DATABASE_URL="+dbURL, "CURBSIDE_ADDR="+addr, "CURBSIDE_BASE_URL=http://"+addr,
 		"CURBSIDE_SECRET="+randomHex(20), "CURBSIDE_MOD_2FA=optional", "CURBSIDE_DATA_DIR="+filepath.Join(tmp, "data"))
+	if v := os.Getenv("BENCH_PPROF"); v != "" {
+		env = append(env, "CURBSIDE_PPROF_ADDR="+v)
+	}
+	return env
 }
 
 // prepareData migrates and seeds the bench database, creates a verified

@@ -1,0 +1,109 @@
+package cases
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"curbside/app/web/kit"
+)
+
+// A case's page is its head, its replies and the reply box, each kept
+// (rows.go) per version and per what the member may do, with this response's
+// form token and the sanitised bodies as holes.
+
+// caseTop is the case above its replies, as the case-head partial shows it.
+type caseTop struct {
+	Case        *Case
+	Ago         string
+	CanModerate bool
+	Outcome     replyForm
+	CSRF        string
+}
+
+func (h *Handlers) caseTop(c echo.Context, p *casePage) (template.HTML, error) {
+	cs := &p.Case
+	head := caseTop{Case: cs, Ago: kit.Ago(cs.CreatedAt), CanModerate: p.Viewer.CanModerate(), Outcome: p.Outcome,
+		CSRF: kit.FormToken(c)}
+	if !pristine(p.Outcome) { // the author's outcome sent back with a message: shown once, not kept
+		return kit.Fragment(c, "case-head", head)
+	}
+	images := strconv.Itoa(len(cs.Images))
+	key := kit.Key(strconv.FormatInt(cs.ID, 10), cs.Title, cs.Specialty, cs.SpecialtySlug, strings.Join(cs.Tags, ","),
+		authorKey(cs.Author), head.Ago, cs.AgeBand, cs.Sex, cs.CareSetting, images,
+		flags(cs.EditedAt != nil, cs.OutcomeAt != nil, cs.Following, cs.Mine, head.CanModerate))
+	return h.kept.heads.Render(c, "case-head", key, func() any {
+		keptCase := *cs
+		keptCase.BodyHTML, keptCase.OutcomeHTML = template.HTML(kit.Hole(1)), template.HTML(kit.Hole(2))
+		head.Case, head.CSRF = &keptCase, kit.Hole(0)
+		return head
+	}, formToken(c), cs.BodyHTML, cs.OutcomeHTML)
+}
+
+// replyItem is a reply as the reply-item partial shows it to one member.
+type replyItem struct {
+	Reply
+	Ago      string
+	CaseID   int64
+	CaseMine bool
+	CSRF     string
+}
+
+// replyItems renders the replies of a case for the member.
+func (h *Handlers) replyItems(c echo.Context, cs *Case, replies []Reply) ([]template.HTML, error) {
+	out := make([]template.HTML, len(replies))
+	token := formToken(c)
+	for i, r := range replies {
+		item := replyItem{Reply: r, Ago: kit.Ago(r.CreatedAt), CaseID: cs.ID, CaseMine: cs.Mine}
+		edited := int64(0)
+		if r.EditedAt != nil {
+			edited = r.EditedAt.UnixMicro()
+		}
+		key := kit.Key(strconv.FormatInt(r.ID, 10), strconv.FormatInt(cs.ID, 10), authorKey(r.Author),
+			strconv.FormatInt(edited, 10), strconv.Itoa(r.HelpfulCount), item.Ago,
+			flags(r.MarkedByMe, r.Mine, r.Accepted, r.New, r.Deleted, cs.Mine))
+		html, err := h.kept.replies.Render(c, "reply-item", key, func() any {
+			item.CSRF, item.BodyHTML = kit.Hole(0), template.HTML(kit.Hole(1))
+			return item
+		}, token, r.BodyHTML)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = html
+	}
+	return out, nil
+}
+
+// replyBox is the reply form as the reply-box partial shows it.
+type replyBox struct {
+	replyForm
+	CSRF string
+}
+
+// replyBox renders the reply form: kept per case while it is empty, and
+// rendered afresh when it holds a draft or a message.
+func (h *Handlers) replyBox(c echo.Context, f replyForm) (template.HTML, error) {
+	if !pristine(f) {
+		return kit.Fragment(c, "reply-box", replyBox{replyForm: f, CSRF: kit.FormToken(c)})
+	}
+	return h.kept.replyBoxes.Render(c, "reply-box", strconv.FormatInt(f.CaseID, 10), func() any {
+		return replyBox{replyForm: f, CSRF: kit.Hole(0)}
+	}, formToken(c))
+}
+
+// pristine reports whether a form is as a first visit shows it: nothing
+// typed, no message, nothing the privacy guard found.
+func pristine(f replyForm) bool {
+	for _, v := range f.Values {
+		if v != "" {
+			return false
+		}
+	}
+	return len(f.Errors) == 0 && len(f.Findings) == 0
+}
+
+// formToken is the response's form token as a hole's fill: base64url, so it
+// is safe in the attribute it fills.
+func formToken(c echo.Context) template.HTML { return template.HTML(kit.FormToken(c)) }
