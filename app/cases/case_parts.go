@@ -51,8 +51,8 @@ type replyItem struct {
 	CSRF     string
 }
 
-// replyItems renders the replies of a case for the member.
-func (h *Handlers) replyItems(c echo.Context, cs *Case, replies []Reply) ([]template.HTML, error) {
+// replyItems renders the replies of a case for the member, as one list.
+func (h *Handlers) replyItems(c echo.Context, cs *Case, replies []Reply) (template.HTML, error) {
 	out := make([]template.HTML, len(replies))
 	token := formToken(c)
 	for i, r := range replies {
@@ -69,11 +69,11 @@ func (h *Handlers) replyItems(c echo.Context, cs *Case, replies []Reply) ([]temp
 			return item
 		}, token, r.BodyHTML)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		out[i] = html
 	}
-	return out, nil
+	return kit.Concat(out), nil
 }
 
 // replyBox is the reply form as the reply-box partial shows it.

@@ -26,7 +26,7 @@ func NewHandlers(svc *Service, acct *accounts.Service) *Handlers {
 // listPage is /cases: one forum, a tag, or all of them.
 type listPage struct {
 	ListPage
-	Rows      []template.HTML
+	Rows      template.HTML
 	Forums    template.HTML
 	Specialty *accounts.Specialty
 	Tag       string
@@ -84,8 +84,8 @@ func (h *Handlers) index(c echo.Context) error {
 // and the ones they follow, with what is new.
 type homePage struct {
 	Specialty     *accounts.Specialty
-	Latest        []template.HTML
-	Followed      []template.HTML
+	Latest        template.HTML
+	Followed      template.HTML
 	NewInFollowed int
 }
 

@@ -29,7 +29,7 @@ type casePage struct {
 	// Head, ReplyItems and ReplyBox are the page's parts as the member
 	// sees them (case_parts.go).
 	Head       template.HTML
-	ReplyItems []template.HTML
+	ReplyItems template.HTML
 	ReplyBox   template.HTML
 	Reply      replyForm
 	Outcome    replyForm

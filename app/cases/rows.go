@@ -35,18 +35,18 @@ type listRow struct {
 	Ago string
 }
 
-// rows renders each case of a list as its row.
-func (h *Handlers) rows(c echo.Context, list []Summary) ([]template.HTML, error) {
+// rows renders the cases of a list as their rows.
+func (h *Handlers) rows(c echo.Context, list []Summary) (template.HTML, error) {
 	out := make([]template.HTML, len(list))
 	for i, s := range list {
 		row := listRow{Summary: s, Ago: kit.Ago(s.LastActivityAt)}
 		html, err := h.kept.rows.Render(c, "case-summary", rowKey(row), func() any { return row })
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		out[i] = html
 	}
-	return out, nil
+	return kit.Concat(out), nil
 }
 
 func rowKey(r listRow) string {

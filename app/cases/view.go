@@ -61,6 +61,16 @@ func (s *Service) markRead(ctx context.Context, userID, caseID int64) error {
 	return nil
 }
 
+// caseQuery reads a case for its page with what the reader ($1) has done
+// with it, in one query; it is on the path of every case page, so it skips
+// GORM's statement building.
+var caseQuery = `SELECT ` + summaryColumns + `, c.specialty_id, c.body, c.body_html, c.age_band, c.sex,
+	c.care_setting, c.outcome, c.outcome_html, c.outcome_at, c.accepted_reply_id, c.edited_at, c.author_id,
+	EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = $1), COALESCE(rd.last_reply_id, 0),
+	COALESCE((SELECT string_agg(i.position::text, ',' ORDER BY i.position) FROM case_images i WHERE i.case_id = c.id), ''),
+	COALESCE((SELECT d.body FROM drafts d WHERE d.user_id = $1 AND d.case_id = c.id), '')
+	` + strings.Replace(summaryJoins, "?", "$1", 1) + ` WHERE c.id = $2 AND c.deleted_at IS NULL`
+
 func (s *Service) loadCase(ctx context.Context, v *identity.Viewer, id int64) (*Case, error) {
 	var c Case
 	var bodyHTML, tags string
@@ -70,12 +80,7 @@ func (s *Service) loadCase(ctx context.Context, v *identity.Viewer, id int64) (*
 	var following bool
 	var lastRead int64
 	var images string
-	err := s.db.WithContext(ctx).Raw(`SELECT `+summaryColumns+`, c.specialty_id, c.body, c.body_html, c.age_band, c.sex,
-		c.care_setting, c.outcome, c.outcome_html, c.outcome_at, c.accepted_reply_id, c.edited_at, c.author_id,
-		EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = ?), COALESCE(rd.last_reply_id, 0),
-		COALESCE((SELECT string_agg(i.position::text, ',' ORDER BY i.position) FROM case_images i WHERE i.case_id = c.id), ''),
-		COALESCE((SELECT d.body FROM drafts d WHERE d.user_id = ? AND d.case_id = c.id), '')
-		`+summaryJoins+` WHERE c.id = ? AND c.deleted_at IS NULL`, v.UserID, v.UserID, v.UserID, id).Row().Scan(
+	err := db.QueryRow(ctx, s.db, caseQuery, v.UserID, id).Scan(
 		&c.ID, &c.Title, &c.Specialty, &c.SpecialtySlug, &c.Author.Handle, &c.Author.DisplayName,
 		&c.Author.Specialty, &tags, &c.ReplyCount, &c.HasOutcome, &c.Answered, &c.CreatedAt, &c.LastActivityAt,
 		&c.Unread, &c.NewReplies, &c.SpecialtyID, &c.Body, &bodyHTML, &ageBand, &sex, &setting, &outcome, &outcomeHTML,
@@ -103,14 +108,19 @@ func (s *Service) loadCase(ctx context.Context, v *identity.Viewer, id int64) (*
 	return &c, nil
 }
 
+// repliesQuery reads a case's ($2) replies as the reader ($1) sees them;
+// like caseQuery, it skips GORM. The Markdown source stays behind: the page
+// shows the rendered body, and an edit reads its own reply.
+const repliesQuery = `SELECT r.id, r.case_id,
+	CASE WHEN r.anonymous THEN '' ELSE u.handle END, CASE WHEN r.anonymous THEN '' ELSE u.display_name END,
+	COALESCE(sp.name, ''), r.body_html, r.helpful_count,
+	EXISTS (SELECT 1 FROM reply_helpful h WHERE h.reply_id = r.id AND h.user_id = $1), r.author_id = $1,
+	r.created_at, r.edited_at, r.deleted_at IS NOT NULL
+	FROM replies r JOIN users u ON u.id = r.author_id LEFT JOIN specialties sp ON sp.id = u.specialty_id
+	WHERE r.case_id = $2 ORDER BY r.id`
+
 func (s *Service) loadReplies(ctx context.Context, v *identity.Viewer, c *Case) ([]Reply, error) {
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT r.id, r.case_id,
-		CASE WHEN r.anonymous THEN '' ELSE u.handle END, CASE WHEN r.anonymous THEN '' ELSE u.display_name END,
-		COALESCE(sp.name, ''), r.body, r.body_html, r.helpful_count,
-		EXISTS (SELECT 1 FROM reply_helpful h WHERE h.reply_id = r.id AND h.user_id = ?), r.author_id = ?,
-		r.created_at, r.edited_at, r.deleted_at IS NOT NULL
-		FROM replies r JOIN users u ON u.id = r.author_id LEFT JOIN specialties sp ON sp.id = u.specialty_id
-		WHERE r.case_id = ? ORDER BY r.id`, v.UserID, v.UserID, c.ID).Rows()
+	rows, err := db.Query(ctx, s.db, repliesQuery, v.UserID, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("load replies: %w", err)
 	}
@@ -119,12 +129,12 @@ func (s *Service) loadReplies(ctx context.Context, v *identity.Viewer, c *Case) 
 	for rows.Next() {
 		var r Reply
 		var html string
-		if err := rows.Scan(&r.ID, &r.CaseID, &r.Author.Handle, &r.Author.DisplayName, &r.Author.Specialty, &r.Body, &html,
+		if err := rows.Scan(&r.ID, &r.CaseID, &r.Author.Handle, &r.Author.DisplayName, &r.Author.Specialty, &html,
 			&r.HelpfulCount, &r.MarkedByMe, &r.Mine, &r.CreatedAt, &r.EditedAt, &r.Deleted); err != nil {
 			return nil, err
 		}
 		if r.Deleted { // the place in the thread stays; the words and the author go
-			r.Body, html, r.Author = "", "", Author{}
+			html, r.Author = "", Author{}
 		}
 		r.BodyHTML = template.HTML(html)
 		r.Accepted = r.ID == c.AcceptedReplyID

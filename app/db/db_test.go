@@ -1,6 +1,7 @@
 package db_test
 
 import (
+	"context"
 	"testing"
 
 	"curbside/app/db"
@@ -57,7 +58,15 @@ func TestQueryCounter(t *testing.T) {
 	if err := tdb.Exec("SELECT 1").Error; err != nil {
 		t.Fatal(err)
 	}
-	if n.Load() != 2 {
-		t.Fatalf("counted %d, want 2", n.Load())
+	if err := db.QueryRow(context.Background(), tdb.DB, "SELECT $1::int", 2).Scan(&x); err != nil || x != 2 {
+		t.Fatalf("QueryRow gave %d, err %v", x, err)
+	}
+	rows, err := db.Query(context.Background(), tdb.DB, "SELECT 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+	if n.Load() != 4 {
+		t.Fatalf("counted %d, want 4", n.Load())
 	}
 }

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 
 	"gorm.io/gorm"
 )
@@ -27,4 +28,18 @@ func Conn(ctx context.Context, gdb *gorm.DB) *gorm.DB {
 		return tx.WithContext(ctx)
 	}
 	return gdb.WithContext(ctx)
+}
+
+// QueryRow runs a hand-written query (placeholders $1, $2, …) on the
+// transaction ctx carries, or on gdb's pool, scanned by the caller without
+// GORM's statement building: for the few queries on every request's path.
+func QueryRow(ctx context.Context, gdb *gorm.DB, query string, args ...any) *sql.Row {
+	countDirect(gdb)
+	return Conn(ctx, gdb).Statement.ConnPool.QueryRowContext(ctx, query, args...)
+}
+
+// Query is QueryRow for many rows; the caller closes them.
+func Query(ctx context.Context, gdb *gorm.DB, query string, args ...any) (*sql.Rows, error) {
+	countDirect(gdb)
+	return Conn(ctx, gdb).Statement.ConnPool.QueryContext(ctx, query, args...)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -96,6 +97,9 @@ type renderer struct {
 	// partials renders the shared partials alone, for kit.Fragment.
 	partials *template.Template
 	headers  *kit.Kept
+	// sizes is each page's last size: Echo renders into a fresh buffer, and
+	// growing it once beats doubling it from nothing on every request.
+	sizes map[string]*atomic.Int64
 }
 
 func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
@@ -129,7 +133,8 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}, assets: assets, headers: kit.NewKept(10000)}
+	r := &renderer{pages: map[string]*template.Template{}, assets: assets, headers: kit.NewKept(10000),
+		sizes: map[string]*atomic.Int64{}}
 	if r.partials, err = template.New("partials").Funcs(funcs).ParseFS(templates, "partials/*.html"); err != nil {
 		return nil, fmt.Errorf("parse partials: %w", err)
 	}
@@ -139,7 +144,7 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
-		r.pages[name] = t
+		r.pages[name], r.sizes[name] = t, new(atomic.Int64)
 	}
 	return r, nil
 }
@@ -173,7 +178,18 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 	if v.Header, err = r.header(c, &v); err != nil {
 		return err
 	}
-	return t.ExecuteTemplate(w, "layout", v)
+	buf, _ := w.(*bytes.Buffer)
+	if buf != nil && buf.Len() == 0 {
+		last := int(r.sizes[name].Load())
+		buf.Grow(last + last/8)
+	}
+	if err := t.ExecuteTemplate(w, "layout", v); err != nil {
+		return err
+	}
+	if buf != nil {
+		r.sizes[name].Store(int64(buf.Len()))
+	}
+	return nil
 }
 
 // staticFiles serves the embedded assets under /static/, with URLs that carry

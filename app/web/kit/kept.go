@@ -126,3 +126,18 @@ func FormToken(c echo.Context) string { s, _ := c.Get(formTokenKey).(string); re
 func SetFormToken(c echo.Context, token string) { c.Set(formTokenKey, token) }
 
 const formTokenKey = "curbside.formtoken"
+
+// Concat joins rendered parts into one, so a page prints a whole list in
+// one template action.
+func Concat(parts []template.HTML) template.HTML {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, p := range parts {
+		b.WriteString(string(p))
+	}
+	return template.HTML(b.String())
+}
