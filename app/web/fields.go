@@ -53,3 +53,30 @@ func attr(name string) template.HTMLAttr {
 	}
 	return template.HTMLAttr(name)
 }
+
+// fieldHTML renders a field (field's arguments): kept while it is empty and
+// without a message, as a form's fields are on every first visit, since a
+// field is some thirty template actions; rendered afresh otherwise.
+func (r *renderer) fieldHTML(form kit.Form, name, label, typ string, extra ...any) (template.HTML, error) {
+	f, err := field(form, name, label, typ, extra...)
+	if err != nil {
+		return "", err
+	}
+	render := func() (template.HTML, error) { return r.RenderFragment("field", f) }
+	if f.Value != "" || f.Error != "" {
+		return render()
+	}
+	var key strings.Builder
+	key.WriteString(name + "\x00" + label + "\x00" + typ)
+	for _, x := range extra {
+		switch x := x.(type) {
+		case string:
+			key.WriteString("\x00" + x)
+		case []kit.Option:
+			for _, o := range x {
+				key.WriteString("\x01" + o.Value + "\x02" + o.Label)
+			}
+		}
+	}
+	return r.fields.Keep(key.String(), render)
+}

@@ -72,3 +72,16 @@ func TestAnonymousBodiesAreSmall(t *testing.T) {
 	c.PostRaw("/no/such/route", "multipart/form-data; boundary=x", strings.NewReader(strings.Repeat("b", 2<<20))).
 		Expect(http.StatusRequestEntityTooLarge)
 }
+
+// Empty fields are rendered once and kept; what one visitor typed, and the
+// message under it, must never show in another's form.
+func TestKeptFieldsCarryNothingTyped(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	first, second := app.Client(), app.Client()
+	first.Get("/signup").Expect(http.StatusOK).Contains(`id="email"`).Lacks("typed-by-first")
+	first.PostForm("/signup", url.Values{"email": {"typed-by-first@"}, "password": {"short"}, "display_name": {"First"}}).
+		Expect(http.StatusUnprocessableEntity).Contains(`value="typed-by-first@"`, `id="email-error"`, `id="password-error"`)
+	second.Get("/signup").Expect(http.StatusOK).Contains(`id="email"`, `id="password"`).
+		Lacks("typed-by-first", `id="email-error"`, `id="password-error"`, `aria-invalid`)
+}

@@ -97,12 +97,19 @@ type renderer struct {
 	// partials renders the shared partials alone, for kit.Fragment.
 	partials *template.Template
 	headers  *kit.Kept
+	fields   *kit.Kept
 	// sizes is each page's last size: Echo renders into a fresh buffer, and
 	// growing it once beats doubling it from nothing on every request.
 	sizes map[string]*atomic.Int64
 }
 
 func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
+	assets, err := newLayoutAssets(static)
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}, assets: assets, headers: kit.NewKept(10000), fields: kit.NewKept(1000),
+		sizes: map[string]*atomic.Int64{}}
 	funcs := template.FuncMap{
 		"ago":  kit.Ago,
 		"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
@@ -112,7 +119,7 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"hasPrefix": strings.HasPrefix,
 		"device":    device,
-		"field":     field,
+		"field":     r.fieldHTML,
 		"attr":      attr,
 		"add":       func(a, b int) int { return a + b },
 		"pngData":   pngData,
@@ -129,12 +136,6 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	assets, err := newLayoutAssets(static)
-	if err != nil {
-		return nil, err
-	}
-	r := &renderer{pages: map[string]*template.Template{}, assets: assets, headers: kit.NewKept(10000),
-		sizes: map[string]*atomic.Int64{}}
 	if r.partials, err = template.New("partials").Funcs(funcs).ParseFS(templates, "partials/*.html"); err != nil {
 		return nil, fmt.Errorf("parse partials: %w", err)
 	}

@@ -55,11 +55,16 @@ func NewKept(limit int) *Kept { return &Kept{limit: limit} }
 // where its hole sits: html/template escaped the placeholder, not the value.
 // The key must change whenever the data would render differently.
 func (k *Kept) Render(c echo.Context, name, key string, data func() any, fill ...template.HTML) (template.HTML, error) {
+	return k.Keep(key, func() (template.HTML, error) { return Fragment(c, name, data()) }, fill...)
+}
+
+// Keep is Render for HTML made by render, which must be html/template's.
+func (k *Kept) Keep(key string, render func() (template.HTML, error), fill ...template.HTML) (template.HTML, error) {
 	k.mu.Lock()
 	parts, ok := k.parts[key]
 	k.mu.Unlock()
 	if !ok {
-		html, err := Fragment(c, name, data())
+		html, err := render()
 		if err != nil {
 			return "", err
 		}
