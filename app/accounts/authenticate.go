@@ -86,7 +86,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (v *identity.V
 	case row.Status == identity.StatusSuspended:
 		return nil, "", errors.Join(ErrNoSession, s.endSessions(ctx, row.UserID, 0))
 	case now.After(row.ExpiresAt), now.Sub(row.LastSeenAt) > s.Idle:
-		return nil, "", errors.Join(ErrNoSession, s.endSession(ctx, row.UserID, row.ID))
+		// Kept a while (PruneExpired) to name its member; it lets no one in.
+		return nil, "", &SessionLapsed{Viewer: row.viewer()}
 	case !bytes.Equal(row.TokenHash, h):
 		if row.RenewedAt != nil && now.Sub(*row.RenewedAt) > renewalGrace {
 			return s.renew(ctx, row, h, false) // the new token never arrived

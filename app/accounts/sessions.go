@@ -20,6 +20,18 @@ import (
 // ErrNoSession means the token names no live session: sign in again.
 var ErrNoSession = errors.New("no live session")
 
+// SessionLapsed is the ErrNoSession of a session that ran out (idle or past
+// its lifetime) rather than being ended. Its member is named so that a form
+// sent with it is not lost (kit.Route.Hold): they typed it while signed in.
+type SessionLapsed struct{ Viewer *identity.Viewer }
+
+func (e *SessionLapsed) Error() string        { return ErrNoSession.Error() + ": lapsed" }
+func (e *SessionLapsed) Is(target error) bool { return target == ErrNoSession }
+
+// lapseGrace is how long a lapsed session is kept to name its member, after
+// which it is pruned: a form left open over a night can still be kept.
+const lapseGrace = 24 * time.Hour
+
 // touchEvery limits last-use writes to one a minute per session.
 const touchEvery = time.Minute
 
@@ -128,12 +140,14 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// PruneExpired deletes sessions past their lifetime or idle limit, stale
-// two-factor challenges and old login counters.
+// PruneExpired deletes sessions that lapsed (past their lifetime or idle
+// limit) longer than lapseGrace ago, stale two-factor challenges and old
+// login counters.
 func (s *Service) PruneExpired(ctx context.Context) error {
 	now := s.now()
 	db := s.db.WithContext(ctx)
-	if err := db.Where("expires_at < ? OR last_seen_at < ?", now, now.Add(-s.Idle)).Delete(&Session{}).Error; err != nil {
+	if err := db.Where("expires_at < ? OR last_seen_at < ?", now.Add(-lapseGrace), now.Add(-s.Idle-lapseGrace)).
+		Delete(&Session{}).Error; err != nil {
 		return fmt.Errorf("prune sessions: %w", err)
 	}
 	if err := db.Where("expires_at < ?", now).Delete(&loginChallenge{}).Error; err != nil {

@@ -25,7 +25,12 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		v, renewed, err := s.accounts.Authenticate(c.Request().Context(), ck.Value)
+		var lapsed *accounts.SessionLapsed
 		switch {
+		case errors.As(err, &lapsed):
+			kit.SetLapsed(c, lapsed.Viewer)
+			kit.ClearSessionCookie(c)
+			return next(c)
 		case errors.Is(err, accounts.ErrNoSession):
 			kit.ClearSessionCookie(c)
 			return next(c)
@@ -43,7 +48,8 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 
 // guard enforces a route's level: anonymous visitors go to the login page,
 // signed-in members without the right get 403 with a way forward.
-func (s *Server) guard(level kit.Level) echo.MiddlewareFunc {
+func (s *Server) guard(rt kit.Route) echo.MiddlewareFunc {
+	level := rt.Level
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if level == kit.Public {
@@ -51,7 +57,7 @@ func (s *Server) guard(level kit.Level) echo.MiddlewareFunc {
 			}
 			v := kit.ViewerOf(c)
 			if v == nil {
-				return c.Redirect(http.StatusSeeOther, paths.LoginNext(loginReturnPath(c)))
+				return c.Redirect(http.StatusSeeOther, paths.LoginNext(s.hold(c, rt)))
 			}
 			if err := allowed(level, v); err != nil {
 				return err
@@ -62,6 +68,25 @@ func (s *Server) guard(level kit.Level) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// hold keeps what a form sent with a lapsed session (kit.Route.Hold) and
+// returns where login should lead; without one, where loginReturnPath says.
+// Failing to keep it is logged, and the visitor still goes to log in.
+func (s *Server) hold(c echo.Context, rt kit.Route) string {
+	member := kit.LapsedOf(c)
+	if rt.Hold == nil || member == nil || allowed(rt.Level, member) != nil {
+		return loginReturnPath(c)
+	}
+	next, err := rt.Hold(c, member)
+	if err != nil || next == "" { // nothing typed, or the post's case is gone
+		if err != nil {
+			s.log.Warn("keeping a form sent after the session lapsed", "path", c.Path(), "err", err)
+		}
+		return loginReturnPath(c)
+	}
+	kit.Flash(c, "Your session had ended, so nothing was posted. What you wrote is kept as a draft: log in to finish it.")
+	return next
 }
 
 // loginReturnPath is where login sends the member back to: the page itself

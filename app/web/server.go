@@ -108,7 +108,7 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 		if rt.NoSession {
 			s.noSession[rt.Path] = true
 		}
-		mw := []echo.MiddlewareFunc{s.guard(rt.Level)}
+		mw := []echo.MiddlewareFunc{s.guard(rt)}
 		if rt.LongLived {
 			mw = append(mw, s.longLived)
 		}

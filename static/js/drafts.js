@@ -11,7 +11,7 @@
     var status = form.querySelector(".autosave-status");
     var csrf = form.querySelector("input[name=_csrf]");
     var draftField = form.querySelector("input[name=draft_id]");
-    var timer = null, saving = false, dirty = false, last = "";
+    var timer = null, saving = false, dirty = false, last = "", signedOut = false;
 
     function say(text) {
       if (!status) { return; }
@@ -45,10 +45,11 @@
       var print = fingerprint(data);
       if (print === last) { return; }
       saving = true;
+      signedOut = false;
       fetch("/drafts", { method: "POST", body: data, credentials: "same-origin",
         headers: { "X-CSRF-Token": csrf ? csrf.value : "" } })
         .then(function (res) {
-          if (res.status === 303 || res.redirected || res.status === 401) { throw new Error("signed out"); }
+          if (res.status === 303 || res.redirected || res.status === 401) { signedOut = true; throw new Error("signed out"); }
           if (!res.ok) { throw new Error("status " + res.status); }
           return res.json();
         })
@@ -58,7 +59,11 @@
           if (body.saved) { say("Draft saved at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + "."); }
         })
         .catch(function () {
-          say("Not saved: the connection dropped or your session ended. Keep this page open; it will try again.");
+          if (signedOut) {
+            say("Your session has ended. What you wrote is kept as a draft: log in again (in a new tab) to go on.");
+          } else {
+            say("Not saved: the connection dropped. Keep this page open; it will try again.");
+          }
         })
         .then(function () {
           saving = false;

@@ -50,6 +50,22 @@ type Route struct {
 	// NoSession routes (health checks, metrics) neither load the session
 	// nor hand out cookies: probes hit them often and need neither.
 	NoSession bool
+	// Hold, on a form that publishes what a member wrote, keeps the text
+	// when it arrives with a session that lapsed while they typed: it saves
+	// it for the lapsed session's member (who would still pass the route's
+	// level) and returns where to go on after logging in again.
+	Hold func(c echo.Context, member *Viewer) (next string, err error)
+}
+
+const lapsedKey = "curbside.lapsed"
+
+// SetLapsed records the member of the lapsed session a request came with.
+func SetLapsed(c echo.Context, v *Viewer) { c.Set(lapsedKey, v) }
+
+// LapsedOf returns the member of the lapsed session a request came with, or nil.
+func LapsedOf(c echo.Context) *Viewer {
+	v, _ := c.Get(lapsedKey).(*Viewer)
+	return v
 }
 
 // Viewer is the signed-in member behind a request.
