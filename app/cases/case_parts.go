@@ -30,11 +30,11 @@ func (h *Handlers) caseTop(c echo.Context, p *casePage) (template.HTML, error) {
 	if !pristine(p.Outcome) { // the author's outcome sent back with a message: shown once, not kept
 		return kit.Fragment(c, "case-head", head)
 	}
-	images := strconv.Itoa(len(cs.Images))
-	key := kit.Key(strconv.FormatInt(cs.ID, 10), cs.Title, cs.Specialty, cs.SpecialtySlug, strings.Join(cs.Tags, ","),
-		authorKey(cs.Author), head.Ago, cs.AgeBand, cs.Sex, cs.CareSetting, images,
-		flags(cs.EditedAt != nil, cs.OutcomeAt != nil, cs.Following, cs.Mine, head.CanModerate))
-	return h.kept.heads.Render(c, "case-head", key, func() any {
+	var key kit.KeyBuilder
+	key.Int(cs.ID, int64(len(cs.Images))).Str(cs.Title, cs.Specialty, cs.SpecialtySlug, strings.Join(cs.Tags, ","), head.Ago,
+		cs.AgeBand, cs.Sex, cs.CareSetting)
+	authorKey(&key, cs.Author).Bool(cs.EditedAt != nil, cs.OutcomeAt != nil, cs.Following, cs.Mine, head.CanModerate)
+	return h.kept.heads.Render(c, "case-head", key.String(), func() any {
 		keptCase := *cs
 		keptCase.BodyHTML, keptCase.OutcomeHTML = template.HTML(kit.Hole(1)), template.HTML(kit.Hole(2))
 		head.Case, head.CSRF = &keptCase, kit.Hole(0)
@@ -51,29 +51,28 @@ type replyItem struct {
 	CSRF     string
 }
 
-// replyItems renders the replies of a case for the member, as one list.
+// replyItems renders the replies of a case for the member, in one piece.
 func (h *Handlers) replyItems(c echo.Context, cs *Case, replies []Reply) (template.HTML, error) {
-	out := make([]template.HTML, len(replies))
+	var b strings.Builder
+	var key kit.KeyBuilder
 	token := formToken(c)
-	for i, r := range replies {
+	for _, r := range replies {
 		item := replyItem{Reply: r, Ago: kit.Ago(r.CreatedAt), CaseID: cs.ID, CaseMine: cs.Mine}
 		edited := int64(0)
 		if r.EditedAt != nil {
 			edited = r.EditedAt.UnixMicro()
 		}
-		key := kit.Key(strconv.FormatInt(r.ID, 10), strconv.FormatInt(cs.ID, 10), authorKey(r.Author),
-			strconv.FormatInt(edited, 10), strconv.Itoa(r.HelpfulCount), item.Ago,
-			flags(r.MarkedByMe, r.Mine, r.Accepted, r.New, r.Deleted, cs.Mine))
-		html, err := h.kept.replies.Render(c, "reply-item", key, func() any {
+		key.Reset().Int(r.ID, cs.ID, edited, int64(r.HelpfulCount)).Str(item.Ago)
+		authorKey(&key, r.Author).Bool(r.MarkedByMe, r.Mine, r.Accepted, r.New, r.Deleted, cs.Mine)
+		err := h.kept.replies.RenderTo(&b, c, "reply-item", key.String(), func() any {
 			item.CSRF, item.BodyHTML = kit.Hole(0), template.HTML(kit.Hole(1))
 			return item
 		}, token, r.BodyHTML)
 		if err != nil {
 			return "", err
 		}
-		out[i] = html
 	}
-	return kit.Concat(out), nil
+	return template.HTML(b.String()), nil
 }
 
 // replyBox is the reply form as the reply-box partial shows it.

@@ -2,7 +2,6 @@ package cases
 
 import (
 	"html/template"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -35,24 +34,20 @@ type listRow struct {
 	Ago string
 }
 
-// rows renders the cases of a list as their rows.
+// rows renders the cases of a list as their rows, in one piece.
 func (h *Handlers) rows(c echo.Context, list []Summary) (template.HTML, error) {
-	out := make([]template.HTML, len(list))
-	for i, s := range list {
+	var b strings.Builder
+	var key kit.KeyBuilder
+	for _, s := range list {
 		row := listRow{Summary: s, Ago: kit.Ago(s.LastActivityAt)}
-		html, err := h.kept.rows.Render(c, "case-summary", rowKey(row), func() any { return row })
-		if err != nil {
+		key.Reset().Int(s.ID, int64(s.ReplyCount), int64(s.NewReplies), s.LastActivityAt.UnixMicro()).
+			Str(s.Title, s.Specialty, s.SpecialtySlug, row.Ago, strings.Join(s.Tags, ","))
+		authorKey(&key, s.Author).Bool(s.HasOutcome, s.Answered, s.Unread)
+		if err := h.kept.rows.RenderTo(&b, c, "case-summary", key.String(), func() any { return row }); err != nil {
 			return "", err
 		}
-		out[i] = html
 	}
-	return kit.Concat(out), nil
-}
-
-func rowKey(r listRow) string {
-	return kit.Key(strconv.FormatInt(r.ID, 10), r.Title, r.Specialty, r.SpecialtySlug, authorKey(r.Author),
-		strings.Join(r.Tags, ","), strconv.Itoa(r.ReplyCount), flags(r.HasOutcome, r.Answered, r.Unread),
-		strconv.Itoa(r.NewReplies), strconv.FormatInt(r.LastActivityAt.UnixMicro(), 10), r.Ago)
+	return template.HTML(b.String()), nil
 }
 
 // forumOptions renders the forum filter's choices with selected chosen.
@@ -66,16 +61,6 @@ func (h *Handlers) forumOptions(c echo.Context, specialties []accounts.Specialty
 	})
 }
 
-func authorKey(a Author) string { return a.Handle + "\x01" + a.DisplayName + "\x01" + a.Specialty }
-
-// flags writes booleans as one string of 0s and 1s.
-func flags(bs ...bool) string {
-	b := make([]byte, len(bs))
-	for i, v := range bs {
-		b[i] = '0'
-		if v {
-			b[i] = '1'
-		}
-	}
-	return string(b)
+func authorKey(k *kit.KeyBuilder, a Author) *kit.KeyBuilder {
+	return k.Str(a.Handle, a.DisplayName, a.Specialty)
 }

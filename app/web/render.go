@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -60,12 +59,12 @@ func (r *renderer) header(c echo.Context, v *View) (template.HTML, error) {
 	if navSections[v.Section] {
 		h.Section = v.Section
 	}
-	key := kit.Key("anonymous", h.Section)
+	var key kit.KeyBuilder
+	key.Str(h.Section)
 	if who := h.Viewer; who != nil {
-		key = kit.Key(who.Handle, string(who.Status), string(who.Role), h.Section, strconv.FormatInt(h.Unread, 10),
-			strconv.FormatBool(h.InModVerifications), strconv.FormatBool(h.InModAudit))
+		key.Str(who.Handle, who.Status, who.Role).Int(h.Unread).Bool(h.InModVerifications, h.InModAudit)
 	}
-	return r.headers.Render(c, "site-header", key, func() any {
+	return r.headers.Render(c, "site-header", key.String(), func() any {
 		h.CSRF = kit.Hole(0)
 		return h
 	}, template.HTML(v.CSRF)) // base64url: safe in the attribute it fills

@@ -24,7 +24,7 @@ import (
 // escaper leaves it as it is.
 type Kept struct {
 	mu    sync.Mutex
-	parts map[string][]keptPart
+	kept  map[string][]keptPart
 	limit int
 }
 
@@ -60,25 +60,53 @@ func (k *Kept) Render(c echo.Context, name, key string, data func() any, fill ..
 
 // Keep is Render for HTML made by render, which must be html/template's.
 func (k *Kept) Keep(key string, render func() (template.HTML, error), fill ...template.HTML) (template.HTML, error) {
-	k.mu.Lock()
-	parts, ok := k.parts[key]
-	k.mu.Unlock()
-	if !ok {
-		html, err := render()
-		if err != nil {
-			return "", err
-		}
-		parts = splitHoles(string(html))
-		k.mu.Lock()
-		if k.parts == nil || len(k.parts) >= k.limit {
-			k.parts = make(map[string][]keptPart, k.limit/4)
-		}
-		k.parts[key] = parts
-		k.mu.Unlock()
+	parts, err := k.parts(key, render)
+	if err != nil {
+		return "", err
 	}
 	if len(parts) == 1 && parts[0].hole < 0 {
 		return template.HTML(parts[0].text), nil
 	}
+	var b strings.Builder
+	b.Grow(filledLen(parts, fill))
+	writeFilled(&b, parts, fill)
+	return template.HTML(b.String()), nil
+}
+
+// RenderTo is Render writing to b, for a list rendered item by item into
+// one piece of HTML.
+func (k *Kept) RenderTo(b *strings.Builder, c echo.Context, name, key string, data func() any, fill ...template.HTML) error {
+	parts, err := k.parts(key, func() (template.HTML, error) { return Fragment(c, name, data()) })
+	if err != nil {
+		return err
+	}
+	writeFilled(b, parts, fill)
+	return nil
+}
+
+// parts returns the kept parts for key, rendering and keeping them first if need be.
+func (k *Kept) parts(key string, render func() (template.HTML, error)) ([]keptPart, error) {
+	k.mu.Lock()
+	parts, ok := k.kept[key]
+	k.mu.Unlock()
+	if ok {
+		return parts, nil
+	}
+	html, err := render()
+	if err != nil {
+		return nil, err
+	}
+	parts = splitHoles(string(html))
+	k.mu.Lock()
+	if k.kept == nil || len(k.kept) >= k.limit {
+		k.kept = make(map[string][]keptPart, k.limit/4)
+	}
+	k.kept[key] = parts
+	k.mu.Unlock()
+	return parts, nil
+}
+
+func filledLen(parts []keptPart, fill []template.HTML) int {
 	n := 0
 	for _, p := range parts {
 		n += len(p.text)
@@ -86,15 +114,16 @@ func (k *Kept) Keep(key string, render func() (template.HTML, error), fill ...te
 			n += len(fill[p.hole])
 		}
 	}
-	var b strings.Builder
-	b.Grow(n)
+	return n
+}
+
+func writeFilled(b *strings.Builder, parts []keptPart, fill []template.HTML) {
 	for _, p := range parts {
 		b.WriteString(p.text)
 		if p.hole >= 0 && p.hole < len(fill) {
 			b.WriteString(string(fill[p.hole]))
 		}
 	}
-	return template.HTML(b.String()), nil
 }
 
 // splitHoles cuts rendered HTML at its placeholders.
@@ -119,8 +148,44 @@ func splitHoles(html string) []keptPart {
 	}
 }
 
-// Key joins the parts of a kept partial's key.
-func Key(parts ...string) string { return strings.Join(parts, "\x00") }
+// KeyBuilder builds a kept partial's key part by part, reused across the
+// items of a list without a string per part.
+type KeyBuilder struct{ b []byte }
+
+// Reset empties the key for the next item.
+func (k *KeyBuilder) Reset() *KeyBuilder { k.b = k.b[:0]; return k }
+
+// Str adds a string part.
+func (k *KeyBuilder) Str(parts ...string) *KeyBuilder {
+	for _, s := range parts {
+		k.b = append(append(k.b, s...), 0)
+	}
+	return k
+}
+
+// Int adds number parts.
+func (k *KeyBuilder) Int(ns ...int64) *KeyBuilder {
+	for _, n := range ns {
+		k.b = append(strconv.AppendInt(k.b, n, 10), 0)
+	}
+	return k
+}
+
+// Bool adds yes/no parts, one byte each.
+func (k *KeyBuilder) Bool(vs ...bool) *KeyBuilder {
+	for _, v := range vs {
+		c := byte('0')
+		if v {
+			c = '1'
+		}
+		k.b = append(k.b, c)
+	}
+	k.b = append(k.b, 0)
+	return k
+}
+
+// String is the key.
+func (k *KeyBuilder) String() string { return string(k.b) }
 
 // FormToken is the request's masked CSRF token for a form's _csrf field, the
 // one the page's layout uses too.
@@ -131,18 +196,3 @@ func FormToken(c echo.Context) string { s, _ := c.Get(formTokenKey).(string); re
 func SetFormToken(c echo.Context, token string) { c.Set(formTokenKey, token) }
 
 const formTokenKey = "curbside.formtoken"
-
-// Concat joins rendered parts into one, so a page prints a whole list in
-// one template action.
-func Concat(parts []template.HTML) template.HTML {
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for _, p := range parts {
-		b.WriteString(string(p))
-	}
-	return template.HTML(b.String())
-}

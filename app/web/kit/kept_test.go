@@ -97,7 +97,7 @@ func TestKeptStartsAfreshPastItsLimit(t *testing.T) {
 	}
 	render("c") // past the limit: the map starts afresh with c
 	render("a")
-	if renders != 4 || len(k.parts) != 2 {
-		t.Fatalf("%d renders and %d kept past the limit, want 4 and 2", renders, len(k.parts))
+	if renders != 4 || len(k.kept) != 2 {
+		t.Fatalf("%d renders and %d kept past the limit, want 4 and 2", renders, len(k.kept))
 	}
 }
