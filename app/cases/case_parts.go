@@ -51,9 +51,18 @@ type replyItem struct {
 	CSRF     string
 }
 
+// replyItemSize is about what a reply's item holds besides its body, so
+// that the page's replies are written into one allocation.
+const replyItemSize = 2048
+
 // replyItems renders the replies of a case for the member, in one piece.
 func (h *Handlers) replyItems(c echo.Context, cs *Case, replies []Reply) (template.HTML, error) {
 	var b strings.Builder
+	size := len(replies) * replyItemSize
+	for _, r := range replies {
+		size += len(r.BodyHTML)
+	}
+	b.Grow(size)
 	var key kit.KeyBuilder
 	token := formToken(c)
 	for _, r := range replies {

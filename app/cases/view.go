@@ -125,7 +125,7 @@ func (s *Service) loadReplies(ctx context.Context, v *identity.Viewer, c *Case) 
 		return nil, fmt.Errorf("load replies: %w", err)
 	}
 	defer rows.Close()
-	var list []Reply
+	list := make([]Reply, 0, c.ReplyCount+1)
 	for rows.Next() {
 		var r Reply
 		var html string
