@@ -101,6 +101,12 @@ func TestSearch(t *testing.T) {
 	c.Get("/search?q=cough&specialty=cardiology").Expect(http.StatusOK).Lacks("Chronic cough")
 	c.Get("/search?q=cough&specialty=pulmonology").Expect(http.StatusOK).Contains("Chronic cough")
 	c.Get("/search?q=syncope&tag=syncope").Expect(http.StatusOK).Contains("Syncope in a young athlete")
+	// A phrase finds its words in order only.
+	c.Get("/search?q=" + url.QueryEscape(`"young athlete"`)).Expect(http.StatusOK).Contains("Syncope in a young athlete")
+	c.Get("/search?q=" + url.QueryEscape(`"athlete young"`)).Expect(http.StatusOK).Lacks("Syncope in a young athlete")
+	c.Get("/search?q=" + url.QueryEscape(`"dry cough"`) + "&specialty=pulmonology").Expect(http.StatusOK).Contains("Chronic cough")
+	c.Get("/search?q=" + url.QueryEscape(`"dry cough"`) + "&specialty=cardiology").Expect(http.StatusOK).Lacks("Chronic cough")
+	c.Get("/search?q=" + url.QueryEscape(`the what`)).Expect(http.StatusOK).Lacks("Syncope in a young athlete")
 	for _, q := range []string{`'; DROP TABLE cases; --`, `"unbalanced`, `a & | ! ( ) : *`, `\x00`, strings.Repeat("long ", 200), `<script>alert(1)</script>`} {
 		c.Get("/search?q=" + url.QueryEscape(q)).Expect(http.StatusOK).Lacks("<script>alert")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -54,19 +55,11 @@ const (
 // (a month-old post counts half), and highlights only the page's rows.
 // Ranking reads every candidate's vector, so a common word would rank most
 // of the forum: candidates are the newest searchCandidates matches of each
-// kind, which for a rare word is all of them. The query is spelt out in
-// each candidate search, not taken from the CTE, so that the planner sees
-// how common its words are: a rare word is found through the GIN index, a
-// common one by walking the newest rows until enough match.
-const searchSQL = `WITH q AS (SELECT websearch_to_tsquery('english', ?) AS q),
-case_hits AS (
-	SELECT c.id, c.search, c.last_activity_at FROM cases c
-	WHERE c.search @@ websearch_to_tsquery('english', ?) AND c.deleted_at IS NULL %[1]s
-	ORDER BY c.last_activity_at DESC LIMIT ` + searchCandidates + `),
-reply_hits AS (
-	SELECT r.id, r.case_id, r.search, r.created_at FROM replies r JOIN cases c ON c.id = r.case_id
-	WHERE r.search @@ websearch_to_tsquery('english', ?) AND r.deleted_at IS NULL AND c.deleted_at IS NULL %[1]s
-	ORDER BY r.id DESC LIMIT ` + searchCandidates + `),
+// kind (candidatesSQL), which for a rare word is all of them. The tsquery is
+// a constant in the statement, planned for its own words.
+const searchSQL = `WITH q AS (SELECT ?::tsquery AS q),
+case_hits AS (%[1]s),
+reply_hits AS (%[2]s),
 hits AS (
 	SELECT h.id AS case_id, 0::bigint AS reply_id, c.title || ' — ' || c.body AS text, c.anonymous, c.author_id, h.last_activity_at AS at,
 		ts_rank(h.search, q.q) / (1 + extract(epoch FROM now() - h.last_activity_at) / 2592000) AS rank
@@ -84,6 +77,42 @@ SELECT h.case_id, h.reply_id, c.title, sp.name,
 FROM hits h CROSS JOIN q JOIN cases c ON c.id = h.case_id JOIN specialties sp ON sp.id = c.specialty_id
 	JOIN users u ON u.id = h.author_id LEFT JOIN specialties asp ON asp.id = u.specialty_id
 ORDER BY h.rank DESC, h.case_id DESC, h.reply_id DESC`
+
+// candidatesSQL are the newest matches of one kind: %[1]s is the filters.
+// A rare word is found through the GIN index, a common one by walking the
+// newest rows until enough match.
+var candidatesSQL = [2]string{
+	`SELECT c.id, c.search, c.last_activity_at FROM cases c
+	WHERE c.search @@ ?::tsquery AND c.deleted_at IS NULL %[1]s
+	ORDER BY c.last_activity_at DESC LIMIT ` + searchCandidates,
+	`SELECT r.id, r.case_id, r.search, r.created_at FROM replies r JOIN cases c ON c.id = r.case_id
+	WHERE r.search @@ ?::tsquery AND r.deleted_at IS NULL AND c.deleted_at IS NULL %[1]s
+	ORDER BY r.id DESC LIMIT ` + searchCandidates,
+}
+
+// phraseCandidatesSQL are candidatesSQL for a query with a phrase ("chest
+// pain", or a hyphenated word). PostgreSQL estimates a phrase as common as
+// its words together, while few of those rows hold them in order, and each
+// check reads a whole stored vector: walking the newest rows for a phrase
+// took 100 ms or more. So a phrase is looked for among the newest
+// phraseWindow matches of its words in any order (ordered is an AND query,
+// fast either way), which bounds the work; older posts with the phrase are
+// found by rarer words.
+const phraseWindow = "600"
+
+var phraseCandidatesSQL = [2]string{
+	`SELECT * FROM (SELECT c.id, c.search, c.last_activity_at FROM cases c
+		WHERE c.search @@ ?::tsquery AND c.deleted_at IS NULL %[1]s
+		ORDER BY c.last_activity_at DESC LIMIT ` + phraseWindow + `) w
+	WHERE w.search @@ ?::tsquery ORDER BY w.last_activity_at DESC LIMIT ` + searchCandidates,
+	`SELECT * FROM (SELECT r.id, r.case_id, r.search, r.created_at FROM replies r JOIN cases c ON c.id = r.case_id
+		WHERE r.search @@ ?::tsquery AND r.deleted_at IS NULL AND c.deleted_at IS NULL %[1]s
+		ORDER BY r.id DESC LIMIT ` + phraseWindow + `) w
+	WHERE w.search @@ ?::tsquery ORDER BY w.id DESC LIMIT ` + searchCandidates,
+}
+
+// phraseOperators are tsquery's "followed by" operators: <->, <2>, …
+var phraseOperators = regexp.MustCompile(`<(-|[0-9]+)>`)
 
 // Search finds cases and replies by their words, PostgreSQL's full-text
 // search over the stored vectors, with each hit's words marked.
@@ -111,9 +140,7 @@ func (s *Service) Search(ctx context.Context, v *identity.Viewer, q SearchQuery)
 		filters = append(filters, "AND EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag = ?)")
 		filterArgs = append(filterArgs, q.Tag)
 	}
-	sqlText := fmt.Sprintf(searchSQL, strings.Join(filters, " "))
-	args := append([]any{q.Text, q.Text}, filterArgs...)
-	args = append(append(append(args, q.Text), filterArgs...), searchPerPage+1, (q.Page-1)*searchPerPage)
+	filterSQL := strings.Join(filters, " ")
 	// A plan made once for any words would not know a rare word from a
 	// common one, and the best plans for the two differ a thousandfold.
 	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
@@ -121,7 +148,26 @@ func (s *Service) Search(ctx context.Context, v *identity.Viewer, q SearchQuery)
 		if err := tx.Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
 			return err
 		}
-		rows, err := tx.Raw(sqlText, args...).Rows()
+		var exact string
+		if err := tx.Raw("SELECT websearch_to_tsquery('english', ?)::text", q.Text).Row().Scan(&exact); err != nil {
+			return fmt.Errorf("search words: %w", err)
+		}
+		if exact == "" { // only words too common to index ("the", "what")
+			return nil
+		}
+		args := []any{exact}
+		candidates := [2]string{}
+		for i := range candidates {
+			if loose := phraseOperators.ReplaceAllString(exact, "&"); loose != exact {
+				candidates[i] = fmt.Sprintf(phraseCandidatesSQL[i], filterSQL)
+				args = append(append(append(args, loose), filterArgs...), exact)
+			} else {
+				candidates[i] = fmt.Sprintf(candidatesSQL[i], filterSQL)
+				args = append(append(args, exact), filterArgs...)
+			}
+		}
+		args = append(args, searchPerPage+1, (q.Page-1)*searchPerPage)
+		rows, err := tx.Raw(fmt.Sprintf(searchSQL, candidates[0], candidates[1]), args...).Rows()
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
