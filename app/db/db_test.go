@@ -2,7 +2,10 @@ package db_test
 
 import (
 	"context"
+	"errors"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"curbside/app/db"
 	"curbside/app/db/testdb"
@@ -68,5 +71,47 @@ func TestQueryCounter(t *testing.T) {
 	rows.Close()
 	if n.Load() != 4 {
 		t.Fatalf("counted %d, want 4", n.Load())
+	}
+}
+
+// A batch reads its results in order in one round trip, each query counted;
+// inside a transaction it refuses rather than reading outside it.
+func TestBatch(t *testing.T) {
+	t.Parallel()
+	tdb := testdb.New(t)
+	n, err := db.CountQueries(tdb.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &pgx.Batch{}
+	b.Queue("SELECT $1::int + 1", 41)
+	b.Queue("SELECT g FROM generate_series(1, $1::int) g", 3)
+	var first, sum int
+	err = db.Batch(context.Background(), tdb.DB, b, func(res pgx.BatchResults) error {
+		if err := res.QueryRow().Scan(&first); err != nil {
+			return err
+		}
+		rows, err := res.Query()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var g int
+			if err := rows.Scan(&g); err != nil {
+				return err
+			}
+			sum += g
+		}
+		return rows.Err()
+	})
+	if err != nil || first != 42 || sum != 6 || n.Load() != 2 {
+		t.Fatalf("batch gave %d and %d (err %v), counted %d; want 42, 6 and 2", first, sum, err, n.Load())
+	}
+	err = db.Tx(context.Background(), tdb.DB, func(ctx context.Context) error {
+		return db.Batch(ctx, tdb.DB, &pgx.Batch{}, func(pgx.BatchResults) error { return nil })
+	})
+	if !errors.Is(err, db.ErrBatchInTx) {
+		t.Fatalf("a batch in a transaction gave %v, want ErrBatchInTx", err)
 	}
 }

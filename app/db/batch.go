@@ -1,0 +1,49 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/gorm"
+)
+
+// ErrBatchInTx is Batch's answer inside a transaction, whose connection
+// database/sql does not hand out.
+var ErrBatchInTx = errors.New("db.Batch cannot join a transaction")
+
+// Batch sends the batch's queries (placeholders $1, $2, …) to PostgreSQL in
+// one round trip on a pooled connection and lets read take the results in
+// order: for a page that needs several independent reads on every request.
+// Each query counts for the query-count guard.
+func Batch(ctx context.Context, gdb *gorm.DB, b *pgx.Batch, read func(pgx.BatchResults) error) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return ErrBatchInTx
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for range b.Len() {
+		countDirect(gdb)
+	}
+	return conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("db.Batch: a %T is not pgx's", driverConn)
+		}
+		results := c.Conn().SendBatch(ctx, b)
+		if err := read(results); err != nil {
+			results.Close()
+			return err
+		}
+		return results.Close()
+	})
+}
