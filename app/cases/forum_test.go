@@ -129,13 +129,16 @@ func TestEditsKeepHistory(t *testing.T) {
 	author, _ := app.Verified("dermatology")
 	other, _ := app.Verified("dermatology")
 	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
-	id := postCase(t, author, url.Values{"title": {"Annular plaque"}, "body": {"First version of the history."}, "specialty": {"dermatology"}})
-	other.Get("/cases?specialty=dermatology").Expect(http.StatusOK).Contains("Annular plaque<") // the row is kept now
+	id := postCase(t, author, url.Values{"title": {"Annular plaque"}, "body": {"First version of the history."}, "specialty": {"dermatology"},
+		"tags": {"annular"}})
+	other.Get("/cases?specialty=dermatology").Expect(http.StatusOK).Contains("Annular plaque<", "#annular<") // the row is kept now
 	other.PostForm(caseURL(id)+"/edit", url.Values{"title": {"Hijacked"}, "body": {"x"}}).Expect(http.StatusForbidden)
-	author.PostForm(caseURL(id)+"/edit", url.Values{"title": {"Annular plaque with scale"}, "body": {"Second version."}}).
-		Expect(http.StatusSeeOther)
+	author.PostForm(caseURL(id)+"/edit", url.Values{"title": {"Annular plaque with scale"}, "body": {"Second version."},
+		"tags": {"scaly, fungal"}}).Expect(http.StatusSeeOther)
 	other.Get(caseURL(id)).Expect(http.StatusOK).Contains("Second version.", "edited").Lacks("First version")
-	other.Get("/cases?specialty=dermatology").Expect(http.StatusOK).Contains("Annular plaque with scale<").Lacks("Annular plaque<")
+	other.Get("/cases?specialty=dermatology").Expect(http.StatusOK).Contains("Annular plaque with scale<", "#fungal<", "#scaly<").
+		Lacks("Annular plaque<", "#annular<")
+	other.Get("/cases?tag=fungal").Expect(http.StatusOK).Contains("Annular plaque with scale<")
 	other.Get(caseURL(id) + "/history").Expect(http.StatusForbidden)
 	mod.Get(caseURL(id)+"/history").Expect(http.StatusOK).Contains("First version of the history.", "Annular plaque")
 	if n := scalar[int64](t, app, "SELECT count(*) FROM audit_log WHERE action = 'case.history_viewed' AND target_id = ?", id); n != 1 {

@@ -61,7 +61,7 @@ func parseCursor(s string) (time.Time, int64, bool) {
 // the database; only the specialty of "Anonymous <specialty>" does.
 const summaryColumns = `c.id, c.title, sp.name, sp.slug,
 	CASE WHEN c.anonymous THEN '' ELSE u.handle END, CASE WHEN c.anonymous THEN '' ELSE u.display_name END,
-	COALESCE(asp.name, ''), COALESCE((SELECT string_agg(t.tag, ',' ORDER BY t.tag) FROM case_tags t WHERE t.case_id = c.id), ''),
+	COALESCE(asp.name, ''), array_to_string(c.tags, ','),
 	c.reply_count, c.outcome_at IS NOT NULL, c.accepted_reply_id IS NOT NULL, c.created_at, c.last_activity_at,
 	rd.case_id IS NULL, GREATEST(c.reply_count - COALESCE(rd.replies_seen, 0), 0)`
 
