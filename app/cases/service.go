@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -56,6 +57,8 @@ type Service struct {
 	files    *files.Store
 	limits   *ratelimit.Limiter
 	now      func() time.Time
+	// specialties names specialties by id (specialtyIndex).
+	specialties atomic.Pointer[specialtyIndex]
 }
 
 // NewService returns the forum rules.

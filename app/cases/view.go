@@ -62,7 +62,7 @@ func (s *Service) markRead(ctx context.Context, userID, caseID int64) error {
 // caseQuery reads a case for its page with what the reader ($1) has done
 // with it, in one query; it is on the path of every case page, so it skips
 // GORM's statement building.
-var caseQuery = `SELECT ` + summaryColumns + `, c.specialty_id, c.body, c.body_html, c.age_band, c.sex,
+var caseQuery = `SELECT ` + summaryColumns + `, c.body, c.body_html, c.age_band, c.sex,
 	c.care_setting, c.outcome, c.outcome_html, c.outcome_at, c.accepted_reply_id, c.edited_at, c.author_id,
 	EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = $1), COALESCE(rd.last_reply_id, 0),
 	COALESCE((SELECT string_agg(i.position::text, ',' ORDER BY i.position) FROM case_images i WHERE i.case_id = c.id), ''),
@@ -75,11 +75,15 @@ func (s *Service) load(ctx context.Context, v *identity.Viewer, id int64) (*Case
 	b := &pgx.Batch{}
 	b.Queue(caseQuery, v.UserID, id)
 	b.Queue(repliesQuery, v.UserID, id)
+	specialties, err := s.specialtyIndex(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	var c *Case
 	var replies []Reply
-	err := db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
+	err = db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
 		var err error
-		if c, err = scanCase(res.QueryRow(), v, id); err != nil {
+		if c, err = scanCase(res.QueryRow(), v, id, specialties); err != nil {
 			return err
 		}
 		rows, err := res.Query()
@@ -87,7 +91,7 @@ func (s *Service) load(ctx context.Context, v *identity.Viewer, id int64) (*Case
 			return fmt.Errorf("load replies: %w", err)
 		}
 		defer rows.Close()
-		replies, err = scanReplies(rows, c)
+		replies, err = scanReplies(rows, c, specialties)
 		return err
 	})
 	return c, replies, err
@@ -96,28 +100,24 @@ func (s *Service) load(ctx context.Context, v *identity.Viewer, id int64) (*Case
 // scanner is a row of database/sql or of pgx.
 type scanner interface{ Scan(dest ...any) error }
 
-func scanCase(row scanner, v *identity.Viewer, id int64) (*Case, error) {
+func scanCase(row scanner, v *identity.Viewer, id int64, specialties specialtyIndex) (*Case, error) {
 	var c Case
-	var bodyHTML, tags string
+	var sum summaryRow
+	var bodyHTML string
 	var outcome, outcomeHTML, ageBand, sex, setting sql.NullString
 	var accepted sql.NullInt64
 	var authorID int64
 	var following bool
 	var lastRead int64
 	var images string
-	err := row.Scan(
-		&c.ID, &c.Title, &c.Specialty, &c.SpecialtySlug, &c.Author.Handle, &c.Author.DisplayName,
-		&c.Author.Specialty, &tags, &c.ReplyCount, &c.HasOutcome, &c.Answered, &c.CreatedAt, &c.LastActivityAt,
-		&c.Unread, &c.NewReplies, &c.SpecialtyID, &c.Body, &bodyHTML, &ageBand, &sex, &setting, &outcome, &outcomeHTML,
-		&c.OutcomeAt, &accepted, &c.EditedAt, &authorID, &following, &lastRead, &images, &c.ReplyDraft)
+	err := row.Scan(append(sum.dest(), &c.Body, &bodyHTML, &ageBand, &sex, &setting, &outcome, &outcomeHTML,
+		&c.OutcomeAt, &accepted, &c.EditedAt, &authorID, &following, &lastRead, &images, &c.ReplyDraft)...)
 	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("case %d: %w", id, apperr.ErrNotFound)
 	} else if err != nil {
 		return nil, fmt.Errorf("load case %d: %w", id, err)
 	}
-	if tags != "" {
-		c.Tags = strings.Split(tags, ",")
-	}
+	c.Summary, c.SpecialtyID = sum.summary(specialties), sum.specialtyID
 	for _, p := range strings.Split(images, ",") {
 		if n, err := strconv.Atoi(p); err == nil {
 			c.Images = append(c.Images, Image{Position: n})
@@ -138,21 +138,23 @@ func scanCase(row scanner, v *identity.Viewer, id int64) (*Case, error) {
 // shows the rendered body, and an edit reads its own reply.
 const repliesQuery = `SELECT r.id, r.case_id,
 	CASE WHEN r.anonymous THEN '' ELSE u.handle END, CASE WHEN r.anonymous THEN '' ELSE u.display_name END,
-	COALESCE(sp.name, ''), r.body_html, r.helpful_count,
+	u.specialty_id, r.body_html, r.helpful_count,
 	EXISTS (SELECT 1 FROM reply_helpful h WHERE h.reply_id = r.id AND h.user_id = $1), r.author_id = $1,
 	r.created_at, r.edited_at, r.deleted_at IS NOT NULL
-	FROM replies r JOIN users u ON u.id = r.author_id LEFT JOIN specialties sp ON sp.id = u.specialty_id
+	FROM replies r JOIN users u ON u.id = r.author_id
 	WHERE r.case_id = $2 ORDER BY r.id`
 
-func scanReplies(rows pgx.Rows, c *Case) ([]Reply, error) {
+func scanReplies(rows pgx.Rows, c *Case, specialties specialtyIndex) ([]Reply, error) {
 	list := make([]Reply, 0, c.ReplyCount+1)
 	for rows.Next() {
 		var r Reply
 		var html string
-		if err := rows.Scan(&r.ID, &r.CaseID, &r.Author.Handle, &r.Author.DisplayName, &r.Author.Specialty, &html,
+		var authorSpecialty *int16
+		if err := rows.Scan(&r.ID, &r.CaseID, &r.Author.Handle, &r.Author.DisplayName, &authorSpecialty, &html,
 			&r.HelpfulCount, &r.MarkedByMe, &r.Mine, &r.CreatedAt, &r.EditedAt, &r.Deleted); err != nil {
 			return nil, err
 		}
+		r.Author.Specialty = specialties.name(authorSpecialty)
 		if r.Deleted { // the place in the thread stays; the words and the author go
 			html, r.Author = "", Author{}
 		}
