@@ -35,8 +35,33 @@ type View struct {
 	// once here rather than by template calls on every page.
 	Section string
 	Assets  *layoutAssets
-	// Header is the bar atop the page (siteHeader), kept per member and section.
-	Header template.HTML
+	// Header is the bar atop the page (siteHeader), kept per member and
+	// section; HeadLinks and Footer are kept too (chrome).
+	Header, HeadLinks, Footer template.HTML
+}
+
+// headLinks is what the head-links partial shows.
+type headLinks struct {
+	Assets  *layoutAssets
+	Scripts bool
+}
+
+// chrome fills the parts of the layout that differ only by kind of member.
+func (r *renderer) chrome(v *View) (err error) {
+	scripts := v.Viewer != nil && v.Viewer.IsVerified()
+	key := "head-plain"
+	if scripts {
+		key = "head-scripts"
+	}
+	if v.HeadLinks, err = r.chromeParts.Keep(key, func() (template.HTML, error) {
+		return r.RenderFragment("head-links", headLinks{Assets: r.assets, Scripts: scripts})
+	}); err != nil {
+		return err
+	}
+	v.Footer, err = r.chromeParts.Keep("footer", func() (template.HTML, error) {
+		return r.RenderFragment("site-footer", r.assets)
+	})
+	return err
 }
 
 // siteHeader is what the site-header partial shows.
@@ -94,9 +119,10 @@ type renderer struct {
 	pages  map[string]*template.Template
 	assets *layoutAssets
 	// partials renders the shared partials alone, for kit.Fragment.
-	partials *template.Template
-	headers  *kit.Kept
-	fields   *kit.Kept
+	partials    *template.Template
+	headers     *kit.Kept
+	fields      *kit.Kept
+	chromeParts *kit.Kept
 	// sizes is each page's last size: Echo renders into a fresh buffer, and
 	// growing it once beats doubling it from nothing on every request.
 	sizes map[string]*atomic.Int64
@@ -107,7 +133,7 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}, assets: assets, headers: kit.NewKept(10000), fields: kit.NewKept(1000),
+	r := &renderer{pages: map[string]*template.Template{}, assets: assets, headers: kit.NewKept(10000), fields: kit.NewKept(1000), chromeParts: kit.NewKept(10),
 		sizes: map[string]*atomic.Int64{}}
 	funcs := template.FuncMap{
 		"ago":  kit.Ago,
@@ -176,6 +202,9 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 	}
 	var err error
 	if v.Header, err = r.header(c, &v); err != nil {
+		return err
+	}
+	if err := r.chrome(&v); err != nil {
 		return err
 	}
 	buf, _ := w.(*bytes.Buffer)
