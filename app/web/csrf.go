@@ -10,9 +10,6 @@ import (
 	"curbside/app/web/kit"
 )
 
-// csrfContextKey is where the renderer finds the token for the hidden _csrf field.
-const csrfContextKey = "csrf"
-
 const (
 	csrfTokenBytes = 32
 	// csrfRawLen is the cookie's token in unpadded base64url.
@@ -49,7 +46,6 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 			token = base64.RawURLEncoding.EncodeToString(b)
 			kit.SetCookie(c, kit.CSRFCookie, token, 12*3600)
 		}
-		c.Set(csrfContextKey, token)
 		// One mask per response, shared by the layout and the forms that
 		// handlers keep rendered (kit.Kept) with the token as a hole.
 		kit.SetFormToken(c, maskCSRF(token))
@@ -129,6 +125,3 @@ func decodeCSRF(s string, encodedLen, decodedLen int) ([]byte, bool) {
 	}
 	return b, true
 }
-
-// csrfToken returns this request's raw token; pages get it through maskCSRF.
-func csrfToken(c echo.Context) string { s, _ := c.Get(csrfContextKey).(string); return s }
