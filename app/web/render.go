@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -217,6 +218,10 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 	}
 	if buf != nil {
 		r.sizes[name].Store(int64(buf.Len()))
+		// Echo sends the buffer as the whole body: with its length known,
+		// the page goes out in one piece rather than in chunks (compress
+		// drops the length when it gzips).
+		c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	}
 	return nil
 }
