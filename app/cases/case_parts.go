@@ -53,7 +53,7 @@ type replyItem struct {
 
 // replyItemSize is about what a reply's item holds besides its body, so
 // that the page's replies are written into one allocation.
-const replyItemSize = 2048
+const replyItemSize = 1024
 
 // replyItems renders the replies of a case for the member, in one piece.
 func (h *Handlers) replyItems(c echo.Context, cs *Case, replies []Reply) (template.HTML, error) {

@@ -36,7 +36,7 @@ type listRow struct {
 
 // rowSize is about what a list row holds, so that a list is written into
 // one allocation.
-const rowSize = 1536
+const rowSize = 1024
 
 // rows renders the cases of a list as their rows, in one piece.
 func (h *Handlers) rows(c echo.Context, list []Summary) (template.HTML, error) {
