@@ -3,7 +3,8 @@
 -- with the row rather than aggregating case_tags for each one (half the
 -- cost of the /cases query). case_tags stays the source, indexed for the
 -- tag filter; statement triggers keep the copy in step however it is
--- written, rows at a time or in bulk.
+-- written, rows at a time or in bulk. Tags are only inserted and deleted
+-- (cases.storeTags); an UPDATE of case_tags would need a trigger of its own.
 ALTER TABLE cases ADD COLUMN tags text[] NOT NULL DEFAULT '{}';
 
 UPDATE cases c SET tags = ARRAY(SELECT t.tag FROM case_tags t WHERE t.case_id = c.id ORDER BY t.tag)

@@ -107,6 +107,9 @@ func TestSearch(t *testing.T) {
 	c.Get("/search?q=" + url.QueryEscape(`"dry cough"`) + "&specialty=pulmonology").Expect(http.StatusOK).Contains("Chronic cough")
 	c.Get("/search?q=" + url.QueryEscape(`"dry cough"`) + "&specialty=cardiology").Expect(http.StatusOK).Lacks("Chronic cough")
 	c.Get("/search?q=" + url.QueryEscape(`the what`)).Expect(http.StatusOK).Lacks("Syncope in a young athlete")
+	// A phrase left out leaves out only the phrase, not its words apart.
+	c.Get("/search?q=" + url.QueryEscape(`cough -"dry cough"`)).Expect(http.StatusOK).Lacks("Chronic cough")
+	c.Get("/search?q=" + url.QueryEscape(`cough -"months dry"`)).Expect(http.StatusOK).Contains("Chronic cough")
 	for _, q := range []string{`'; DROP TABLE cases; --`, `"unbalanced`, `a & | ! ( ) : *`, `\x00`, strings.Repeat("long ", 200), `<script>alert(1)</script>`} {
 		c.Get("/search?q=" + url.QueryEscape(q)).Expect(http.StatusOK).Lacks("<script>alert")
 	}

@@ -158,7 +158,9 @@ func (s *Service) Search(ctx context.Context, v *identity.Viewer, q SearchQuery)
 		args := []any{exact}
 		candidates := [2]string{}
 		for i := range candidates {
-			if loose := phraseOperators.ReplaceAllString(exact, "&"); loose != exact {
+			// Loosening a phrase under a "not" would narrow the search: such
+			// queries take the plain path.
+			if loose := phraseOperators.ReplaceAllString(exact, "&"); loose != exact && !strings.Contains(exact, "!") {
 				candidates[i] = fmt.Sprintf(phraseCandidatesSQL[i], filterSQL)
 				args = append(append(append(args, loose), filterArgs...), exact)
 			} else {

@@ -26,7 +26,8 @@ const (
 // readForm bounds the body of every unsafe request, parses its form once,
 // and makes its values valid UTF-8 without NUL bytes, so no handler and no
 // query ever sees bytes PostgreSQL would refuse. It runs after the session is
-// known: only a signed-in member may send more than a small form.
+// known: only a signed-in member may send more than a small form, or one
+// whose session lapsed while they wrote a form that keeps it (kit.Route.Hold).
 func (s *Server) readForm(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -36,7 +37,7 @@ func (s *Server) readForm(next echo.HandlerFunc) echo.HandlerFunc {
 		mediaType, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
 		multipart := mediaType == echo.MIMEMultipartForm
 		limit := int64(formLimit)
-		if kit.ViewerOf(c) != nil {
+		if kit.ViewerOf(c) != nil || s.holdable(c) {
 			if multipart {
 				limit = multipartLimit
 			}

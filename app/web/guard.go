@@ -28,8 +28,9 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 		var lapsed *accounts.SessionLapsed
 		switch {
 		case errors.As(err, &lapsed):
+			// The cookie stays (it lets no one in; login replaces it), so that
+			// every form the open page sends is kept, not only the first.
 			kit.SetLapsed(c, lapsed.Viewer)
-			kit.ClearSessionCookie(c)
 			return next(c)
 		case errors.Is(err, accounts.ErrNoSession):
 			kit.ClearSessionCookie(c)
@@ -70,14 +71,22 @@ func (s *Server) guard(rt kit.Route) echo.MiddlewareFunc {
 	}
 }
 
+// holdable reports whether the request is a form its route keeps for the
+// member of the lapsed session it came with.
+func (s *Server) holdable(c echo.Context) bool {
+	rt, ok := s.holds[c.Request().Method+" "+c.Path()]
+	member := kit.LapsedOf(c)
+	return ok && member != nil && allowed(rt.Level, member) == nil
+}
+
 // hold keeps what a form sent with a lapsed session (kit.Route.Hold) and
 // returns where login should lead; without one, where loginReturnPath says.
 // Failing to keep it is logged, and the visitor still goes to log in.
 func (s *Server) hold(c echo.Context, rt kit.Route) string {
-	member := kit.LapsedOf(c)
-	if rt.Hold == nil || member == nil || allowed(rt.Level, member) != nil {
+	if !s.holdable(c) {
 		return loginReturnPath(c)
 	}
+	member := kit.LapsedOf(c)
 	next, err := rt.Hold(c, member)
 	if err != nil || next == "" { // nothing typed, or the post's case is gone
 		if err != nil {
@@ -85,7 +94,11 @@ func (s *Server) hold(c echo.Context, rt kit.Route) string {
 		}
 		return loginReturnPath(c)
 	}
-	kit.Flash(c, "Your session had ended, so nothing was posted. What you wrote is kept as a draft: log in to finish it.")
+	// A page's script saving in the background (fetch) must not take the
+	// message meant for the page the member will see.
+	if mode := c.Request().Header.Get("Sec-Fetch-Mode"); mode == "" || mode == "navigate" {
+		kit.Flash(c, "Your session had ended, so nothing was posted. What you wrote is kept as a draft: log in to finish it.")
+	}
 	return next
 }
 

@@ -33,8 +33,10 @@ type Server struct {
 	routes   []kit.Route
 	accounts *accounts.Service
 	static   *staticFiles
-	// bodyLimits holds the routes that accept larger bodies than the default.
+	// bodyLimits holds the routes that accept larger bodies than the default;
+	// holds, the routes that keep a form sent with a lapsed session.
 	bodyLimits map[string]int64
+	holds      map[string]kit.Route
 	// noSession holds the routes that need no session and set no cookies.
 	noSession map[string]bool
 	// http is the server Run starts; conns are the long-lived connections
@@ -102,7 +104,7 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 	e.Use(s.session, s.readForm, s.csrf)
 
 	s.routes = slices.Concat(s.operationsRoutes(), deps.Routes)
-	s.bodyLimits = map[string]int64{}
+	s.bodyLimits, s.holds = map[string]int64{}, map[string]kit.Route{}
 	s.noSession = map[string]bool{"/static/*": true}
 	for _, rt := range s.routes {
 		if rt.NoSession {
@@ -118,6 +120,9 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 		}
 		if rt.MaxBody > 0 {
 			s.bodyLimits[rt.Method+" "+rt.Path] = rt.MaxBody
+		}
+		if rt.Hold != nil {
+			s.holds[rt.Method+" "+rt.Path] = rt
 		}
 	}
 	s.Echo = e
