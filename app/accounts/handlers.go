@@ -129,6 +129,9 @@ func (h *Handlers) endPreviousSession(c echo.Context) error {
 	if old := kit.ViewerOf(c); old != nil {
 		return h.svc.Logout(c.Request().Context(), old, kit.Meta(c))
 	}
+	if lapsed := kit.LapsedOf(c); lapsed != nil {
+		return h.svc.EndLapsed(c.Request().Context(), lapsed)
+	}
 	return nil
 }
 

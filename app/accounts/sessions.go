@@ -79,6 +79,15 @@ func (s *Service) Sessions(ctx context.Context, userID int64) ([]Session, error)
 	return list, err
 }
 
+// EndLapsed ends a lapsed session once the browser that carried it signs in
+// again: its text is kept by then, and nothing else may be done with it.
+func (s *Service) EndLapsed(ctx context.Context, v *identity.Viewer) error {
+	if err := s.endSession(ctx, v.UserID, v.SessionID); err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
 // RevokeSession ends one of the member's own sessions.
 func (s *Service) RevokeSession(ctx context.Context, userID, sessionID int64, meta Meta) error {
 	return db.Tx(ctx, s.db, func(ctx context.Context) error {

@@ -44,6 +44,10 @@ func TestLapsedSessionKeepsWhatWasTyped(t *testing.T) {
 		Expect(http.StatusSeeOther)
 	c.Login(acct.Email, acct.Password).Expect(http.StatusSeeOther)
 	c.Get(caseURL(caseID)).Expect(http.StatusOK).Contains("Stop the spironolactone, repeat the potassium, give a binder.</textarea>")
+	// Signing in again ends the lapsed session: it can keep nothing more.
+	if n := scalar[int64](t, app, "SELECT count(*) FROM sessions WHERE user_id = ?", acct.ID); n != 1 {
+		t.Fatalf("%d sessions after signing in again, want the new one only", n)
+	}
 
 	// A new case, with an image larger than a visitor's form may be: the text
 	// is kept with its fields (the image is not), and resumed after login.
