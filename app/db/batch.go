@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -18,7 +20,7 @@ var ErrBatchInTx = errors.New("db.Batch cannot join a transaction")
 // one round trip on a pooled connection and lets read take the results in
 // order: for a page that needs several independent reads on every request.
 // Each query counts for the query-count guard.
-func Batch(ctx context.Context, gdb *gorm.DB, b *pgx.Batch, read func(pgx.BatchResults) error) error {
+func Batch(ctx context.Context, gdb *gorm.DB, b *pgx.Batch, read func(pgx.BatchResults) error) (err error) {
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return ErrBatchInTx
 	}
@@ -34,6 +36,8 @@ func Batch(ctx context.Context, gdb *gorm.DB, b *pgx.Batch, read func(pgx.BatchR
 	for range b.Len() {
 		countDirect(gdb)
 	}
+	begin := time.Now()
+	defer func() { trace(ctx, gdb, begin, "batch of "+strconv.Itoa(b.Len())+" queries", err) }()
 	return conn.Raw(func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
 		if !ok {

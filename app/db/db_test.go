@@ -3,9 +3,13 @@ package db_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"curbside/app/db"
 	"curbside/app/db/testdb"
@@ -113,5 +117,41 @@ func TestBatch(t *testing.T) {
 	})
 	if !errors.Is(err, db.ErrBatchInTx) {
 		t.Fatalf("a batch in a transaction gave %v, want ErrBatchInTx", err)
+	}
+}
+
+// traceRecorder is a GORM logger that keeps what it is asked to trace.
+type traceRecorder struct {
+	logger.Interface
+	traced []string
+}
+
+func (r *traceRecorder) Trace(_ context.Context, _ time.Time, fc func() (string, int64), err error) {
+	sql, _ := fc()
+	r.traced = append(r.traced, fmt.Sprintf("%s → %v", sql, err != nil))
+}
+
+// Statements run beside GORM reach its logger, which logs the slow and the
+// failed ones: the hot path's queries are not invisible to the operator.
+func TestDirectQueriesAreTraced(t *testing.T) {
+	t.Parallel()
+	tdb := testdb.New(t)
+	rec := &traceRecorder{Interface: logger.Discard}
+	g := tdb.DB.Session(&gorm.Session{Logger: rec})
+	var x int
+	if err := db.QueryRow(context.Background(), g, "SELECT 1").Scan(&x); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Query(context.Background(), g, "SELECT nonsense FROM nowhere"); err == nil {
+		t.Fatal("a bad query ran")
+	}
+	b := &pgx.Batch{}
+	b.Queue("SELECT 1")
+	if err := db.Batch(context.Background(), g, b, func(res pgx.BatchResults) error { return res.QueryRow().Scan(&x) }); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"SELECT 1 → false", "SELECT nonsense FROM nowhere → true", "batch of 1 queries → false"}
+	if fmt.Sprint(rec.traced) != fmt.Sprint(want) {
+		t.Fatalf("traced %q, want %q", rec.traced, want)
 	}
 }

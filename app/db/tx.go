@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -35,11 +36,25 @@ func Conn(ctx context.Context, gdb *gorm.DB) *gorm.DB {
 // GORM's statement building: for the few queries on every request's path.
 func QueryRow(ctx context.Context, gdb *gorm.DB, query string, args ...any) *sql.Row {
 	countDirect(gdb)
-	return Conn(ctx, gdb).Statement.ConnPool.QueryRowContext(ctx, query, args...)
+	begin := time.Now()
+	row := Conn(ctx, gdb).Statement.ConnPool.QueryRowContext(ctx, query, args...)
+	trace(ctx, gdb, begin, query, row.Err())
+	return row
 }
 
 // Query is QueryRow for many rows; the caller closes them.
 func Query(ctx context.Context, gdb *gorm.DB, query string, args ...any) (*sql.Rows, error) {
 	countDirect(gdb)
-	return Conn(ctx, gdb).Statement.ConnPool.QueryContext(ctx, query, args...)
+	begin := time.Now()
+	rows, err := Conn(ctx, gdb).Statement.ConnPool.QueryContext(ctx, query, args...)
+	trace(ctx, gdb, begin, query, err)
+	return rows, err
+}
+
+// trace hands a statement run beside GORM to its logger, which logs the
+// slow and the failed ones as it does its own.
+func trace(ctx context.Context, gdb *gorm.DB, begin time.Time, query string, err error) {
+	if gdb.Logger != nil {
+		gdb.Logger.Trace(ctx, begin, func() (string, int64) { return query, -1 }, err)
+	}
 }
