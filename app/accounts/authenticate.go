@@ -43,7 +43,7 @@ LIMIT 1`
 
 func (s *Service) loadAuth(ctx context.Context, h []byte, now time.Time) (*authRow, error) {
 	var r authRow
-	err := db.QueryRow(ctx, s.db, authQuery, h, now).Scan(
+	err := db.ScanRow(ctx, s.db, authQuery, []any{h, now},
 		&r.ID, &r.UserID, &r.TokenHash, &r.PrevTokenHash, &r.RenewedAt, &r.SecondFactorAt,
 		&r.IssuedRole, &r.IssuedStatus, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt,
 		&r.Email, &r.Handle, &r.DisplayName, &r.Role, &r.Status, &r.SpecialtyID,

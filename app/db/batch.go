@@ -28,6 +28,11 @@ func Batch(ctx context.Context, gdb *gorm.DB, b *pgx.Batch, read func(pgx.BatchR
 	if err != nil {
 		return err
 	}
+	leave, err := enter(ctx, gdb)
+	if err != nil {
+		return err
+	}
+	defer leave()
 	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
 		return err

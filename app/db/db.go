@@ -63,6 +63,7 @@ func Open(ctx context.Context, url string, pool PoolOptions) (*gorm.DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open gorm: %w", err)
 	}
+	openGate(gdb.Config.ConnPool, pool.MaxOpen)
 	return gdb, nil
 }
 

@@ -155,3 +155,53 @@ func TestDirectQueriesAreTraced(t *testing.T) {
 		t.Fatalf("traced %q, want %q", rec.traced, want)
 	}
 }
+
+// The hot path's queries take their turns at the pool's gate in the order
+// they came, and one that gives up waiting leaves with its context's error.
+func TestGateServesInTurn(t *testing.T) {
+	t.Parallel()
+	tdb := testdb.New(t)
+	narrow, err := db.Open(context.Background(), tdb.URL, db.PoolOptions{MaxOpen: 1, MaxIdle: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(narrow)
+
+	// A batch holds the only turn until released.
+	release, holding := make(chan struct{}), make(chan struct{})
+	go func() {
+		b := &pgx.Batch{}
+		b.Queue("SELECT 1")
+		_ = db.Batch(context.Background(), narrow, b, func(res pgx.BatchResults) error {
+			close(holding)
+			<-release
+			var x int
+			return res.QueryRow().Scan(&x)
+		})
+	}()
+	<-holding
+
+	waiting, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	var x int
+	if err := db.ScanRow(waiting, narrow, "SELECT 1", nil, &x); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a query that gave up waiting returned %v", err)
+	}
+
+	order := make(chan int, 3)
+	for i := range 3 {
+		go func() {
+			var n int
+			if err := db.ScanRow(context.Background(), narrow, "SELECT $1::int", []any{i}, &n); err == nil {
+				order <- n
+			}
+		}()
+		time.Sleep(20 * time.Millisecond) // each in the queue before the next
+	}
+	close(release)
+	for want := range 3 {
+		if got := <-order; got != want {
+			t.Fatalf("query %d served in place %d", got, want)
+		}
+	}
+}

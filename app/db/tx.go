@@ -42,6 +42,17 @@ func QueryRow(ctx context.Context, gdb *gorm.DB, query string, args ...any) *sql
 	return row
 }
 
+// ScanRow is QueryRow and its Scan in one, taking its turn at the pool's
+// gate (gate.go): for the query on every request's path.
+func ScanRow(ctx context.Context, gdb *gorm.DB, query string, args []any, dest ...any) error {
+	leave, err := enter(ctx, gdb)
+	if err != nil {
+		return err
+	}
+	defer leave()
+	return QueryRow(ctx, gdb, query, args...).Scan(dest...)
+}
+
 // Query is QueryRow for many rows; the caller closes them.
 func Query(ctx context.Context, gdb *gorm.DB, query string, args ...any) (*sql.Rows, error) {
 	countDirect(gdb)
