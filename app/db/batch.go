@@ -24,35 +24,42 @@ func Batch(ctx context.Context, gdb *gorm.DB, b *pgx.Batch, read func(pgx.BatchR
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return ErrBatchInTx
 	}
-	sqlDB, err := gdb.DB()
-	if err != nil {
-		return err
-	}
 	leave, err := enter(ctx, gdb)
 	if err != nil {
 		return err
 	}
 	defer leave()
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
 	for range b.Len() {
 		countDirect(gdb)
 	}
 	begin := time.Now()
 	defer func() { trace(ctx, gdb, begin, "batch of "+strconv.Itoa(b.Len())+" queries", err) }()
-	return conn.Raw(func(driverConn any) error {
-		c, ok := driverConn.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("db.Batch: a %T is not pgx's", driverConn)
-		}
-		results := c.Conn().SendBatch(ctx, b)
+	return withPgx(ctx, gdb, func(c *pgx.Conn) error {
+		results := c.SendBatch(ctx, b)
 		if err := read(results); err != nil {
 			results.Close()
 			return err
 		}
 		return results.Close()
+	})
+}
+
+// withPgx lends fn a pooled connection as pgx's own.
+func withPgx(ctx context.Context, gdb *gorm.DB, fn func(*pgx.Conn) error) error {
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("db: a %T is not pgx's", driverConn)
+		}
+		return fn(c.Conn())
 	})
 }

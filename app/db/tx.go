@@ -3,8 +3,10 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
@@ -42,15 +44,27 @@ func QueryRow(ctx context.Context, gdb *gorm.DB, query string, args ...any) *sql
 	return row
 }
 
-// ScanRow is QueryRow and its Scan in one, taking its turn at the pool's
-// gate (gate.go): for the query on every request's path.
+// ScanRow is QueryRow and its Scan in one, for the query on every request's
+// path: it takes its turn at the pool's gate (gate.go) and, outside a
+// transaction, scans with pgx itself rather than through database/sql's
+// conversions. No row is sql.ErrNoRows either way.
 func ScanRow(ctx context.Context, gdb *gorm.DB, query string, args []any, dest ...any) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return QueryRow(ctx, gdb, query, args...).Scan(dest...)
+	}
 	leave, err := enter(ctx, gdb)
 	if err != nil {
 		return err
 	}
 	defer leave()
-	return QueryRow(ctx, gdb, query, args...).Scan(dest...)
+	countDirect(gdb)
+	begin := time.Now()
+	err = withPgx(ctx, gdb, func(c *pgx.Conn) error { return c.QueryRow(ctx, query, args...).Scan(dest...) })
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = sql.ErrNoRows
+	}
+	trace(ctx, gdb, begin, query, err)
+	return err
 }
 
 // Query is QueryRow for many rows; the caller closes them.
