@@ -73,6 +73,7 @@ func Close(gdb *gorm.DB) error {
 	if err != nil {
 		return err
 	}
+	gates.Delete(gdb.Config.ConnPool)
 	return sqlDB.Close()
 }
 
