@@ -188,20 +188,24 @@ func TestGateServesInTurn(t *testing.T) {
 		t.Fatalf("a query that gave up waiting returned %v", err)
 	}
 
-	order := make(chan int, 3)
+	// The database numbers the queries as they run, one at a time through
+	// the single connection: that is the order they were served in.
+	testdb.Exec(t, tdb.DB, "CREATE SEQUENCE served")
+	type turn struct{ query, place int }
+	turns := make(chan turn, 3)
 	for i := range 3 {
 		go func() {
-			var n int
-			if err := db.ScanRow(context.Background(), narrow, "SELECT $1::int", []any{i}, &n); err == nil {
-				order <- n
+			var place int
+			if err := db.ScanRow(context.Background(), narrow, "SELECT nextval('served')::int", nil, &place); err == nil {
+				turns <- turn{i, place}
 			}
 		}()
-		time.Sleep(20 * time.Millisecond) // each in the queue before the next
+		time.Sleep(100 * time.Millisecond) // each in the queue before the next
 	}
 	close(release)
-	for want := range 3 {
-		if got := <-order; got != want {
-			t.Fatalf("query %d served in place %d", got, want)
+	for range 3 {
+		if got := <-turns; got.place != got.query+1 {
+			t.Fatalf("query %d served in place %d", got.query, got.place-1)
 		}
 	}
 }
