@@ -35,7 +35,7 @@ func Conn(ctx context.Context, gdb *gorm.DB) *gorm.DB {
 
 // QueryRow runs a hand-written query (placeholders $1, $2, …) on the
 // transaction ctx carries, or on gdb's pool, scanned by the caller without
-// GORM's statement building: for the few queries on every request's path.
+// GORM's statement building; ScanRow uses it inside a transaction.
 func QueryRow(ctx context.Context, gdb *gorm.DB, query string, args ...any) *sql.Row {
 	countDirect(gdb)
 	begin := time.Now()
@@ -65,15 +65,6 @@ func ScanRow(ctx context.Context, gdb *gorm.DB, query string, args []any, dest .
 	}
 	trace(ctx, gdb, begin, query, err)
 	return err
-}
-
-// Query is QueryRow for many rows; the caller closes them.
-func Query(ctx context.Context, gdb *gorm.DB, query string, args ...any) (*sql.Rows, error) {
-	countDirect(gdb)
-	begin := time.Now()
-	rows, err := Conn(ctx, gdb).Statement.ConnPool.QueryContext(ctx, query, args...)
-	trace(ctx, gdb, begin, query, err)
-	return rows, err
 }
 
 // trace hands a statement run beside GORM to its logger, which logs the
