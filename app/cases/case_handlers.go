@@ -117,12 +117,12 @@ func uploads(c echo.Context) ([]Upload, error) {
 
 func (h *Handlers) create(c echo.Context) error {
 	v := kit.ViewerOf(c)
-	form := kit.NewForm(c, caseFields...)
+	form, draft := caseDraft(c)
 	images, err := uploads(c)
 	if err != nil {
 		return err
 	}
-	draftID, _ := strconv.ParseInt(c.FormValue("draft_id"), 10, 64)
+	draftID := draft.ID
 	in := NewCase{Title: form.Value("title"), Body: form.Value("body"), Specialty: form.Value("specialty"), Tags: form.Value("tags"),
 		AgeBand: form.Value("age_band"), Sex: form.Value("sex"), CareSetting: form.Value("care_setting"),
 		Anonymous: form.Value("anonymous") == "on", PHIAck: c.FormValue("phi_ack") == "on", Images: images, DraftID: draftID}
@@ -132,7 +132,15 @@ func (h *Handlers) create(c echo.Context) error {
 		return kit.SeeOther(c, caseLink(id))
 	}
 	f := caseForm{Form: form, DraftID: draftID, ImagesDropped: len(images)}
-	return h.refused(c, err, &f, Draft{ID: draftID, Title: in.Title, Body: in.Body, Fields: fieldsOf(form, "title", "body")})
+	return h.refused(c, err, &f, draft)
+}
+
+// caseDraft reads a case form, and the draft that keeps it: the draft it
+// continues (draft_id), its title and body, and its other fields.
+func caseDraft(c echo.Context) (kit.Form, Draft) {
+	form := kit.NewForm(c, caseFields...)
+	id, _ := strconv.ParseInt(c.FormValue("draft_id"), 10, 64)
+	return form, Draft{ID: id, Title: form.Value("title"), Body: form.Value("body"), Fields: fieldsOf(form, "title", "body")}
 }
 
 // fieldsOf keeps a form's other fields for a draft.

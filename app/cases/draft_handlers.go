@@ -21,15 +21,12 @@ func (h *Handlers) drafts(c echo.Context) error {
 // seconds; it answers with the draft's id for the next save.
 func (h *Handlers) autosave(c echo.Context) error {
 	v := kit.ViewerOf(c)
-	form := kit.NewForm(c, caseFields...)
-	d := Draft{Title: form.Value("title"), Body: form.Value("body"), Fields: fieldsOf(form, "title", "body")}
+	_, d := caseDraft(c)
 	if id, err := strconv.ParseInt(c.FormValue("case_id"), 10, 64); err == nil && id > 0 {
 		if _, err := h.svc.visibleCase(c.Request().Context(), id); err != nil {
 			return err
 		}
-		d.CaseID, d.Fields = &id, nil
-	} else {
-		d.ID, _ = strconv.ParseInt(c.FormValue("draft_id"), 10, 64)
+		d.ID, d.CaseID, d.Fields = 0, &id, nil
 	}
 	if d.Title == "" && d.Body == "" {
 		return c.JSON(http.StatusOK, map[string]any{"draft_id": d.ID, "saved": false})

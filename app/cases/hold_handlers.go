@@ -19,10 +19,8 @@ const lapsedReason = "Your session had ended before this was posted."
 
 // holdCase keeps a new case as a draft and resumes it after login.
 func (h *Handlers) holdCase(c echo.Context, member *kit.Viewer) (string, error) {
-	form := kit.NewForm(c, caseFields...)
-	draftID, _ := strconv.ParseInt(c.FormValue("draft_id"), 10, 64)
-	d := Draft{ID: draftID, Title: form.Value("title"), Body: form.Value("body"), Fields: fieldsOf(form, "title", "body"),
-		Reason: lapsedReason}
+	_, d := caseDraft(c)
+	d.Reason = lapsedReason
 	if d.Title == "" && d.Body == "" {
 		return "", nil
 	}
