@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -84,4 +85,17 @@ func TestKeptFieldsCarryNothingTyped(t *testing.T) {
 		Expect(http.StatusUnprocessableEntity).Contains(`value="typed-by-first@"`, `id="email-error"`, `id="password-error"`)
 	second.Get("/signup").Expect(http.StatusOK).Contains(`id="email"`, `id="password"`).
 		Lacks("typed-by-first", `id="email-error"`, `id="password-error"`, `aria-invalid`)
+}
+
+// A rendered page carries its length, so it goes out whole, not chunked;
+// gzipped, the length is the compressed one's or none.
+func TestPagesCarryTheirLength(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	req, _ := http.NewRequest(http.MethodGet, "/login", nil)
+	req.Header.Set("Accept-Encoding", "identity")
+	res := app.Client().DoPath(req).Expect(http.StatusOK)
+	if got := res.Header.Get("Content-Length"); got != strconv.Itoa(len(res.Body)) {
+		t.Fatalf("Content-Length %q for a body of %d bytes", got, len(res.Body))
+	}
 }
