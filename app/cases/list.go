@@ -7,8 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"curbside/app/accounts"
 	"curbside/app/apperr"
+	"curbside/app/db"
 	"curbside/app/identity"
 )
 
@@ -135,20 +138,25 @@ func (s *Service) List(ctx context.Context, v *identity.Viewer, q ListQuery) (Li
 		limit = PerPage
 	}
 	q.Page = max(q.Page, 1)
+	// $1 is the reader, for the join on what they have read (summaryJoins).
 	where := []string{"c.deleted_at IS NULL"}
 	args := []any{v.UserID}
+	param := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
 	if q.Specialty != "" {
 		sp, err := s.accounts.SpecialtyBySlug(ctx, q.Specialty)
 		if err != nil {
 			return ListPage{}, err
 		}
-		where, args = append(where, "c.specialty_id = ?"), append(args, sp.ID)
+		where = append(where, "c.specialty_id = "+param(sp.ID))
 	}
 	if q.Tag != "" {
-		where, args = append(where, "EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag = ?)"), append(args, q.Tag)
+		where = append(where, "EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag = "+param(q.Tag)+")")
 	}
 	if q.FollowedOnly {
-		where, args = append(where, "EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = ?)"), append(args, v.UserID)
+		where = append(where, "EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = $1)")
 	}
 	offset := 0
 	if q.Before != "" {
@@ -156,39 +164,49 @@ func (s *Service) List(ctx context.Context, v *identity.Viewer, q ListQuery) (Li
 		if !ok {
 			return ListPage{}, fmt.Errorf("cursor %q: %w", q.Before, apperr.ErrNotFound)
 		}
-		where, args = append(where, "(c.last_activity_at, c.id) < (?, ?)"), append(args, at, id)
+		where = append(where, "(c.last_activity_at, c.id) < ("+param(at)+", "+param(id)+")")
 	} else if q.Page > 1 {
 		if q.Page > maxOffsetPage {
 			return ListPage{}, fmt.Errorf("page %d without a cursor: %w", q.Page, apperr.ErrNotFound)
 		}
 		offset = (q.Page - 1) * limit
 	}
-	// The limit and offset are written into the statement (numbers of our
-	// own): as parameters, PostgreSQL cannot tell a plan for 26 rows from
-	// one for all of them, keeps planning the query afresh on every call,
-	// and planning it costs more than running it.
 	specialties, err := s.specialtyIndex(ctx)
 	if err != nil {
 		return ListPage{}, err
 	}
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT `+summaryColumns+` `+summaryJoins+`
+	// The limit and offset are written into the statement (numbers of our
+	// own): as parameters, PostgreSQL cannot tell a plan for 26 rows from
+	// one for all of them, keeps planning the query afresh on every call,
+	// and planning it costs more than running it. Like the case page, the
+	// list is read by pgx itself and takes its turn at the pool's gate: it
+	// is the forum's front page.
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+summaryColumns+` `+strings.Replace(summaryJoins, "?", "$1", 1)+`
 		WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY c.last_activity_at DESC, c.id DESC `+fmt.Sprintf("LIMIT %d OFFSET %d", limit+1, offset), args...).Rows()
+		ORDER BY c.last_activity_at DESC, c.id DESC `+fmt.Sprintf("LIMIT %d OFFSET %d", limit+1, offset), args...)
+	page := ListPage{Page: q.Page}
+	err = db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
+		rows, err := res.Query()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r summaryRow
+			if err := rows.Scan(r.dest()...); err != nil {
+				return err
+			}
+			page.Cases = append(page.Cases, r.summary(specialties))
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return ListPage{}, fmt.Errorf("list cases: %w", err)
-	}
-	defer rows.Close()
-	page := ListPage{Page: q.Page}
-	for rows.Next() {
-		var r summaryRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return ListPage{}, err
-		}
-		page.Cases = append(page.Cases, r.summary(specialties))
 	}
 	if len(page.Cases) > limit {
 		page.Cases = page.Cases[:limit]
 		page.Next = Cursor(page.Cases[limit-1])
 	}
-	return page, rows.Err()
+	return page, nil
 }

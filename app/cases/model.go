@@ -63,6 +63,8 @@ type Case struct {
 	LastReadReplyID int64
 	// ReplyDraft is what the viewer was writing in reply, kept as a draft.
 	ReplyDraft string
+	// markedHelpful are the replies the viewer has marked helpful.
+	markedHelpful []int64
 }
 
 // Image is a picture attached to a case, served only to verified members

@@ -120,7 +120,7 @@ func (s *Service) ToggleHelpful(ctx context.Context, v *identity.Viewer, replyID
 		}
 		delta := -1
 		if res.RowsAffected == 0 {
-			if err := tx.Exec("INSERT INTO reply_helpful (reply_id, user_id) VALUES (?, ?)", replyID, v.UserID).Error; err != nil {
+			if err := tx.Exec("INSERT INTO reply_helpful (reply_id, user_id, case_id) VALUES (?, ?, ?)", replyID, v.UserID, r.CaseID).Error; err != nil {
 				return err
 			}
 			delta, marked = 1, true

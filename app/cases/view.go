@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,12 +62,15 @@ func (s *Service) markRead(ctx context.Context, userID, caseID int64) error {
 
 // caseQuery reads a case for its page with what the reader ($1) has done
 // with it, in one query; it is on the path of every case page, so it skips
-// GORM's statement building.
+// GORM's statement building. The reader's helpful marks come with the case,
+// found in one index scan, rather than probed for reply by reply, which
+// was a third of the cost of reading the replies.
 var caseQuery = `SELECT ` + summaryColumns + `, c.body, c.body_html, c.age_band, c.sex,
 	c.care_setting, c.outcome, c.outcome_html, c.outcome_at, c.accepted_reply_id, c.edited_at, c.author_id,
 	EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = $1), COALESCE(rd.last_reply_id, 0),
 	COALESCE((SELECT string_agg(i.position::text, ',' ORDER BY i.position) FROM case_images i WHERE i.case_id = c.id), ''),
-	COALESCE((SELECT d.body FROM drafts d WHERE d.user_id = $1 AND d.case_id = c.id), '')
+	COALESCE((SELECT d.body FROM drafts d WHERE d.user_id = $1 AND d.case_id = c.id), ''),
+	ARRAY(SELECT h.reply_id FROM reply_helpful h WHERE h.user_id = $1 AND h.case_id = c.id)
 	` + strings.Replace(summaryJoins, "?", "$1", 1) + ` WHERE c.id = $2 AND c.deleted_at IS NULL`
 
 // load reads a case and its replies as the viewer sees them, both queries
@@ -111,7 +115,7 @@ func scanCase(row scanner, v *identity.Viewer, id int64, specialties specialtyIn
 	var lastRead int64
 	var images string
 	err := row.Scan(append(sum.dest(), &c.Body, &bodyHTML, &ageBand, &sex, &setting, &outcome, &outcomeHTML,
-		&c.OutcomeAt, &accepted, &c.EditedAt, &authorID, &following, &lastRead, &images, &c.ReplyDraft)...)
+		&c.OutcomeAt, &accepted, &c.EditedAt, &authorID, &following, &lastRead, &images, &c.ReplyDraft, &c.markedHelpful)...)
 	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("case %d: %w", id, apperr.ErrNotFound)
 	} else if err != nil {
@@ -138,8 +142,7 @@ func scanCase(row scanner, v *identity.Viewer, id int64, specialties specialtyIn
 // shows the rendered body, and an edit reads its own reply.
 const repliesQuery = `SELECT r.id, r.case_id,
 	CASE WHEN r.anonymous THEN '' ELSE u.handle END, CASE WHEN r.anonymous THEN '' ELSE u.display_name END,
-	u.specialty_id, r.body_html, r.helpful_count,
-	EXISTS (SELECT 1 FROM reply_helpful h WHERE h.reply_id = r.id AND h.user_id = $1), r.author_id = $1,
+	u.specialty_id, r.body_html, r.helpful_count, r.author_id = $1,
 	r.created_at, r.edited_at, r.deleted_at IS NOT NULL
 	FROM replies r JOIN users u ON u.id = r.author_id
 	WHERE r.case_id = $2 ORDER BY r.id`
@@ -151,7 +154,7 @@ func scanReplies(rows pgx.Rows, c *Case, specialties specialtyIndex) ([]Reply, e
 		var html string
 		var authorSpecialty *int16
 		if err := rows.Scan(&r.ID, &r.CaseID, &r.Author.Handle, &r.Author.DisplayName, &authorSpecialty, &html,
-			&r.HelpfulCount, &r.MarkedByMe, &r.Mine, &r.CreatedAt, &r.EditedAt, &r.Deleted); err != nil {
+			&r.HelpfulCount, &r.Mine, &r.CreatedAt, &r.EditedAt, &r.Deleted); err != nil {
 			return nil, err
 		}
 		r.Author.Specialty = specialties.name(authorSpecialty)
@@ -160,6 +163,7 @@ func scanReplies(rows pgx.Rows, c *Case, specialties specialtyIndex) ([]Reply, e
 		}
 		r.BodyHTML = template.HTML(html)
 		r.Accepted = r.ID == c.AcceptedReplyID
+		r.MarkedByMe = slices.Contains(c.markedHelpful, r.ID)
 		r.New = r.ID > c.LastReadReplyID
 		list = append(list, r)
 	}
