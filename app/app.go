@@ -12,6 +12,7 @@ import (
 	"curbside/app/accounts"
 	"curbside/app/audit"
 	"curbside/app/cases"
+	"curbside/app/consults"
 	"curbside/app/files"
 	"curbside/app/notify"
 	"curbside/app/pubsub"
@@ -34,6 +35,7 @@ type App struct {
 	Files        *files.Store
 	Verification *verification.Service
 	Cases        *cases.Service
+	Consults     *consults.Service
 	Web          *web.Server
 	// Bus carries messages between instances (session endings, soon chat).
 	Bus      pubsub.Bus
@@ -84,11 +86,13 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 	a.Notify = notify.NewService(gdb)
 	a.Files = files.NewStore(gdb)
 	a.Cases = cases.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits)
+	a.Consults = consults.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Limits, cfg.BaseURL.String())
 	a.Verification = verification.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())
 
 	routes := slices.Concat(
 		accounts.NewHandlers(a.Accounts, a.providers, log).Routes(),
 		cases.NewHandlers(a.Cases, a.Accounts).Routes(),
+		consults.NewHandlers(a.Consults, a.Accounts).Routes(),
 		verification.NewHandlers(a.Verification, a.Accounts).Routes(),
 		notify.NewHandlers(a.Notify).Routes(),
 		audit.NewHandlers(a.Audit).Routes(),

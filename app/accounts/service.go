@@ -289,6 +289,21 @@ func (s *Service) SpecialtyBySlug(ctx context.Context, slug string) (*Specialty,
 	return nil, fmt.Errorf("specialty %q: %w", slug, apperr.ErrNotFound)
 }
 
+// SpecialtyByID finds one specialty.
+func (s *Service) SpecialtyByID(ctx context.Context, id int16) (*Specialty, error) {
+	list, err := s.Specialties(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].ID == id {
+			sp := list[i]
+			return &sp, nil
+		}
+	}
+	return nil, fmt.Errorf("specialty %d: %w", id, apperr.ErrNotFound)
+}
+
 func notFound(err error, what string) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return fmt.Errorf("%s: %w", what, apperr.ErrNotFound)

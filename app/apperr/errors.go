@@ -5,9 +5,11 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Sentinel errors; wrap them with %w to add context.
@@ -16,6 +18,16 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	ErrConflict  = errors.New("conflict")
 )
+
+// Conflict is ErrConflict with what the person should be told: where the
+// thing they tried to change stands now ("This consult was claimed by
+// another specialist").
+type Conflict struct{ Message string }
+
+func (c *Conflict) Error() string { return "conflict: " + c.Message }
+
+// Unwrap makes a Conflict an ErrConflict.
+func (c *Conflict) Unwrap() error { return ErrConflict }
 
 // FieldErrors maps a form field name to the message shown beside it.
 type FieldErrors map[string]string
@@ -34,6 +46,27 @@ func (f FieldErrors) Error() string {
 func (f FieldErrors) Add(field, msg string) {
 	if _, ok := f[field]; !ok {
 		f[field] = msg
+	}
+}
+
+// Text trims a text field and checks its length in characters: required
+// (with the message empty when it is blank) unless empty is "", and at
+// most max. It returns the trimmed text.
+func (f FieldErrors) Text(field, text string, max int, empty string) string {
+	text = strings.TrimSpace(text)
+	switch n := utf8.RuneCountInString(text); {
+	case n == 0 && empty != "":
+		f.Add(field, empty)
+	case n > max:
+		f.Add(field, fmt.Sprintf("Use at most %d characters (now %d).", max, n))
+	}
+	return text
+}
+
+// OneOf checks that a choice, when made, is one of those offered.
+func (f FieldErrors) OneOf(field, value string, allowed []string) {
+	if value != "" && !slices.Contains(allowed, value) {
+		f.Add(field, "Choose one of the listed values.")
 	}
 }
 

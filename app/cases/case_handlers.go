@@ -35,18 +35,6 @@ type caseForm struct {
 	ImagesDropped int
 }
 
-func options(values []string, labels map[string]string) []kit.Option {
-	var opts []kit.Option // the field's own "Choose…" stands for "not stated"
-	for _, v := range values {
-		l := labels[v]
-		if l == "" {
-			l = v
-		}
-		opts = append(opts, kit.Option{Value: v, Label: l})
-	}
-	return opts
-}
-
 var settingLabels = map[string]string{"outpatient": "Outpatient clinic", "inpatient": "Hospital ward", "emergency": "Emergency department",
 	"icu": "Intensive care", "rural": "Rural or remote practice", "telehealth": "Telehealth"}
 
@@ -58,9 +46,9 @@ func (h *Handlers) renderForm(c echo.Context, status int, f caseForm) error {
 	for _, sp := range specialties {
 		f.Specialties = append(f.Specialties, kit.Option{Value: sp.Slug, Label: sp.Name})
 	}
-	f.AgeBands = options(AgeBands, nil)
-	f.Sexes = options(Sexes, map[string]string{"female": "Female", "male": "Male", "other": "Other"})
-	f.CareSettings = options(CareSettings, settingLabels)
+	f.AgeBands = kit.Options(phi.AgeBands, nil)
+	f.Sexes = kit.Options(phi.Sexes, phi.SexLabels)
+	f.CareSettings = kit.Options(CareSettings, settingLabels)
 	if f.Form.Values == nil {
 		f.Form = kit.Form{Values: map[string]string{}, Errors: map[string]string{}}
 	}
@@ -159,7 +147,7 @@ func fieldsOf(form kit.Form, skip ...string) map[string]string {
 // typed kept as a draft.
 func (h *Handlers) refused(c echo.Context, err error, f *caseForm, d Draft) error {
 	var fe apperr.FieldErrors
-	var pe *PHIError
+	var pe *phi.Held
 	var limited *apperr.RateLimited
 	status := http.StatusUnprocessableEntity
 	switch {

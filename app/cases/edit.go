@@ -12,6 +12,7 @@ import (
 	"curbside/app/db"
 	"curbside/app/identity"
 	"curbside/app/markdown"
+	"curbside/app/phi"
 )
 
 // CaseEdit is an author's change to their case; the specialty and the
@@ -51,7 +52,7 @@ func (s *Service) EditCase(ctx context.Context, v *identity.Viewer, id int64, in
 	if err != nil {
 		return err
 	}
-	flagged, err := guard(in.PHIAck, map[string]string{"title": nc.Title, "body": nc.Body})
+	flagged, err := phi.Guard(in.PHIAck, map[string]string{"title": nc.Title, "body": nc.Body})
 	if err != nil {
 		return err
 	}
@@ -117,11 +118,11 @@ func (s *Service) EditReply(ctx context.Context, v *identity.Viewer, replyID int
 		return 0, fmt.Errorf("someone else's reply: %w", apperr.ErrForbidden)
 	}
 	errs := apperr.FieldErrors{}
-	body = checkText(errs, "body", body, MaxBody, "Write your reply.")
+	body = errs.Text("body", body, MaxBody, "Write your reply.")
 	if err := errs.OrNil(); err != nil {
 		return 0, err
 	}
-	flagged, err := guard(ack, map[string]string{"body": body})
+	flagged, err := phi.Guard(ack, map[string]string{"body": body})
 	if err != nil {
 		return 0, err
 	}

@@ -8,12 +8,9 @@ import (
 	"time"
 )
 
-// Choices for the structured, de-identified fields of a case.
-var (
-	AgeBands     = []string{"neonate", "infant", "child", "adolescent", "18-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80-89", "90+"}
-	Sexes        = []string{"female", "male", "other"}
-	CareSettings = []string{"outpatient", "inpatient", "emergency", "icu", "rural", "telehealth"}
-)
+// CareSettings are where a case was seen; its patient's age band and sex
+// are phi.AgeBands and phi.Sexes.
+var CareSettings = []string{"outpatient", "inpatient", "emergency", "icu", "rural", "telehealth"}
 
 // Author is who a member sees behind a post: a colleague, or, with no
 // handle, "Anonymous <specialty>" and nothing else to go on.

@@ -9,6 +9,7 @@ import (
 	"curbside/app/db"
 	"curbside/app/identity"
 	"curbside/app/markdown"
+	"curbside/app/phi"
 )
 
 // ErrNotAuthor refuses what only a case's author may do.
@@ -50,11 +51,11 @@ func (s *Service) AddReply(ctx context.Context, v *identity.Viewer, caseID int64
 		return 0, err
 	}
 	errs := apperr.FieldErrors{}
-	in.Body = checkText(errs, "body", in.Body, MaxBody, "Write your reply.")
+	in.Body = errs.Text("body", in.Body, MaxBody, "Write your reply.")
 	if err := errs.OrNil(); err != nil {
 		return 0, err
 	}
-	flagged, err := guard(in.PHIAck, map[string]string{"body": in.Body})
+	flagged, err := phi.Guard(in.PHIAck, map[string]string{"body": in.Body})
 	if err != nil {
 		return 0, err
 	}
@@ -170,11 +171,11 @@ func (s *Service) SetOutcome(ctx context.Context, v *identity.Viewer, caseID int
 		return ErrNotAuthor
 	}
 	errs := apperr.FieldErrors{}
-	text = checkText(errs, "outcome", text, 5000, "Say what happened: the diagnosis, the treatment, how the patient did.")
+	text = errs.Text("outcome", text, 5000, "Say what happened: the diagnosis, the treatment, how the patient did.")
 	if err := errs.OrNil(); err != nil {
 		return err
 	}
-	flagged, err := guard(ack, map[string]string{"outcome": text})
+	flagged, err := phi.Guard(ack, map[string]string{"outcome": text})
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func (h *Handlers) reply(c echo.Context) error {
 // error is not one a form can answer.
 func (h *Handlers) replyRefused(c echo.Context, err error, rf *replyForm) bool {
 	var fe apperr.FieldErrors
-	var pe *PHIError
+	var pe *phi.Held
 	var limited *apperr.RateLimited
 	switch {
 	case errors.As(err, &fe):

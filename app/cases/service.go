@@ -67,31 +67,6 @@ func NewService(gdb *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.
 		now: func() time.Time { return time.Now().UTC() }}
 }
 
-// PHIError holds back a post that looks as if it names a patient: the
-// findings by form field, for the author to edit or acknowledge.
-type PHIError struct{ Findings map[string][]phi.Finding }
-
-func (e *PHIError) Error() string { return "possible patient identifiers" }
-
-// guard scans each named text field. With findings it fails with *PHIError,
-// unless the author acknowledged them: then it reports the post as flagged
-// for moderators.
-func guard(ack bool, fields map[string]string) (flagged bool, err error) {
-	found := map[string][]phi.Finding{}
-	for name, text := range fields {
-		if f := phi.Scan(text); len(f) > 0 {
-			found[name] = f
-		}
-	}
-	switch {
-	case len(found) == 0:
-		return false, nil
-	case ack:
-		return true, nil
-	}
-	return false, &PHIError{Findings: found}
-}
-
 // caseRow is what Create stores; the search vector is the database's to make.
 type caseRow struct {
 	ID                    int64
@@ -146,28 +121,11 @@ func ParseTags(raw string) ([]string, string) {
 	return tags, ""
 }
 
-func checkText(errs apperr.FieldErrors, field, text string, max int, empty string) string {
-	text = strings.TrimSpace(text)
-	switch n := utf8.RuneCountInString(text); {
-	case n == 0:
-		errs.Add(field, empty)
-	case n > max:
-		errs.Add(field, fmt.Sprintf("Use at most %d characters (now %d).", max, n))
-	}
-	return text
-}
-
-func oneOf(errs apperr.FieldErrors, field, value string, allowed []string) {
-	if value != "" && !slices.Contains(allowed, value) {
-		errs.Add(field, "Choose one of the listed values.")
-	}
-}
-
 // validate checks a new case and returns its specialty and tags.
 func (s *Service) validate(ctx context.Context, in *NewCase) (*accounts.Specialty, []string, error) {
 	errs := apperr.FieldErrors{}
-	in.Title = checkText(errs, "title", in.Title, MaxTitle, "Give the case a short title, such as its main question.")
-	in.Body = checkText(errs, "body", in.Body, MaxBody, "Describe the case: history, findings, what you are asking.")
+	in.Title = errs.Text("title", in.Title, MaxTitle, "Give the case a short title, such as its main question.")
+	in.Body = errs.Text("body", in.Body, MaxBody, "Describe the case: history, findings, what you are asking.")
 	sp, err := s.accounts.SpecialtyBySlug(ctx, in.Specialty)
 	if errors.Is(err, apperr.ErrNotFound) {
 		errs.Add("specialty", "Choose the specialty whose forum should see the case.")
@@ -178,9 +136,9 @@ func (s *Service) validate(ctx context.Context, in *NewCase) (*accounts.Specialt
 	if msg != "" {
 		errs.Add("tags", msg)
 	}
-	oneOf(errs, "age_band", in.AgeBand, AgeBands)
-	oneOf(errs, "sex", in.Sex, Sexes)
-	oneOf(errs, "care_setting", in.CareSetting, CareSettings)
+	errs.OneOf("age_band", in.AgeBand, phi.AgeBands)
+	errs.OneOf("sex", in.Sex, phi.Sexes)
+	errs.OneOf("care_setting", in.CareSetting, CareSettings)
 	checkUploads(errs, in.Images)
 	return sp, tags, errs.OrNil()
 }
@@ -225,7 +183,7 @@ func (s *Service) Create(ctx context.Context, v *identity.Viewer, in NewCase, me
 	if err != nil {
 		return 0, err
 	}
-	flagged, err := guard(in.PHIAck, map[string]string{"title": in.Title, "body": in.Body})
+	flagged, err := phi.Guard(in.PHIAck, map[string]string{"title": in.Title, "body": in.Body})
 	if err != nil {
 		return 0, err
 	}

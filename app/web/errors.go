@@ -52,6 +52,7 @@ func classify(err error) errorPage {
 	var denied *kit.Denied
 	var fields apperr.FieldErrors
 	var limited *apperr.RateLimited
+	var conflict *apperr.Conflict
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &denied):
@@ -60,6 +61,9 @@ func classify(err error) errorPage {
 		return errorPage{Status: http.StatusForbidden, Title: "Not allowed", Message: "Your account may not do this.", LinkURL: "/", LinkText: "Home"}
 	case errors.Is(err, apperr.ErrNotFound):
 		return notFoundPage()
+	case errors.As(err, &conflict):
+		return errorPage{Status: http.StatusConflict, Title: "That cannot be done now",
+			Message: conflict.Message + " Reload the page to see where things stand.", LinkURL: "/", LinkText: "Home"}
 	case errors.Is(err, apperr.ErrConflict):
 		return errorPage{Status: http.StatusConflict, Title: "That cannot be done now",
 			Message: "Someone else may have changed this in the meantime. Reload the page to see where things stand.", LinkURL: "/", LinkText: "Home"}

@@ -75,7 +75,7 @@ type siteHeader struct {
 }
 
 // navSections are the sections the header marks as current.
-var navSections = map[string]bool{"cases": true, "search": true, "verification": true, "notifications": true, "settings": true}
+var navSections = map[string]bool{"cases": true, "consults": true, "search": true, "verification": true, "notifications": true, "settings": true}
 
 // header renders the bar atop a page, kept per member, section and unread
 // count, with this response's form token in its logout form.
@@ -137,8 +137,10 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 	r := &renderer{pages: map[string]*template.Template{}, assets: assets, headers: kit.NewKept(10000), fields: kit.NewKept(1000), chromeParts: kit.NewKept(10),
 		sizes: map[string]*atomic.Int64{}}
 	funcs := template.FuncMap{
-		"ago":  kit.Ago,
-		"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"ago":   kit.Ago,
+		"took":  kit.Took,
+		"since": func(t time.Time) string { return kit.Took(time.Since(t)) },
+		"date":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 		"datetime": func(t time.Time) string {
 			return t.UTC().Format("2 Jan 2006, 15:04 UTC")
 		},

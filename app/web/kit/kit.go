@@ -156,6 +156,19 @@ func (f Form) Error(name string) string { return f.Errors[name] }
 // Option is one choice of a select field.
 type Option struct{ Value, Label string }
 
+// Options offers values, each labelled from labels or else by itself.
+func Options(values []string, labels map[string]string) []Option {
+	opts := make([]Option, 0, len(values))
+	for _, v := range values {
+		l := labels[v]
+		if l == "" {
+			l = v
+		}
+		opts = append(opts, Option{Value: v, Label: l})
+	}
+	return opts
+}
+
 // Ago says how long ago t was, as pages show it ("3 hours ago"), and the
 // date past a month.
 func Ago(t time.Time) string {
@@ -171,6 +184,25 @@ func Ago(t time.Time) string {
 		return plural(int(d/(24*time.Hour)), "day") + " ago"
 	}
 	return t.UTC().Format("2 Jan 2006")
+}
+
+// Took says how long something took or has waited ("under a minute",
+// "40 minutes", "3 hours 5 minutes", "2 days"), to the precision a
+// physician reading a turnaround needs.
+func Took(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "under a minute"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute")
+	case d < 24*time.Hour:
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 {
+			return plural(h, "hour")
+		}
+		return plural(h, "hour") + " " + plural(m, "minute")
+	}
+	return plural(int(d/(24*time.Hour)), "day")
 }
 
 func plural(n int, unit string) string {

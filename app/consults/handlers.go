@@ -1,0 +1,205 @@
+package consults
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"curbside/app/accounts"
+	"curbside/app/apperr"
+	"curbside/app/identity"
+	"curbside/app/phi"
+	"curbside/app/web/kit"
+)
+
+// Handlers serves the consult pages.
+type Handlers struct {
+	svc      *Service
+	accounts *accounts.Service
+}
+
+// NewHandlers returns the consult pages.
+func NewHandlers(svc *Service, acct *accounts.Service) *Handlers {
+	return &Handlers{svc: svc, accounts: acct}
+}
+
+// Routes lists the consult pages with who may reach them; who may see and
+// move one consult is the service's to decide.
+func (h *Handlers) Routes() []kit.Route {
+	return []kit.Route{
+		{Method: http.MethodGet, Path: "/consults", Level: kit.Verified, Handler: h.index},
+		{Method: http.MethodGet, Path: "/consults/new", Level: kit.Verified, Handler: h.newForm},
+		{Method: http.MethodPost, Path: "/consults", Level: kit.Verified, Handler: h.create},
+		{Method: http.MethodGet, Path: "/consults/:id", Level: kit.Verified, Handler: h.show},
+		{Method: http.MethodPost, Path: "/consults/:id/claim", Level: kit.Verified, Handler: h.claim},
+		{Method: http.MethodPost, Path: "/consults/:id/release", Level: kit.Verified, Handler: h.release},
+		{Method: http.MethodPost, Path: "/consults/:id/decline", Level: kit.Verified, Handler: h.decline},
+		{Method: http.MethodPost, Path: "/consults/:id/withdraw", Level: kit.Verified, Handler: h.withdraw},
+		{Method: http.MethodPost, Path: "/consults/:id/messages", Level: kit.Verified, Handler: h.message},
+		{Method: http.MethodPost, Path: "/consults/:id/close", Level: kit.Verified, Handler: h.close},
+	}
+}
+
+// indexPage is /consults.
+type indexPage struct {
+	Lists
+	IsSpecialist bool
+}
+
+func (h *Handlers) index(c echo.Context) error {
+	v := kit.ViewerOf(c)
+	lists, err := h.svc.List(c.Request().Context(), v)
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "consults_index", indexPage{Lists: lists, IsSpecialist: v.SpecialtyID != nil})
+}
+
+// consultPage is one consult with its forms.
+type consultPage struct {
+	Page
+	Message   kit.Form
+	Findings  map[string][]phi.Finding
+	Survey    kit.Form
+	Referrals []kit.Option
+	// Ratings are the survey's marks; ReferralNames say its referral answers.
+	Ratings       []string
+	ReferralNames map[string]string
+}
+
+var referralLabels = map[string]string{ReferralAvoided: "Yes: the patient no longer needs a referral or transfer",
+	ReferralStillNeeded: "No: a referral or transfer is still needed", ReferralNotConsidered: "A referral was never considered"}
+
+func (h *Handlers) render(c echo.Context, status int, p consultPage) error {
+	p.Referrals, p.ReferralNames = kit.Options(Referrals, referralLabels), referralLabels
+	p.Ratings = []string{"1", "2", "3", "4", "5"}
+	if p.Message.Values == nil {
+		p.Message = kit.Form{Values: map[string]string{}, Errors: map[string]string{}}
+	}
+	if p.Survey.Values == nil {
+		p.Survey = kit.Form{Values: map[string]string{}, Errors: map[string]string{}}
+	}
+	return c.Render(status, "consult", p)
+}
+
+func (h *Handlers) show(c echo.Context) error {
+	page, err := h.open(c)
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, consultPage{Page: *page})
+}
+
+// open loads the consult the path names, for the viewer.
+func (h *Handlers) open(c echo.Context) (*Page, error) {
+	id, err := kit.ParamID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return h.svc.Open(c.Request().Context(), kit.ViewerOf(c), id, kit.Meta(c))
+}
+
+// refusal turns a move the rules refused into the page that says why.
+func refusal(err error) error {
+	why := map[error]string{
+		ErrOwnConsult:     "This is your own consult: a colleague of the specialty you asked claims it and answers.",
+		ErrOtherSpecialty: "Only members of the specialty a consult asks may claim it.",
+		ErrNotConsultant:  "Only the specialist who claimed this consult may do that.",
+		ErrNotAddressee:   "Only the colleague this consult was addressed to may decline it.",
+		ErrNotRequester:   "Only the member who asked this consult may do that.",
+		ErrNotParty:       "Only the member who asked this consult and the specialist who claimed it write on it.",
+	}
+	for target, msg := range why {
+		if errors.Is(err, target) {
+			return &kit.Denied{Title: "Not yours to do", Message: msg, LinkURL: "/consults", LinkText: "Your consults"}
+		}
+	}
+	return err
+}
+
+// moved answers a move: back to the consult when it was made, or the page
+// that says why not.
+func moved(c echo.Context, id int64, err error, done string) error {
+	if err != nil {
+		return refusal(err)
+	}
+	kit.Flash(c, done)
+	return kit.SeeOther(c, consultLink(id))
+}
+
+func (h *Handlers) claim(c echo.Context) error {
+	return h.moveBy(c, h.svc.Claim, "You claimed the consult. The requester has been told; write your answer below.")
+}
+
+func (h *Handlers) release(c echo.Context) error {
+	return h.moveBy(c, h.svc.Release, "You released the consult: it is back in the specialty's queue.")
+}
+
+func (h *Handlers) decline(c echo.Context) error {
+	return h.moveBy(c, h.svc.Decline, "You declined the consult: it went to the whole specialty.")
+}
+
+func (h *Handlers) withdraw(c echo.Context) error {
+	return h.moveBy(c, h.svc.Withdraw, "You withdrew the consult.")
+}
+
+func (h *Handlers) moveBy(c echo.Context, move func(context.Context, *identity.Viewer, int64) error, done string) error {
+	id, err := kit.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	return moved(c, id, move(c.Request().Context(), kit.ViewerOf(c), id), done)
+}
+
+func (h *Handlers) message(c echo.Context) error {
+	id, err := kit.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	form := kit.NewForm(c, "body", "answer")
+	in := NewMessage{Body: form.Value("body"), Answer: form.Value("answer") == "on", PHIAck: c.FormValue("phi_ack") == "on"}
+	_, err = h.svc.Post(c.Request().Context(), kit.ViewerOf(c), id, in, kit.Meta(c))
+	var fe apperr.FieldErrors
+	var held *phi.Held
+	switch {
+	case err == nil:
+		kit.Flash(c, map[bool]string{true: "Your answer is posted; the requester has been told.", false: "Your message is posted."}[in.Answer])
+		return kit.SeeOther(c, consultLink(id)+"#thread-end")
+	case errors.As(err, &fe):
+		form.Errors = fe
+	case errors.As(err, &held):
+	default:
+		return refusal(err)
+	}
+	page, perr := h.open(c)
+	if perr != nil {
+		return perr
+	}
+	p := consultPage{Page: *page, Message: form}
+	if held != nil {
+		p.Findings = held.Findings
+	}
+	return h.render(c, http.StatusUnprocessableEntity, p)
+}
+
+func (h *Handlers) close(c echo.Context) error {
+	id, err := kit.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	form := kit.NewForm(c, "rating", "referral", "comment")
+	err = h.svc.Close(c.Request().Context(), kit.ViewerOf(c), id,
+		Survey{Rating: form.Value("rating"), Referral: form.Value("referral"), Comment: form.Value("comment")})
+	var fe apperr.FieldErrors
+	if !errors.As(err, &fe) {
+		return moved(c, id, err, "You closed the consult. Thank you for the feedback.")
+	}
+	page, err := h.open(c)
+	if err != nil {
+		return err
+	}
+	form.Errors = fe
+	return h.render(c, http.StatusUnprocessableEntity, consultPage{Page: *page, Survey: form})
+}

@@ -1,0 +1,174 @@
+package consults
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+
+	"github.com/jackc/pgx/v5"
+
+	"curbside/app/audit"
+	"curbside/app/db"
+	"curbside/app/identity"
+)
+
+// Page is a consult with its thread and timeline, as one member sees it.
+type Page struct {
+	Consult  Consult
+	Messages []Message
+	Events   []Event
+	// Can is what the viewer may do now; Role names what they are to it.
+	Can  Actions
+	Role string
+}
+
+var roleNames = map[relation]string{requester: "requester", consultant: "consultant", addressee: "addressee",
+	specialist: "specialist", moderator: "moderator"}
+
+const consultQuery = `SELECT c.id, c.requester_id, ru.handle, ru.display_name, c.specialty_id,
+	c.addressed_to, au.handle, au.display_name, c.urgency, c.question, c.summary, c.summary_html,
+	c.age_band, c.sex, c.history, c.medications, c.results, c.status,
+	c.consultant_id, cu.handle, cu.display_name, c.created_at, c.first_claimed_at, c.answered_at,
+	c.closed_at, c.overdue_at, c.rating, c.referral, c.survey_comment
+	FROM consults c JOIN users ru ON ru.id = c.requester_id
+	LEFT JOIN users au ON au.id = c.addressed_to LEFT JOIN users cu ON cu.id = c.consultant_id
+	WHERE c.id = $1`
+
+const messagesQuery = `SELECT m.id, m.author_id, u.handle, u.display_name, m.body_html, m.is_answer, m.created_at
+	FROM consult_messages m JOIN users u ON u.id = m.author_id WHERE m.consult_id = $1 ORDER BY m.id`
+
+const eventsQuery = `SELECT e.actor_id, u.handle, u.display_name, e.action, COALESCE(e.from_status, ''), e.to_status, e.created_at
+	FROM consult_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.consult_id = $1 ORDER BY e.id`
+
+// Open loads a consult for the viewer, its thread and timeline with it, in
+// one round trip whatever their length. A consult the viewer may not see
+// is not found; a view by anyone but its two parties is audited.
+func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, meta identity.Meta) (*Page, error) {
+	var p Page
+	b := &pgx.Batch{}
+	b.Queue(consultQuery, id)
+	b.Queue(messagesQuery, id)
+	b.Queue(eventsQuery, id)
+	err := db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
+		if err := scanConsult(res.QueryRow(), &p.Consult); err != nil {
+			return err
+		}
+		var err error
+		if p.Messages, err = scanMessages(res); err != nil {
+			return err
+		}
+		p.Events, err = scanEvents(res)
+		return err
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound(id)
+	} else if err != nil {
+		return nil, fmt.Errorf("load consult %d: %w", id, err)
+	}
+	c := &p.Consult
+	st := &state{ID: c.ID, RequesterID: c.Requester.ID, SpecialtyID: c.SpecialtyID, Status: c.Status, Urgency: c.Urgency}
+	if c.AddressedTo != nil {
+		st.AddressedTo = &c.AddressedTo.ID
+	}
+	if c.Consultant != nil {
+		st.ConsultantID = &c.Consultant.ID
+	}
+	rel := relationTo(v, st)
+	if !rel.canSee() {
+		// Nothing loaded reaches the viewer: the page is not rendered.
+		return nil, notFound(id)
+	}
+	if !rel.party() {
+		if err := s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditViewed, TargetType: "consult", TargetID: id,
+			IP: meta.IP, Detail: map[string]string{"as": roleNames[rel], "status": c.Status}}); err != nil {
+			return nil, err
+		}
+	}
+	sp, err := s.accounts.SpecialtyByID(ctx, c.SpecialtyID)
+	if err != nil {
+		return nil, err
+	}
+	c.Specialty, c.SpecialtySlug = sp.Name, sp.Slug
+	p.Can, p.Role = actionsFor(rel, st), roleNames[rel]
+	return &p, nil
+}
+
+// person makes a Person of a left-joined member, or nil when there is none.
+func person(id *int64, handle, name *string) *Person {
+	if id == nil || handle == nil || name == nil {
+		return nil
+	}
+	return &Person{ID: *id, Handle: *handle, DisplayName: *name}
+}
+
+func scanConsult(row pgx.Row, c *Consult) error {
+	var addressedID, consultantID *int64
+	var addressedHandle, addressedName, consultantHandle, consultantName, ageBand, sex, referral *string
+	var summaryHTML string
+	var rating *int16
+	err := row.Scan(&c.ID, &c.Requester.ID, &c.Requester.Handle, &c.Requester.DisplayName, &c.SpecialtyID,
+		&addressedID, &addressedHandle, &addressedName, &c.Urgency, &c.Question, &c.Summary, &summaryHTML,
+		&ageBand, &sex, &c.History, &c.Medications, &c.Results, &c.Status,
+		&consultantID, &consultantHandle, &consultantName, &c.CreatedAt, &c.FirstClaimedAt, &c.AnsweredAt,
+		&c.ClosedAt, &c.OverdueAt, &rating, &referral, &c.SurveyComment)
+	if err != nil {
+		return err
+	}
+	// Rendered by the Markdown package and sanitised when stored.
+	c.SummaryHTML = template.HTML(summaryHTML)
+	c.AddressedTo = person(addressedID, addressedHandle, addressedName)
+	c.Consultant = person(consultantID, consultantHandle, consultantName)
+	c.AgeBand, c.Sex, c.Referral = deref(ageBand), deref(sex), deref(referral)
+	if rating != nil {
+		r := int(*rating)
+		c.Rating = &r
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func scanMessages(res pgx.BatchResults) ([]Message, error) {
+	rows, err := res.Query()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []Message
+	for rows.Next() {
+		var m Message
+		var html string
+		if err := rows.Scan(&m.ID, &m.Author.ID, &m.Author.Handle, &m.Author.DisplayName, &html, &m.IsAnswer, &m.CreatedAt); err != nil {
+			return nil, err
+		}
+		m.BodyHTML = template.HTML(html) // sanitised when stored
+		list = append(list, m)
+	}
+	return list, rows.Err()
+}
+
+func scanEvents(res pgx.BatchResults) ([]Event, error) {
+	rows, err := res.Query()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []Event
+	for rows.Next() {
+		var e Event
+		var actorID *int64
+		var handle, name *string
+		if err := rows.Scan(&actorID, &handle, &name, &e.Action, &e.From, &e.To, &e.CreatedAt); err != nil {
+			return nil, err
+		}
+		e.Actor = person(actorID, handle, name)
+		list = append(list, e)
+	}
+	return list, rows.Err()
+}
