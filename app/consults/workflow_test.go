@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"curbside/app/db/testdb"
 	"curbside/app/identity"
 	"curbside/app/web/webtest"
 )
@@ -58,14 +59,13 @@ func TestConsultFromQuestionToCloseOut(t *testing.T) {
 		Expect(http.StatusSeeOther)
 	var st, referral, comment string
 	var rating int
-	app.DB.DB.Raw("SELECT status, rating, referral, survey_comment FROM consults WHERE id = ?", id).Row().Scan(&st, &rating, &referral, &comment)
+	testdb.Row(t, app.DB.DB, "SELECT status, rating, referral, survey_comment FROM consults WHERE id = ?", id)(&st, &rating, &referral, &comment)
 	if st != "closed" || rating != 5 || referral != "avoided" || comment != "Clear and quick." {
 		t.Fatalf("closed consult: status %q, rating %d, referral %q, comment %q", st, rating, referral, comment)
 	}
 	cardio.Get(consultURL(id)).Expect(http.StatusOK).Contains("5 of 5", "Clear and quick.").Lacks("Close the consult", "Release")
 
-	var moves []string
-	app.DB.DB.Raw("SELECT action || ':' || COALESCE(from_status, '') || '>' || to_status FROM consult_events WHERE consult_id = ? ORDER BY id", id).Scan(&moves)
+	moves := testdb.Rows[string](t, app.DB.DB, "SELECT action || ':' || COALESCE(from_status, '') || '>' || to_status FROM consult_events WHERE consult_id = ? ORDER BY id", id)
 	if got := strings.Join(moves, " "); got != "requested:>open claimed:open>claimed answered:claimed>answered closed:answered>closed" {
 		t.Fatalf("timeline %q", got)
 	}
