@@ -23,13 +23,15 @@ const (
 // authRow is a session with what the request needs of its member, read in
 // one indexed query on every signed-in request (without GORM's statement
 // building: it is on every request's path). The unread notification
-// count rides along, so the bell on every page costs no round trip.
+// count rides along, so the bell on every page costs no round trip, and so
+// does the count of consults waiting for the member's specialty.
 type authRow struct {
 	Session
 	Email, Handle, DisplayName, Role, Status string
 	SpecialtyID                              *int16
 	TwoFactor, TwoFactorPending, HasPassword bool
 	Unread                                   int64
+	WaitingConsults                          int64
 }
 
 // authColumns read a session and its member for authRow.
@@ -37,7 +39,9 @@ const authColumns = `SELECT s.id, s.user_id, s.token_hash, s.prev_token_hash, s.
 	s.issued_role, s.issued_status, s.created_at, s.last_seen_at, s.expires_at,
 	u.email, u.handle, u.display_name, u.role, u.status, u.specialty_id,
 	u.totp_enabled_at IS NOT NULL, u.totp_enabled_at IS NULL AND u.totp_secret IS NOT NULL, u.password_hash IS NOT NULL,
-	(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL)
+	(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL),
+	(SELECT count(*) FROM consults c WHERE c.status = 'open' AND c.specialty_id = u.specialty_id
+		AND c.requester_id <> u.id AND (c.addressed_to IS NULL OR c.addressed_to = u.id))
 FROM sessions s JOIN users u ON u.id = s.user_id`
 
 // A token is looked up as a session's current token first, and only when
@@ -68,7 +72,7 @@ func (s *Service) scanAuth(ctx context.Context, query string, args ...any) (*aut
 		&r.ID, &r.UserID, &r.TokenHash, &r.PrevTokenHash, &r.RenewedAt, &r.SecondFactorAt,
 		&r.IssuedRole, &r.IssuedStatus, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt,
 		&r.Email, &r.Handle, &r.DisplayName, &r.Role, &r.Status, &r.SpecialtyID,
-		&r.TwoFactor, &r.TwoFactorPending, &r.HasPassword, &r.Unread)
+		&r.TwoFactor, &r.TwoFactorPending, &r.HasPassword, &r.Unread, &r.WaitingConsults)
 	return &r, err
 }
 
@@ -76,7 +80,8 @@ func (r *authRow) viewer() *identity.Viewer {
 	return &identity.Viewer{UserID: r.UserID, SessionID: r.ID, Handle: r.Handle, DisplayName: r.DisplayName,
 		Email: r.Email, Role: r.Role, Status: r.Status, SpecialtyID: r.SpecialtyID, TwoFactor: r.TwoFactor,
 		SecondFactor: r.TwoFactor && r.SecondFactorAt != nil, TwoFactorPending: r.TwoFactorPending, HasPassword: r.HasPassword,
-		SignedInAt: r.CreatedAt, UnreadNotifications: r.Unread}
+		SignedInAt: r.CreatedAt, UnreadNotifications: r.Unread,
+		WaitingConsults: r.WaitingConsults}
 }
 
 // Authenticate resolves a session token to its member. When the member's role

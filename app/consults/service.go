@@ -184,3 +184,11 @@ func (s *Service) record(ctx context.Context, consultID, actorID int64, action, 
 	return db.Conn(ctx, s.db).Exec(`INSERT INTO consult_events (consult_id, actor_id, action, from_status, to_status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, consultID, actor, action, fromStatus, to, s.now()).Error
 }
+
+// Asked reports whether the member has asked this question before, so
+// seeding can tell it has run.
+func (s *Service) Asked(ctx context.Context, v *identity.Viewer, question string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Raw("SELECT count(*) FROM consults WHERE requester_id = ? AND question = ?", v.UserID, question).Row().Scan(&n)
+	return n > 0, err
+}

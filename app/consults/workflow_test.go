@@ -30,13 +30,17 @@ func TestConsultFromQuestionToCloseOut(t *testing.T) {
 		Contains("Does this exercise ECG need an urgent referral?", "<strong>two</strong>", "QTc 480 ms", "Withdraw the consult", "badge-status-open").
 		Lacks("Claim and answer")
 
-	// The specialty's member sees it in the queue, waiting, and claims it.
+	// The specialty's member sees it in the queue, waiting, counted in the
+	// navigation on every page, and claims it.
 	cardio.Get("/consults").Expect(http.StatusOK).Contains("Waiting for your specialty", consultURL(id), "waiting")
+	cardio.Get("/cases").Expect(http.StatusOK).Contains(`<span class="nav-count">1</span>`)
+	gp.Get("/cases").Expect(http.StatusOK).Lacks(`class="nav-count"`)
 	cardio.Get(consultURL(id)).Expect(http.StatusOK).Contains("Claim and answer")
 	post(cardio, consultURL(id, "claim")).Expect(http.StatusSeeOther).RedirectsTo(consultURL(id))
 	if got := status(t, app, id); got != "claimed" {
 		t.Fatalf("after the claim the consult is %q", got)
 	}
+	cardio.Get("/cases").Expect(http.StatusOK).Lacks(`class="nav-count"`)
 	if n := scalar[int](t, app, "SELECT count(*) FROM notifications WHERE user_id = ? AND title = 'Your consult was claimed'", asker.ID); n != 1 {
 		t.Fatalf("the requester got %d claim notices, want 1", n)
 	}

@@ -43,6 +43,9 @@ type Viewer struct {
 	SecondFactorRequired bool
 	// UnreadNotifications is counted with the session, for the bell.
 	UnreadNotifications int64
+	// WaitingConsults counts the open consults the member could claim,
+	// counted with the session for the navigation.
+	WaitingConsults int64
 }
 
 // CanModerate reports whether the viewer may use moderation powers now: a

@@ -10,6 +10,7 @@ import (
 	"curbside/app/accounts"
 	"curbside/app/apperr"
 	"curbside/app/cases"
+	"curbside/app/consults"
 	"curbside/app/identity"
 )
 
@@ -31,7 +32,7 @@ var DemoAccounts = []DemoAccount{
 // Demo creates the demo accounts that do not exist yet, prints every one of
 // them, and starts the forum with the demo cases. Running it again changes
 // nothing and prints the same lines.
-func Demo(ctx context.Context, acct *accounts.Service, forum *cases.Service, out io.Writer) error {
+func Demo(ctx context.Context, acct *accounts.Service, forum *cases.Service, consultSvc *consults.Service, out io.Writer) error {
 	for _, d := range DemoAccounts {
 		_, err := acct.ByEmail(ctx, d.Email)
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -43,5 +44,27 @@ func Demo(ctx context.Context, acct *accounts.Service, forum *cases.Service, out
 		}
 		fmt.Fprintf(out, "demo account email=%s password=%s role=%s status=%s\n", d.Email, d.Password, d.Role, d.Status)
 	}
-	return demoForum(ctx, acct, forum)
+	viewers, err := demoViewers(ctx, acct)
+	if err != nil {
+		return err
+	}
+	if err := demoForum(ctx, forum, viewers); err != nil {
+		return err
+	}
+	return demoConsults(ctx, consultSvc, viewers)
+}
+
+// demoViewers are the demo accounts as the rules see them, by the local
+// part of their e-mail address.
+func demoViewers(ctx context.Context, acct *accounts.Service) (map[string]*identity.Viewer, error) {
+	viewers := map[string]*identity.Viewer{}
+	for _, d := range DemoAccounts {
+		u, err := acct.ByEmail(ctx, d.Email)
+		if err != nil {
+			return nil, err
+		}
+		local := d.Email[:len(d.Email)-len("@demo.curbside.test")]
+		viewers[local] = u.Viewer()
+	}
+	return viewers, nil
 }

@@ -8,23 +8,13 @@ import (
 	"image/color"
 	"image/png"
 
-	"curbside/app/accounts"
 	"curbside/app/cases"
 	"curbside/app/identity"
 )
 
 // demoForum posts the demo cases, their replies, marks and outcomes, once:
 // when the first demo case exists, it does nothing.
-func demoForum(ctx context.Context, acct *accounts.Service, forum *cases.Service) error {
-	viewers := map[string]*identity.Viewer{}
-	for _, d := range DemoAccounts {
-		u, err := acct.ByEmail(ctx, d.Email)
-		if err != nil {
-			return err
-		}
-		local := d.Email[:len(d.Email)-len("@demo.curbside.test")]
-		viewers[local] = u.Viewer()
-	}
+func demoForum(ctx context.Context, forum *cases.Service, viewers map[string]*identity.Viewer) error {
 	if done, err := forum.Exists(ctx, viewers[demoCases[0].Author], demoCases[0].Title); err != nil || done {
 		return err
 	}

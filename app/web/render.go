@@ -88,7 +88,7 @@ func (r *renderer) header(c echo.Context, v *View) (template.HTML, error) {
 	var key kit.KeyBuilder
 	key.Str(h.Section)
 	if who := h.Viewer; who != nil {
-		key.Str(who.Handle, who.Status, who.Role).Int(h.Unread).Bool(h.InModVerifications, h.InModAudit)
+		key.Str(who.Handle, who.Status, who.Role).Int(h.Unread, who.WaitingConsults).Bool(h.InModVerifications, h.InModAudit)
 	}
 	return r.headers.Render(c, "site-header", key.String(), func() any {
 		h.CSRF = kit.Hole(0)

@@ -29,11 +29,20 @@ func TestSeedDemoStartsTheForum(t *testing.T) {
 	if flagged != 0 {
 		t.Fatalf("%d demo cases needed the privacy guard's override", flagged)
 	}
+	// Consults in every status, so the queue, a thread and a close-out show.
+	statuses := testdb.Scalar[string](t, tdb, "SELECT string_agg(DISTINCT status, ',' ORDER BY status) FROM consults")
+	if statuses != "answered,claimed,closed,open,withdrawn" {
+		t.Fatalf("demo consults in statuses %q", statuses)
+	}
+	consults := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM consults")
 	if _, err := runCLI(t, tdb.URL, "seed", "--demo"); err != nil {
 		t.Fatal(err)
 	}
 	if again := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM cases"); again != cases {
 		t.Fatalf("seeding again made %d cases, had %d", again, cases)
+	}
+	if again := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM consults"); again != consults {
+		t.Fatalf("seeding again made %d consults, had %d", again, consults)
 	}
 }
 

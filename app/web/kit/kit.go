@@ -192,7 +192,7 @@ func Ago(t time.Time) string {
 func Took(d time.Duration) string {
 	switch {
 	case d < time.Minute:
-		return "under a minute"
+		return "less than a minute"
 	case d < time.Hour:
 		return plural(int(d/time.Minute), "minute")
 	case d < 24*time.Hour:
