@@ -39,6 +39,7 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodPost, Path: "/consults/:id/withdraw", Level: kit.Verified, Handler: h.withdraw},
 		{Method: http.MethodPost, Path: "/consults/:id/messages", Level: kit.Verified, Handler: h.message},
 		{Method: http.MethodPost, Path: "/consults/:id/close", Level: kit.Verified, Handler: h.close},
+		{Method: http.MethodGet, Path: "/mod/consults", Level: kit.Moderator, Handler: h.figures},
 	}
 }
 

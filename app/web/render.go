@@ -67,12 +67,17 @@ func (r *renderer) chrome(v *View) (err error) {
 
 // siteHeader is what the site-header partial shows.
 type siteHeader struct {
-	Viewer                         *identity.Viewer
-	Section                        string
-	InModVerifications, InModAudit bool
-	Unread                         int64
-	CSRF, Logo                     string
+	Viewer  *identity.Viewer
+	Section string
+	// ModPage is the moderators' page shown ("verifications", "audit",
+	// "consults"), or "".
+	ModPage    string
+	Unread     int64
+	CSRF, Logo string
 }
+
+// modPages are the moderators' pages the header marks as current.
+var modPages = map[string]bool{"verifications": true, "audit": true, "consults": true}
 
 // navSections are the sections the header marks as current.
 var navSections = map[string]bool{"cases": true, "consults": true, "search": true, "verification": true, "notifications": true, "settings": true}
@@ -80,15 +85,19 @@ var navSections = map[string]bool{"cases": true, "consults": true, "search": tru
 // header renders the bar atop a page, kept per member, section and unread
 // count, with this response's form token in its logout form.
 func (r *renderer) header(c echo.Context, v *View) (template.HTML, error) {
-	h := siteHeader{Viewer: v.Viewer, Unread: v.Unread, Logo: r.assets.Logo,
-		InModVerifications: strings.HasPrefix(v.Path, "/mod/verifications"), InModAudit: v.Path == "/mod/audit"}
+	h := siteHeader{Viewer: v.Viewer, Unread: v.Unread, Logo: r.assets.Logo}
+	if rest, ok := strings.CutPrefix(v.Path, "/mod/"); ok {
+		if page, _, _ := strings.Cut(rest, "/"); modPages[page] {
+			h.ModPage = page
+		}
+	}
 	if navSections[v.Section] {
 		h.Section = v.Section
 	}
 	var key kit.KeyBuilder
 	key.Str(h.Section)
 	if who := h.Viewer; who != nil {
-		key.Str(who.Handle, who.Status, who.Role).Int(h.Unread, who.WaitingConsults).Bool(h.InModVerifications, h.InModAudit)
+		key.Str(who.Handle, who.Status, who.Role).Int(h.Unread, who.WaitingConsults).Str(h.ModPage)
 	}
 	return r.headers.Render(c, "site-header", key.String(), func() any {
 		h.CSRF = kit.Hole(0)
