@@ -3,6 +3,7 @@ package consults
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -18,11 +19,13 @@ import (
 type Handlers struct {
 	svc      *Service
 	accounts *accounts.Service
+	messages *kit.Kept
+	rows     *kit.Kept
 }
 
 // NewHandlers returns the consult pages.
 func NewHandlers(svc *Service, acct *accounts.Service) *Handlers {
-	return &Handlers{svc: svc, accounts: acct}
+	return &Handlers{svc: svc, accounts: acct, messages: kit.NewKept(keptLimit), rows: kit.NewKept(keptLimit)}
 }
 
 // Routes lists the consult pages with who may reach them; who may see and
@@ -43,10 +46,11 @@ func (h *Handlers) Routes() []kit.Route {
 	}
 }
 
-// indexPage is /consults.
+// indexPage is /consults, its lists rendered (parts.go).
 type indexPage struct {
-	Lists
-	IsSpecialist bool
+	Waiting                         int
+	IsSpecialist                    bool
+	Asked, Answering, ForYou, Queue template.HTML
 }
 
 func (h *Handlers) index(c echo.Context) error {
@@ -55,7 +59,16 @@ func (h *Handlers) index(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "consults_index", indexPage{Lists: lists, IsSpecialist: v.SpecialtyID != nil})
+	p := indexPage{Waiting: lists.Waiting(), IsSpecialist: v.SpecialtyID != nil}
+	for _, l := range []struct {
+		into *template.HTML
+		from []Summary
+	}{{&p.Asked, lists.Asked}, {&p.Answering, lists.Answering}, {&p.ForYou, lists.ForYou}, {&p.Queue, lists.Queue}} {
+		if *l.into, err = h.listRows(c, l.from); err != nil {
+			return err
+		}
+	}
+	return c.Render(http.StatusOK, "consults_index", p)
 }
 
 // consultPage is one consult with its forms.
@@ -68,6 +81,8 @@ type consultPage struct {
 	// Ratings are the survey's marks; ReferralNames say its referral answers.
 	Ratings       []string
 	ReferralNames map[string]string
+	// Thread is the messages, rendered (parts.go).
+	Thread template.HTML
 }
 
 var referralLabels = map[string]string{ReferralAvoided: "Yes: the patient no longer needs a referral or transfer",
@@ -76,6 +91,10 @@ var referralLabels = map[string]string{ReferralAvoided: "Yes: the patient no lon
 func (h *Handlers) render(c echo.Context, status int, p consultPage) error {
 	p.Referrals, p.ReferralNames = kit.Options(Referrals, referralLabels), referralLabels
 	p.Ratings = []string{"1", "2", "3", "4", "5"}
+	var err error
+	if p.Thread, err = h.messageItems(c, p.Messages); err != nil {
+		return err
+	}
 	if p.Message.Values == nil {
 		p.Message = kit.Form{Values: map[string]string{}, Errors: map[string]string{}}
 	}

@@ -36,20 +36,23 @@ const summaryColumns = `c.id, c.question, c.specialty_id, c.urgency, c.status, c
 	FROM consults c JOIN users ru ON ru.id = c.requester_id
 	LEFT JOIN users cu ON cu.id = c.consultant_id LEFT JOIN users au ON au.id = c.addressed_to`
 
-// List reads the member's lists in one round trip, whatever their length.
+// List reads the member's lists in one round trip of two statements,
+// whatever their length: their own consults, asked and answered, and the
+// queue they may claim from.
 func (s *Service) List(ctx context.Context, v *identity.Viewer) (Lists, error) {
 	limit := fmt.Sprintf(" LIMIT %d", listLimit)
-	b := &pgx.Batch{}
-	b.Queue(`SELECT `+summaryColumns+` WHERE c.requester_id = $1 ORDER BY c.created_at DESC, c.id DESC`+limit, v.UserID)
-	b.Queue(`SELECT `+summaryColumns+` WHERE c.consultant_id = $1 ORDER BY c.status = 'closed', c.created_at DESC, c.id DESC`+limit, v.UserID)
 	var specialty int16 = -1 // a member of no specialty has no queue
 	if v.SpecialtyID != nil {
 		specialty = *v.SpecialtyID
 	}
-	queue := `SELECT ` + summaryColumns + ` WHERE c.status = 'open' AND c.specialty_id = $1 AND c.requester_id <> $2 AND %s
-		ORDER BY (c.urgency = 'urgent') DESC, c.created_at, c.id` + limit
-	b.Queue(fmt.Sprintf(queue, "c.addressed_to = $2"), specialty, v.UserID)
-	b.Queue(fmt.Sprintf(queue, "c.addressed_to IS NULL"), specialty, v.UserID)
+	b := &pgx.Batch{}
+	b.Queue(`(SELECT true, `+summaryColumns+` WHERE c.requester_id = $1 ORDER BY c.created_at DESC, c.id DESC`+limit+`)
+		UNION ALL
+		(SELECT false, `+summaryColumns+` WHERE c.consultant_id = $1 ORDER BY c.status = 'closed', c.created_at DESC, c.id DESC`+limit+`)`,
+		v.UserID)
+	b.Queue(`SELECT c.addressed_to IS NOT NULL, `+summaryColumns+`
+		WHERE c.status = 'open' AND c.specialty_id = $1 AND c.requester_id <> $2 AND (c.addressed_to IS NULL OR c.addressed_to = $2)
+		ORDER BY (c.urgency = 'urgent') DESC, c.created_at, c.id`+limit, specialty, v.UserID)
 	// Named before the batch holds a connection: looking one up may query.
 	names, err := s.specialtyNames(ctx)
 	if err != nil {
@@ -57,14 +60,11 @@ func (s *Service) List(ctx context.Context, v *identity.Viewer) (Lists, error) {
 	}
 	var l Lists
 	err = db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
-		for _, into := range []*[]Summary{&l.Asked, &l.Answering, &l.ForYou, &l.Queue} {
-			list, err := scanSummaries(res, names)
-			if err != nil {
-				return err
-			}
-			*into = list
+		// Each statement's first column says which of its two lists a row is in.
+		if err := scanSummaries(res, names, &l.Asked, &l.Answering); err != nil {
+			return err
 		}
-		return nil
+		return scanSummaries(res, names, &l.ForYou, &l.Queue)
 	})
 	if err != nil {
 		return Lists{}, fmt.Errorf("list consults: %w", err)
@@ -85,27 +85,33 @@ func (s *Service) specialtyNames(ctx context.Context) (map[int16]string, error) 
 	return names, nil
 }
 
-func scanSummaries(res pgx.BatchResults, names map[int16]string) ([]Summary, error) {
+// scanSummaries reads a statement's rows into first or second as its first
+// column says.
+func scanSummaries(res pgx.BatchResults, names map[int16]string, first, second *[]Summary) error {
 	rows, err := res.Query()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var list []Summary
 	for rows.Next() {
 		var c Summary
+		var inFirst bool
 		var specialtyID int16
 		var consultantID, addressedID *int64
 		var consultantHandle, consultantName, addressedHandle, addressedName *string
-		if err := rows.Scan(&c.ID, &c.Question, &specialtyID, &c.Urgency, &c.Status, &c.CreatedAt, &c.FirstClaimedAt,
+		if err := rows.Scan(&inFirst, &c.ID, &c.Question, &specialtyID, &c.Urgency, &c.Status, &c.CreatedAt, &c.FirstClaimedAt,
 			&c.AnsweredAt, &c.OverdueAt, &c.Requester.ID, &c.Requester.Handle, &c.Requester.DisplayName,
 			&consultantID, &consultantHandle, &consultantName, &addressedID, &addressedHandle, &addressedName); err != nil {
-			return nil, err
+			return err
 		}
 		c.Specialty = names[specialtyID]
 		c.Consultant = person(consultantID, consultantHandle, consultantName)
 		c.AddressedTo = person(addressedID, addressedHandle, addressedName)
-		list = append(list, c)
+		if inFirst {
+			*first = append(*first, c)
+		} else {
+			*second = append(*second, c)
+		}
 	}
-	return list, rows.Err()
+	return rows.Err()
 }

@@ -29,14 +29,26 @@ import (
 
 // pages are the signed-in pages compared with the reference; /healthz shows
 // what the middleware costs when a browser sends its session cookie there.
-// "{case}" stands for the bench case, which has 20 replies.
-var pages = []string{"/cases", "/cases/{case}", "/notifications", "/settings/security", "/healthz"}
+// "{case}" stands for the bench case, which has 20 replies, and
+// "{consult}" for the consult the bench member claimed, with ten messages.
+var pages = []string{"/cases", "/cases/{case}", "/consults", "/consults/{consult}", "/notifications", "/settings/security", "/healthz"}
 
 // Targets for Curbside against the reference.
 const (
 	targetRPSRatio = 0.7 // at least this share of the reference's requests per second
 	targetP99Ratio = 2.0 // at most this multiple of the reference's p99 latency
+	// The consult pages' own target (their issue's): at least half.
+	consultRPSRatio = 0.5
 )
+
+// rpsTarget is the share of the reference's requests per second a page
+// must reach.
+func rpsTarget(page string) float64 {
+	if strings.HasPrefix(page, "/consults") {
+		return consultRPSRatio
+	}
+	return targetRPSRatio
+}
 
 type settings struct {
 	rounds      int
@@ -153,12 +165,13 @@ func run(ctx context.Context) (err error) {
 	}
 	env := curbsideEnv(benchURL, subjectAddr, tmp)
 	progress("preparing " + benchDB + ": migrate up, seed --demo, a verified member and a session")
-	token, caseID, err := prepareData(ctx, bins, env, benchURL)
+	token, caseID, consultID, err := prepareData(ctx, bins, env, benchURL)
 	if err != nil {
 		return err
 	}
+	ids := strings.NewReplacer("{case}", strconv.FormatInt(caseID, 10), "{consult}", strconv.FormatInt(consultID, 10))
 	for i, p := range set.pages {
-		set.pages[i] = strings.ReplaceAll(p, "{case}", strconv.FormatInt(caseID, 10))
+		set.pages[i] = ids.Replace(p)
 	}
 	subject, err := startServer("curbside", filepath.Join(bins, "curbside"), []string{"serve"}, env, filepath.Join(tmp, "curbside.log"))
 	if err != nil {

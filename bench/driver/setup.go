@@ -137,9 +137,10 @@ func curbsideEnv(dbURL, addr, tmp string) []string {
 }
 
 // prepareData migrates and seeds the bench database, creates a verified
-// member and opens a session for it directly in SQL, and posts the bench
-// case with 20 replies; it returns the session token and the case's id.
-func prepareData(ctx context.Context, bins string, env []string, dbURL string) (string, int64, error) {
+// member and opens a session for it directly in SQL, posts the bench case
+// with 20 replies and files the bench consults; it returns the session
+// token, the case's id and the id of the consult the member claimed.
+func prepareData(ctx context.Context, bins string, env []string, dbURL string) (token string, caseID, consultID int64, err error) {
 	for _, args := range [][]string{
 		{"migrate", "up"},
 		{"seed", "--demo"},
@@ -149,29 +150,67 @@ func prepareData(ctx context.Context, bins string, env []string, dbURL string) (
 		cmd := exec.CommandContext(ctx, filepath.Join(bins, "curbside"), args...)
 		cmd.Env, cmd.Dir = env, bins
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", 0, fmt.Errorf("curbside %s: %w: %s", strings.Join(args[:2], " "), err, lastLine(out))
+			return "", 0, 0, fmt.Errorf("curbside %s: %w: %s", strings.Join(args[:2], " "), err, lastLine(out))
 		}
 	}
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
-		return "", 0, fmt.Errorf("connect to %s: %w", benchDB, err)
+		return "", 0, 0, fmt.Errorf("connect to %s: %w", benchDB, err)
 	}
 	defer conn.Close(context.Background())
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return "", 0, err
+		return "", 0, 0, err
 	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
+	token = base64.RawURLEncoding.EncodeToString(raw)
 	sum := sha256.Sum256([]byte(token))
 	var id int64
 	err = conn.QueryRow(ctx, `INSERT INTO sessions (user_id, token_hash, issued_role, issued_status, user_agent, ip, expires_at, last_seen_at)
 		SELECT id, $1, role, status, 'curbside-bench-load/1', '127.0.0.1', now() + interval '12 hours', now()
 		FROM users WHERE lower(email) = lower($2) RETURNING id`, sum[:], benchEmail).Scan(&id)
 	if err != nil {
-		return "", 0, fmt.Errorf("insert the bench session: %w", err)
+		return "", 0, 0, fmt.Errorf("insert the bench session: %w", err)
 	}
-	caseID, err := benchCase(ctx, conn)
-	return token, caseID, err
+	if caseID, err = benchCase(ctx, conn); err != nil {
+		return "", 0, 0, err
+	}
+	consultID, err = benchConsults(ctx, conn)
+	return token, caseID, consultID, err
+}
+
+// benchConsults files, as SQL, five open cardiology consults for the bench
+// member's queue and one they claimed with ten messages, whose id it returns.
+func benchConsults(ctx context.Context, conn *pgx.Conn) (int64, error) {
+	_, err := conn.Exec(ctx, `INSERT INTO consults (requester_id, specialty_id, urgency, question, summary, summary_html, created_at)
+		SELECT u.id, s.id, CASE WHEN g % 2 = 0 THEN 'urgent' ELSE 'routine' END, 'Bench question ' || g || ': anticoagulate?',
+			'Summary.', '<p>Summary.</p>', now() - make_interval(mins => g)
+		FROM users u, specialties s, generate_series(1, 5) AS g
+		WHERE u.email = 'family@demo.curbside.test' AND s.slug = 'cardiology'`)
+	if err != nil {
+		return 0, fmt.Errorf("insert the bench queue: %w", err)
+	}
+	var id int64
+	err = conn.QueryRow(ctx, `INSERT INTO consults (requester_id, specialty_id, urgency, question, summary, summary_html,
+			history, medications, results, status, consultant_id, first_claimed_at)
+		SELECT u.id, s.id, 'routine', 'Bench consult: new LBBB before elective surgery?', 'Walks two miles daily.',
+			'<p>Walks two miles daily.</p>', 'Hypertension.', 'Amlodipine', 'QRS 146 ms', 'claimed', b.id, now()
+		FROM users u, users b, specialties s
+		WHERE u.email = 'family@demo.curbside.test' AND lower(b.email) = lower($1) AND s.slug = 'cardiology'
+		RETURNING id`, benchEmail).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert the bench consult: %w", err)
+	}
+	_, err = conn.Exec(ctx, `INSERT INTO consult_messages (consult_id, author_id, body, body_html)
+		SELECT $1, CASE WHEN g % 2 = 0 THEN c.requester_id ELSE c.consultant_id END, 'Message ' || g,
+			'<p>Message ' || g || ': what does the <strong>echo</strong> show?</p>'
+		FROM consults c, generate_series(1, 10) AS g WHERE c.id = $1`, id)
+	if err != nil {
+		return 0, fmt.Errorf("insert the bench consult's messages: %w", err)
+	}
+	_, err = conn.Exec(ctx, `INSERT INTO consult_events (consult_id, actor_id, action, from_status, to_status)
+		SELECT id, requester_id, 'requested', NULL, 'open' FROM consults WHERE id = $1
+		UNION ALL SELECT id, consultant_id, 'claimed', 'open', 'claimed' FROM consults WHERE id = $1`, id)
+	return id, err
 }
 
 // benchCase posts a case with 20 replies by the demo members, as SQL: the

@@ -1,0 +1,82 @@
+package consults
+
+import (
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"curbside/app/web/kit"
+)
+
+// A consult's messages never change but for which one is the answer, so
+// each is rendered once per what it shows and kept, its sanitised body a
+// hole (as the forum keeps its replies).
+
+// keptLimit bounds the kept messages; past it they are rendered afresh.
+const keptLimit = 10000
+
+// messageItem is a message as the consult-message partial shows it.
+type messageItem struct {
+	Message
+	Ago string
+}
+
+// messageItemSize is about what a message's item holds besides its body.
+const messageItemSize = 512
+
+// messageItems renders a consult's thread in one piece.
+func (h *Handlers) messageItems(c echo.Context, msgs []Message) (template.HTML, error) {
+	var b strings.Builder
+	size := len(msgs) * messageItemSize
+	for _, m := range msgs {
+		size += len(m.BodyHTML)
+	}
+	b.Grow(size)
+	var key kit.KeyBuilder
+	for _, m := range msgs {
+		item := messageItem{Message: m, Ago: kit.Ago(m.CreatedAt)}
+		key.Reset().Int(m.ID).Bool(m.IsAnswer).Str(item.Ago, m.Author.Handle, m.Author.DisplayName)
+		err := h.messages.RenderTo(&b, c, "consult-message", key.String(), func() any {
+			item.BodyHTML = template.HTML(kit.Hole(0))
+			return item
+		}, m.BodyHTML)
+		if err != nil {
+			return "", err
+		}
+	}
+	return template.HTML(b.String()), nil
+}
+
+// listRow is a consult in a list, as the consult-row partial shows it.
+type listRow struct {
+	Summary
+	Ago, Waited, FirstResponse string
+}
+
+// listRows renders a list of consults, each row kept per everything it shows.
+func (h *Handlers) listRows(c echo.Context, list []Summary) (template.HTML, error) {
+	var b strings.Builder
+	b.Grow(len(list) * messageItemSize)
+	var key kit.KeyBuilder
+	for _, s := range list {
+		row := listRow{Summary: s, Ago: kit.Ago(s.CreatedAt), Waited: kit.Took(time.Since(s.CreatedAt))}
+		if s.FirstClaimedAt != nil {
+			row.FirstResponse = kit.Took(s.FirstResponse())
+		}
+		key.Reset().Int(s.ID).Bool(s.OverdueAt != nil).Str(s.Status, s.Urgency, s.Question, s.Specialty, row.Ago, row.Waited,
+			row.FirstResponse, s.Requester.DisplayName)
+		for _, p := range []*Person{s.Consultant, s.AddressedTo} {
+			if p != nil {
+				key.Str(p.DisplayName)
+			} else {
+				key.Str("")
+			}
+		}
+		if err := h.rows.RenderTo(&b, c, "consult-row", key.String(), func() any { return row }); err != nil {
+			return "", err
+		}
+	}
+	return template.HTML(b.String()), nil
+}
