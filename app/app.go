@@ -86,7 +86,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 	a.Notify = notify.NewService(gdb)
 	a.Files = files.NewStore(gdb)
 	a.Cases = cases.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits)
-	a.Consults = consults.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Limits, cfg.BaseURL.String())
+	a.Consults = consults.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())
 	a.Verification = verification.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())
 
 	routes := slices.Concat(

@@ -2,7 +2,6 @@ package cases
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -71,36 +70,14 @@ func (h *Handlers) newForm(c echo.Context) error {
 	return h.renderForm(c, http.StatusOK, f)
 }
 
-// uploads reads the images of a multipart form, each at most the limit.
+// uploads reads the images of a form, each at most the limit.
 func uploads(c echo.Context) ([]Upload, error) {
-	form, err := c.MultipartForm()
-	if errors.Is(err, http.ErrNotMultipart) {
-		return nil, nil // a plain form: a text-only post
-	} else if err != nil {
-		return nil, err
+	sent, err := kit.Uploads(c, "images", MaxImageSize)
+	out := make([]Upload, len(sent))
+	for i, up := range sent {
+		out[i] = Upload(up)
 	}
-	var out []Upload
-	for _, fh := range form.File["images"] {
-		if fh.Size == 0 && fh.Filename == "" {
-			continue // the empty file input browsers send
-		}
-		up := Upload{Name: fh.Filename}
-		if fh.Size > MaxImageSize {
-			up.TooLarge = true
-		} else {
-			f, err := fh.Open()
-			if err != nil {
-				return nil, err
-			}
-			up.Data, err = io.ReadAll(io.LimitReader(f, MaxImageSize+1))
-			f.Close()
-			if err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, up)
-	}
-	return out, nil
+	return out, err
 }
 
 func (h *Handlers) create(c echo.Context) error {

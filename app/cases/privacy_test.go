@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"hash/crc32"
 	"image"
-	"image/color"
-	"image/jpeg"
 	"image/png"
 	"net/http"
 	"net/url"
@@ -29,7 +27,7 @@ func TestAnonymousAuthorNeverShown(t *testing.T) {
 	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 	id := postCase(t, author, url.Values{"title": {"Catatonia after stopping clozapine"}, "specialty": {"psychiatry"},
 		"body": {"Mute and rigid since the clozapine was stopped. @" + readerAcct.Handle + " thoughts?"}, "anonymous": {"on"},
-		"tags": {"catatonia"}}, webtest.File{Field: "images", Name: "chart.jpg", Data: photo(t, nil)})
+		"tags": {"catatonia"}}, webtest.File{Field: "images", Name: "chart.jpg", Data: webtest.Photo(t, nil)})
 	r := reply(t, author, id, "Lorazepam challenge helped.", "anonymous", "on")
 	reply(t, reader, id, "Restart clozapine slowly.")
 
@@ -114,7 +112,7 @@ func TestCaseImagesAreStripped(t *testing.T) {
 	c, _ := app.Verified("dermatology")
 	exif := []byte("Exif\x00\x00MM\x00*GPSLatitude 40.7128 N CanonEOS-SERIAL-4242")
 	id := postCase(t, c, url.Values{"title": {"Target lesions on the palms"}, "body": {"Photo attached."}, "specialty": {"dermatology"}},
-		webtest.File{Field: "images", Name: "palm.jpg", Data: photo(t, exif)})
+		webtest.File{Field: "images", Name: "palm.jpg", Data: webtest.Photo(t, exif)})
 	for _, path := range []string{caseURL(id) + "/images/0", caseURL(id) + "/images/0?size=thumb"} {
 		res := c.Get(path).Expect(http.StatusOK)
 		if res.Header.Get("Content-Type") != "image/jpeg" || res.Header.Get("X-Content-Type-Options") != "nosniff" ||
@@ -133,25 +131,6 @@ func TestCaseImagesAreStripped(t *testing.T) {
 	res := c.PostMultipart("/cases", url.Values{"title": {"Not an image"}, "body": {"x"}, "specialty": {"dermatology"}},
 		webtest.File{Field: "images", Name: "notes.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}).Expect(http.StatusUnprocessableEntity)
 	res.Contains("notes.pdf is not a JPEG, PNG or WebP image", "attach them again")
-}
-
-// photo makes a small JPEG, with an APP1 segment holding app1 when given.
-func photo(t *testing.T, app1 []byte) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
-	for x := 0; x < 64; x++ {
-		img.Set(x, x%48, color.RGBA{180, 40, 60, 255})
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	data := buf.Bytes()
-	if app1 == nil {
-		return data
-	}
-	seg := []byte{0xFF, 0xE1, byte((len(app1) + 2) >> 8), byte(len(app1) + 2)}
-	return append(append(append([]byte{}, data[:2]...), append(seg, app1...)...), data[2:]...)
 }
 
 // Drafts are saved while a member writes, listed for them alone, and resume.

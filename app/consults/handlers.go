@@ -5,11 +5,13 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
+	"curbside/app/files"
 	"curbside/app/identity"
 	"curbside/app/phi"
 	"curbside/app/web/kit"
@@ -28,19 +30,24 @@ func NewHandlers(svc *Service, acct *accounts.Service) *Handlers {
 	return &Handlers{svc: svc, accounts: acct, messages: kit.NewKept(keptLimit), rows: kit.NewKept(keptLimit)}
 }
 
+// maxFormBody leaves room for every attachment at its limit and the text,
+// so a form somewhat over gets its answer rather than a bare 413.
+const maxFormBody = MaxAttachments*MaxAttachmentSize + 2<<20
+
 // Routes lists the consult pages with who may reach them; who may see and
 // move one consult is the service's to decide.
 func (h *Handlers) Routes() []kit.Route {
 	return []kit.Route{
 		{Method: http.MethodGet, Path: "/consults", Level: kit.Verified, Handler: h.index},
 		{Method: http.MethodGet, Path: "/consults/new", Level: kit.Verified, Handler: h.newForm},
-		{Method: http.MethodPost, Path: "/consults", Level: kit.Verified, Handler: h.create},
+		{Method: http.MethodPost, Path: "/consults", Level: kit.Verified, Handler: h.create, MaxBody: maxFormBody},
 		{Method: http.MethodGet, Path: "/consults/:id", Level: kit.Verified, Handler: h.show},
 		{Method: http.MethodPost, Path: "/consults/:id/claim", Level: kit.Verified, Handler: h.claim},
 		{Method: http.MethodPost, Path: "/consults/:id/release", Level: kit.Verified, Handler: h.release},
 		{Method: http.MethodPost, Path: "/consults/:id/decline", Level: kit.Verified, Handler: h.decline},
 		{Method: http.MethodPost, Path: "/consults/:id/withdraw", Level: kit.Verified, Handler: h.withdraw},
-		{Method: http.MethodPost, Path: "/consults/:id/messages", Level: kit.Verified, Handler: h.message},
+		{Method: http.MethodPost, Path: "/consults/:id/messages", Level: kit.Verified, Handler: h.message, MaxBody: maxFormBody},
+		{Method: http.MethodGet, Path: "/consults/:id/attachments/:file", Level: kit.Verified, Handler: h.attachment},
 		{Method: http.MethodPost, Path: "/consults/:id/close", Level: kit.Verified, Handler: h.close},
 		{Method: http.MethodGet, Path: "/mod/consults", Level: kit.Moderator, Handler: h.figures},
 	}
@@ -92,7 +99,7 @@ func (h *Handlers) render(c echo.Context, status int, p consultPage) error {
 	p.Referrals, p.ReferralNames = kit.Options(Referrals, referralLabels), referralLabels
 	p.Ratings = []string{"1", "2", "3", "4", "5"}
 	var err error
-	if p.Thread, err = h.messageItems(c, p.Messages); err != nil {
+	if p.Thread, err = h.messageItems(c, p.Consult.ID, p.Messages); err != nil {
 		return err
 	}
 	if p.Message.Values == nil {
@@ -179,7 +186,12 @@ func (h *Handlers) message(c echo.Context) error {
 		return err
 	}
 	form := kit.NewForm(c, "body", "answer")
-	in := NewMessage{Body: form.Value("body"), Answer: form.Value("answer") == "on", PHIAck: c.FormValue("phi_ack") == "on"}
+	files, err := attachments(c)
+	if err != nil {
+		return err
+	}
+	in := NewMessage{Body: form.Value("body"), Answer: form.Value("answer") == "on", PHIAck: c.FormValue("phi_ack") == "on",
+		Attachments: files}
 	_, err = h.svc.Post(c.Request().Context(), kit.ViewerOf(c), id, in, kit.Meta(c))
 	var fe apperr.FieldErrors
 	var held *phi.Held
@@ -201,6 +213,7 @@ func (h *Handlers) message(c echo.Context) error {
 	if held != nil {
 		p.Findings = held.Findings
 	}
+	reattach(form, len(files))
 	return h.render(c, http.StatusUnprocessableEntity, p)
 }
 
@@ -222,4 +235,41 @@ func (h *Handlers) close(c echo.Context) error {
 	}
 	form.Errors = fe
 	return h.render(c, http.StatusUnprocessableEntity, consultPage{Page: *page, Survey: form})
+}
+
+// attachments reads the files a form sent.
+func attachments(c echo.Context) ([]Upload, error) {
+	sent, err := kit.Uploads(c, "attachments", MaxAttachmentSize)
+	out := make([]Upload, len(sent))
+	for i, up := range sent {
+		out[i] = Upload(up)
+	}
+	return out, err
+}
+
+// reattach says, on a form sent back, that its files must be attached
+// again: a browser cannot be handed them back.
+func reattach(form kit.Form, sent int) {
+	if sent > 0 {
+		form.Errors["attachments"] = strings.TrimSpace(form.Errors["attachments"] +
+			" Files are not kept when a form is sent back: attach them again.")
+	}
+}
+
+// attachment serves a file of a consult to those who may see the consult.
+// Clinical files are never kept by the browser (a shared clinic computer).
+func (h *Handlers) attachment(c echo.Context) error {
+	id, err := kit.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	fileID, err := kit.ParamID(c, "file")
+	if err != nil {
+		return err
+	}
+	f, err := h.svc.File(c.Request().Context(), kit.ViewerOf(c), id, fileID, kit.Meta(c))
+	if err != nil {
+		return err
+	}
+	return files.Serve(c, f, files.Serving{})
 }

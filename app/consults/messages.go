@@ -16,8 +16,9 @@ import (
 type NewMessage struct {
 	Body string
 	// Answer, from the consultant, marks the message as the answer.
-	Answer bool
-	PHIAck bool
+	Answer      bool
+	PHIAck      bool
+	Attachments []Upload
 }
 
 type messageRow struct {
@@ -38,8 +39,13 @@ func (messageRow) TableName() string { return "consult_messages" }
 func (s *Service) Post(ctx context.Context, v *identity.Viewer, id int64, in NewMessage, meta identity.Meta) (int64, error) {
 	errs := apperr.FieldErrors{}
 	in.Body = errs.Text("body", in.Body, MaxMessage, "Write your message.")
+	// Decoded before the consult is locked: re-encoding an image takes a while.
+	attachments, err := cleanAttachments(ctx, in.Attachments)
+	if err != nil {
+		return 0, err
+	}
 	var row messageRow
-	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
+	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
 		st, rel, err := s.lock(ctx, v, id)
 		if err != nil {
 			return err
@@ -72,6 +78,9 @@ func (s *Service) Post(ctx context.Context, v *identity.Viewer, id int64, in New
 			IsAnswer: in.Answer, PHIAck: flagged}
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("store consult message: %w", err)
+		}
+		if err := s.storeAttachments(ctx, v.UserID, id, &row.ID, attachments); err != nil {
+			return err
 		}
 		if flagged {
 			if err := s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditMessagePHI, TargetType: "consult", TargetID: id, IP: meta.IP}); err != nil {

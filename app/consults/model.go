@@ -82,6 +82,8 @@ type Consult struct {
 	Rating         *int
 	Referral       string
 	SurveyComment  string
+	// Attachments are the files sent with the request.
+	Attachments []Attachment
 }
 
 // Urgent reports whether the consult was asked as urgent.
@@ -105,11 +107,12 @@ func since(from time.Time, to *time.Time) time.Duration {
 
 // Message is one message of a consult's thread.
 type Message struct {
-	ID        int64
-	Author    Person
-	BodyHTML  template.HTML
-	IsAnswer  bool
-	CreatedAt time.Time
+	ID          int64
+	Author      Person
+	BodyHTML    template.HTML
+	IsAnswer    bool
+	CreatedAt   time.Time
+	Attachments []Attachment
 }
 
 // Event is one move of a consult's status, for its timeline.

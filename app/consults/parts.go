@@ -20,14 +20,15 @@ const keptLimit = 10000
 // messageItem is a message as the consult-message partial shows it.
 type messageItem struct {
 	Message
-	Ago string
+	Ago   string
+	Files FileList
 }
 
 // messageItemSize is about what a message's item holds besides its body.
 const messageItemSize = 512
 
 // messageItems renders a consult's thread in one piece.
-func (h *Handlers) messageItems(c echo.Context, msgs []Message) (template.HTML, error) {
+func (h *Handlers) messageItems(c echo.Context, consultID int64, msgs []Message) (template.HTML, error) {
 	var b strings.Builder
 	size := len(msgs) * messageItemSize
 	for _, m := range msgs {
@@ -36,8 +37,11 @@ func (h *Handlers) messageItems(c echo.Context, msgs []Message) (template.HTML, 
 	b.Grow(size)
 	var key kit.KeyBuilder
 	for _, m := range msgs {
-		item := messageItem{Message: m, Ago: kit.Ago(m.CreatedAt)}
-		key.Reset().Int(m.ID).Bool(m.IsAnswer).Str(item.Ago, m.Author.Handle, m.Author.DisplayName)
+		item := messageItem{Message: m, Ago: kit.Ago(m.CreatedAt), Files: FileList{ConsultID: consultID, Files: m.Attachments}}
+		key.Reset().Int(m.ID, consultID).Bool(m.IsAnswer).Str(item.Ago, m.Author.Handle, m.Author.DisplayName)
+		for _, a := range m.Attachments {
+			key.Int(a.ID, int64(a.SizeBytes)).Str(a.ContentType)
+		}
 		err := h.messages.RenderTo(&b, c, "consult-message", key.String(), func() any {
 			item.BodyHTML = template.HTML(kit.Hole(0))
 			return item

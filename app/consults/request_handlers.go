@@ -45,10 +45,14 @@ func (h *Handlers) newForm(c echo.Context) error {
 
 func (h *Handlers) create(c echo.Context) error {
 	form := kit.NewForm(c, requestFields...)
+	files, err := attachments(c)
+	if err != nil {
+		return err
+	}
 	in := NewConsult{Specialty: form.Value("specialty"), Urgency: form.Value("urgency"), Question: form.Value("question"),
 		Summary: form.Value("summary"), AgeBand: form.Value("age_band"), Sex: form.Value("sex"), History: form.Value("history"),
 		Medications: form.Value("medications"), Results: form.Value("results"), Colleague: form.Value("colleague"),
-		PHIAck: c.FormValue("phi_ack") == "on"}
+		PHIAck: c.FormValue("phi_ack") == "on", Attachments: files}
 	id, err := h.svc.Request(c.Request().Context(), kit.ViewerOf(c), in, kit.Meta(c))
 	if err == nil {
 		kit.Flash(c, "Your consult is filed. You will be told when a specialist claims it.")
@@ -72,5 +76,6 @@ func (h *Handlers) create(c echo.Context) error {
 	default:
 		return err
 	}
+	reattach(f.Form, len(files))
 	return h.renderRequest(c, status, f)
 }

@@ -13,6 +13,7 @@ import (
 	"curbside/app/apperr"
 	"curbside/app/audit"
 	"curbside/app/db"
+	"curbside/app/files"
 	"curbside/app/identity"
 	"curbside/app/markdown"
 	"curbside/app/notify"
@@ -40,14 +41,16 @@ type Service struct {
 	accounts *accounts.Service
 	audit    *audit.Log
 	notify   *notify.Service
+	files    *files.Store
 	limits   *ratelimit.Limiter
 	baseURL  string
 	now      func() time.Time
 }
 
 // NewService returns the consult rules; baseURL makes links in mail absolute.
-func NewService(gdb *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.Service, limits *ratelimit.Limiter, baseURL string) *Service {
-	return &Service{db: gdb, accounts: acct, audit: log, notify: n, limits: limits, baseURL: baseURL,
+func NewService(gdb *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.Service, store *files.Store,
+	limits *ratelimit.Limiter, baseURL string) *Service {
+	return &Service{db: gdb, accounts: acct, audit: log, notify: n, files: store, limits: limits, baseURL: baseURL,
 		now: func() time.Time { return time.Now().UTC() }}
 }
 
@@ -63,8 +66,9 @@ type NewConsult struct {
 	Medications string
 	Results     string
 	// Colleague is the handle of a specialist asked first, or "".
-	Colleague string
-	PHIAck    bool
+	Colleague   string
+	PHIAck      bool
+	Attachments []Upload
 }
 
 // consultRow is what Request stores.
@@ -99,6 +103,10 @@ func (s *Service) Request(ctx context.Context, v *identity.Viewer, in NewConsult
 	if err := s.limits.Allow(ctx, fmt.Sprintf("consult:%d", v.UserID), requestLimit); err != nil {
 		return 0, err
 	}
+	attachments, err := cleanAttachments(ctx, in.Attachments)
+	if err != nil {
+		return 0, err
+	}
 	row := consultRow{RequesterID: v.UserID, SpecialtyID: sp.ID, Urgency: in.Urgency, Question: in.Question,
 		Summary: in.Summary, SummaryHTML: markdown.Render(in.Summary).HTML, AgeBand: nullable(in.AgeBand), Sex: nullable(in.Sex),
 		History: in.History, Medications: in.Medications, Results: in.Results, PHIAck: flagged, Status: StatusOpen, CreatedAt: s.now()}
@@ -108,6 +116,9 @@ func (s *Service) Request(ctx context.Context, v *identity.Viewer, in NewConsult
 	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
 		if err := db.Conn(ctx, s.db).Create(&row).Error; err != nil {
 			return fmt.Errorf("store consult: %w", err)
+		}
+		if err := s.storeAttachments(ctx, v.UserID, row.ID, nil, attachments); err != nil {
+			return err
 		}
 		if err := s.record(ctx, row.ID, v.UserID, "requested", "", StatusOpen); err != nil {
 			return err

@@ -38,6 +38,9 @@ const consultQuery = `SELECT c.id, c.requester_id, ru.handle, ru.display_name, c
 const messagesQuery = `SELECT m.id, m.author_id, u.handle, u.display_name, m.body_html, m.is_answer, m.created_at
 	FROM consult_messages m JOIN users u ON u.id = m.author_id WHERE m.consult_id = $1 ORDER BY m.id`
 
+const attachmentsQuery = `SELECT a.id, a.message_id, d.content_type, d.size_bytes
+	FROM consult_attachments a JOIN documents d ON d.id = a.file_id WHERE a.consult_id = $1 ORDER BY a.id`
+
 const eventsQuery = `SELECT e.actor_id, u.handle, u.display_name, e.action, COALESCE(e.from_status, ''), e.to_status, e.created_at
 	FROM consult_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.consult_id = $1 ORDER BY e.id`
 
@@ -50,6 +53,7 @@ func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, meta i
 	b.Queue(consultQuery, id)
 	b.Queue(messagesQuery, id)
 	b.Queue(eventsQuery, id)
+	b.Queue(attachmentsQuery, id)
 	err := db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
 		if err := scanConsult(res.QueryRow(), &p.Consult); err != nil {
 			return err
@@ -58,8 +62,10 @@ func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, meta i
 		if p.Messages, err = scanMessages(res); err != nil {
 			return err
 		}
-		p.Events, err = scanEvents(res)
-		return err
+		if p.Events, err = scanEvents(res); err != nil {
+			return err
+		}
+		return scanAttachments(res, &p)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound(id)
@@ -171,4 +177,30 @@ func scanEvents(res pgx.BatchResults) ([]Event, error) {
 		list = append(list, e)
 	}
 	return list, rows.Err()
+}
+
+// scanAttachments hands each attachment to the request or the message it
+// came with.
+func scanAttachments(res pgx.BatchResults, p *Page) error {
+	rows, err := res.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	byMessage := make(map[int64]int, len(p.Messages))
+	for i, m := range p.Messages {
+		byMessage[m.ID] = i
+	}
+	for rows.Next() {
+		var a Attachment
+		if err := rows.Scan(&a.ID, &a.MessageID, &a.ContentType, &a.SizeBytes); err != nil {
+			return err
+		}
+		if a.MessageID == nil {
+			p.Consult.Attachments = append(p.Consult.Attachments, a)
+		} else if i, ok := byMessage[*a.MessageID]; ok {
+			p.Messages[i].Attachments = append(p.Messages[i].Attachments, a)
+		}
+	}
+	return rows.Err()
 }
