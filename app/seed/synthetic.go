@@ -29,8 +29,9 @@ var syntheticWords = []string{
 
 // Synthetic builds a large data set for benchmarks: verified members across
 // the specialties, n cases over the past year, and a long-tailed number of
-// replies (most cases few, some up to 200; about nine on average), in
-// batched statements that PostgreSQL fills itself.
+// replies (most cases few, some up to 200; about nine on average), and a
+// consult for every ten cases, in batched statements that PostgreSQL fills
+// itself.
 func Synthetic(ctx context.Context, gdb *gorm.DB, n int, out io.Writer) error {
 	start := time.Now()
 	members := max(50, n/100)
@@ -63,7 +64,12 @@ func Synthetic(ctx context.Context, gdb *gorm.DB, n int, out io.Writer) error {
 	if err := conn.Exec("ANALYZE cases; ANALYZE replies; ANALYZE case_tags").Error; err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "synthetic data: %d members, %d cases, %d posts in %s\n", members, n, posts, time.Since(start).Round(time.Second))
+	consults := max(10, n/10)
+	if err := syntheticConsults(ctx, gdb, consults); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "synthetic data: %d members, %d cases, %d posts, %d consults in %s\n", members, n, posts, consults,
+		time.Since(start).Round(time.Second))
 	return nil
 }
 
@@ -117,4 +123,65 @@ func syntheticBatch(ctx context.Context, tx *gorm.DB, size int, replies *int64) 
 		}
 	}
 	return tx.Raw("SELECT coalesce(sum(n), 0) FROM synthetic_new").Row().Scan(replies)
+}
+
+// syntheticConsults files n consults by synthetic members over the past
+// year, in every status in about the shares a busy service sees, each claimed
+// one by a member of its specialty, with a short thread and its timeline.
+func syntheticConsults(ctx context.Context, gdb *gorm.DB, n int) error {
+	return db.Tx(ctx, gdb, func(ctx context.Context) error {
+		tx := db.Conn(ctx, gdb)
+		steps := []string{
+			`CREATE TEMP TABLE synthetic_consults ON COMMIT DROP AS
+			SELECT g, s.id AS specialty_id, now() - random() * interval '365 days' AS at, ((g * 37) % 100) / 100.0 AS fate,
+				interval '5 minutes' + power(random(), 3) * interval '2 days' AS to_claim,
+				interval '10 minutes' + power(random(), 3) * interval '3 days' AS to_answer
+			FROM generate_series(1, ?) AS g
+			CROSS JOIN LATERAL (SELECT id FROM specialties ORDER BY id OFFSET (g * 7) % 25 LIMIT 1) s`,
+			`INSERT INTO consults (requester_id, specialty_id, urgency, question, summary, summary_html, status, consultant_id,
+				created_at, first_claimed_at, answered_at, closed_at, rating, referral)
+			SELECT r.id, c.specialty_id, CASE WHEN c.fate < 0.15 THEN 'urgent' ELSE 'routine' END,
+				'Synthetic consult ' || c.g || ': what would you recommend?', 'Synthetic summary.', '<p>Synthetic summary.</p>', st.status,
+				CASE WHEN st.status IN ('claimed', 'answered', 'closed') THEN sp.id END, c.at,
+				CASE WHEN st.status IN ('claimed', 'answered', 'closed') THEN c.at + c.to_claim END,
+				CASE WHEN st.status IN ('answered', 'closed') THEN c.at + c.to_claim + c.to_answer END,
+				CASE WHEN st.status = 'closed' THEN c.at + c.to_claim + c.to_answer + interval '1 day' END,
+				CASE WHEN st.status = 'closed' THEN 3 + floor(random() * 3)::int END,
+				CASE WHEN st.status = 'closed' THEN (ARRAY['avoided', 'avoided', 'still_needed', 'not_considered'])[1 + floor(random() * 4)::int] END
+			FROM synthetic_consults c
+			CROSS JOIN LATERAL (SELECT CASE WHEN c.fate < 0.2 THEN 'open' WHEN c.fate < 0.35 THEN 'claimed'
+				WHEN c.fate < 0.5 THEN 'answered' WHEN c.fate < 0.95 THEN 'closed' ELSE 'withdrawn' END AS status) st
+			CROSS JOIN LATERAL (SELECT id FROM users WHERE email LIKE 'synthetic-%' AND specialty_id <> c.specialty_id
+				ORDER BY id OFFSET c.g % 20 LIMIT 1) r
+			LEFT JOIN LATERAL (SELECT id FROM users WHERE email LIKE 'synthetic-%' AND specialty_id = c.specialty_id
+				ORDER BY id OFFSET c.g % 2 LIMIT 1) sp ON true`,
+			`INSERT INTO consult_messages (consult_id, author_id, body, body_html, is_answer, created_at)
+			SELECT c.id, CASE WHEN m % 2 = 1 THEN c.consultant_id ELSE c.requester_id END, 'Synthetic message ' || m,
+				'<p>Synthetic message ' || m || '</p>', c.answered_at IS NOT NULL AND m = 1,
+				coalesce(c.answered_at, c.first_claimed_at) + m * interval '1 hour'
+			FROM consults c CROSS JOIN generate_series(1, 4) AS m
+			WHERE c.question LIKE 'Synthetic consult %' AND c.consultant_id IS NOT NULL AND m <= 1 + c.id % 4`,
+			`INSERT INTO consult_events (consult_id, actor_id, action, from_status, to_status, created_at)
+			SELECT c.id, e.actor, e.action, e.from_status, e.to_status, e.at
+			FROM consults c CROSS JOIN LATERAL (VALUES
+				(c.requester_id, 'requested', NULL, 'open', c.created_at),
+				(c.consultant_id, 'claimed', 'open', 'claimed', c.first_claimed_at),
+				(c.consultant_id, 'answered', 'claimed', 'answered', c.answered_at),
+				(c.requester_id, 'closed', 'answered', 'closed', c.closed_at),
+				(CASE WHEN c.status = 'withdrawn' THEN c.requester_id END, 'withdrawn', 'open', 'withdrawn', c.created_at + interval '1 hour')
+			) AS e(actor, action, from_status, to_status, at)
+			WHERE c.question LIKE 'Synthetic consult %' AND e.actor IS NOT NULL AND e.at IS NOT NULL`,
+			`ANALYZE consults; ANALYZE consult_messages; ANALYZE consult_events`,
+		}
+		for i, q := range steps {
+			var args []any
+			if i == 0 {
+				args = []any{n}
+			}
+			if err := tx.Exec(q, args...).Error; err != nil {
+				return fmt.Errorf("synthetic consults: %w", err)
+			}
+		}
+		return nil
+	})
 }

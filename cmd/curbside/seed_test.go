@@ -55,7 +55,7 @@ func TestSeedSynthetic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !regexp.MustCompile(`synthetic data: \d+ members, 300 cases, \d+ posts in`).MatchString(out) {
+	if !regexp.MustCompile(`synthetic data: \d+ members, 300 cases, \d+ posts, 30 consults in`).MatchString(out) {
 		t.Fatalf("output %q", out)
 	}
 	var cases, maxReplies, replies, counted int64
@@ -66,6 +66,15 @@ func TestSeedSynthetic(t *testing.T) {
 	}
 	if n := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM cases WHERE search @@ websearch_to_tsquery('english', 'pain')"); n == 0 {
 		t.Fatal("synthetic cases are not searchable")
+	}
+	// Consults in every status; each claimed one by a member of its specialty, with its timeline.
+	var consults, statuses, foreign, untold int64
+	testdb.Row(t, tdb, `SELECT count(*), count(DISTINCT status),
+		count(*) FILTER (WHERE consultant_id IS NOT NULL AND (SELECT specialty_id FROM users WHERE id = consultant_id) <> specialty_id),
+		count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM consult_events e WHERE e.consult_id = consults.id AND e.to_status = consults.status))
+		FROM consults`)(&consults, &statuses, &foreign, &untold)
+	if consults != 30 || statuses != 5 || foreign != 0 || untold != 0 {
+		t.Fatalf("%d consults in %d statuses, %d claimed outside their specialty, %d without their last move", consults, statuses, foreign, untold)
 	}
 	if _, err := runCLI(t, tdb.URL, "seed", "--synthetic", "--cases", "0"); err == nil || !strings.Contains(err.Error(), "at least 1") {
 		t.Fatalf("--cases 0: %v", err)
