@@ -276,32 +276,25 @@ func (s *Service) Specialties(ctx context.Context) ([]Specialty, error) {
 
 // SpecialtyBySlug finds one specialty.
 func (s *Service) SpecialtyBySlug(ctx context.Context, slug string) (*Specialty, error) {
-	list, err := s.Specialties(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range list {
-		if list[i].Slug == slug {
-			sp := list[i]
-			return &sp, nil
-		}
-	}
-	return nil, fmt.Errorf("specialty %q: %w", slug, apperr.ErrNotFound)
+	return s.specialty(ctx, slug, func(sp *Specialty) bool { return sp.Slug == slug })
 }
 
 // SpecialtyByID finds one specialty.
 func (s *Service) SpecialtyByID(ctx context.Context, id int16) (*Specialty, error) {
+	return s.specialty(ctx, id, func(sp *Specialty) bool { return sp.ID == id })
+}
+
+func (s *Service) specialty(ctx context.Context, name any, match func(*Specialty) bool) (*Specialty, error) {
 	list, err := s.Specialties(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for i := range list {
-		if list[i].ID == id {
-			sp := list[i]
-			return &sp, nil
+		if match(&list[i]) {
+			return &list[i], nil
 		}
 	}
-	return nil, fmt.Errorf("specialty %d: %w", id, apperr.ErrNotFound)
+	return nil, fmt.Errorf("specialty %v: %w", name, apperr.ErrNotFound)
 }
 
 func notFound(err error, what string) error {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"curbside/app/db"
 	"curbside/app/web/webtest"
 )
 
@@ -48,17 +47,6 @@ func TestListPagesByCursor(t *testing.T) {
 	c.Get("/cases?before=bogus").Expect(http.StatusNotFound)
 }
 
-// queries counts the statements one GET runs.
-func queries(t *testing.T, app *webtest.App, c *webtest.Client, path string) int64 {
-	t.Helper()
-	n, err := db.CountQueries(app.DB.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Get(path).Expect(http.StatusOK)
-	return n.Load()
-}
-
 // A page's query count does not grow with its rows.
 func TestQueryCountsAreConstant(t *testing.T) {
 	t.Parallel()
@@ -71,7 +59,7 @@ func TestQueryCountsAreConstant(t *testing.T) {
 			other, _ := app.Verified("cardiology")
 			reply(t, other, id, fmt.Sprintf("Reply %d", i))
 		}
-		return queries(t, app, c, "/cases"), queries(t, app, c, caseURL(id))
+		return app.Queries(c, "/cases"), app.Queries(c, caseURL(id))
 	}
 	l1, p1 := count(small, 2, 1)
 	l2, p2 := count(large, 40, 12)

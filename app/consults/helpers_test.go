@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"curbside/app/db"
 	"curbside/app/db/testdb"
 	"curbside/app/web/webtest"
 )
@@ -47,13 +46,3 @@ func status(t *testing.T, app *webtest.App, id int64) string {
 	return scalar[string](t, app, "SELECT status FROM consults WHERE id = ?", id)
 }
 
-// queries counts the statements one GET runs.
-func queries(t *testing.T, app *webtest.App, c *webtest.Client, path string) int64 {
-	t.Helper()
-	n, err := db.CountQueries(app.DB.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Get(path).Expect(http.StatusOK)
-	return n.Load()
-}

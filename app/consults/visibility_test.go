@@ -171,7 +171,7 @@ func TestConsultQueryCountsAreConstant(t *testing.T) {
 		for i := range messages {
 			cardio.PostForm(consultURL(id, "messages"), url.Values{"body": {fmt.Sprintf("Message %d", i)}}).Expect(http.StatusSeeOther)
 		}
-		return queries(t, app, gp, "/consults"), queries(t, app, gp, consultURL(id))
+		return app.Queries(gp, "/consults"), app.Queries(gp, consultURL(id))
 	}
 	l1, p1 := count(1, 1)
 	l2, p2 := count(12, 9)

@@ -91,19 +91,29 @@ func coalesceNow(s *Service) clause.Expr {
 	return clause.Expr{SQL: "COALESCE(first_claimed_at, ?)", Vars: []any{s.now()}}
 }
 
-// Release gives a claimed consult back to its specialty's queue.
-func (s *Service) Release(ctx context.Context, v *identity.Viewer, id int64) error {
+// moveAs runs a move that one party may make from one status: it locks the
+// consult, refuses anyone else (why) and any other status (409), then
+// makes the move with do.
+func (s *Service) moveAs(ctx context.Context, v *identity.Viewer, id int64, who relation, why error, from string,
+	do func(ctx context.Context, st *state) error) error {
 	return db.Tx(ctx, s.db, func(ctx context.Context) error {
 		st, rel, err := s.lock(ctx, v, id)
 		if err != nil {
 			return err
 		}
-		if rel != consultant {
-			return refuse(rel, id, ErrNotConsultant)
+		if rel != who {
+			return refuse(rel, id, why)
 		}
-		if st.Status != StatusClaimed {
+		if st.Status != from {
 			return statusConflict(st.Status)
 		}
+		return do(ctx, st)
+	})
+}
+
+// Release gives a claimed consult back to its specialty's queue.
+func (s *Service) Release(ctx context.Context, v *identity.Viewer, id int64) error {
+	return s.moveAs(ctx, v, id, consultant, ErrNotConsultant, StatusClaimed, func(ctx context.Context, st *state) error {
 		if err := s.move(ctx, v, st, "released", StatusOpen, map[string]any{"consultant_id": nil}); err != nil {
 			return err
 		}
@@ -152,17 +162,7 @@ func (s *Service) retell(ctx context.Context, st *state, passedBy int64) error {
 
 // Withdraw takes back a consult nobody has claimed.
 func (s *Service) Withdraw(ctx context.Context, v *identity.Viewer, id int64) error {
-	return db.Tx(ctx, s.db, func(ctx context.Context) error {
-		st, rel, err := s.lock(ctx, v, id)
-		if err != nil {
-			return err
-		}
-		if rel != requester {
-			return refuse(rel, id, ErrNotRequester)
-		}
-		if st.Status != StatusOpen {
-			return statusConflict(st.Status)
-		}
+	return s.moveAs(ctx, v, id, requester, ErrNotRequester, StatusOpen, func(ctx context.Context, st *state) error {
 		return s.move(ctx, v, st, "withdrawn", StatusWithdrawn, map[string]any{"addressed_to": nil})
 	})
 }
@@ -187,17 +187,7 @@ func (s *Service) Close(ctx context.Context, v *identity.Viewer, id int64, in Su
 	}
 	errs.OneOf("referral", in.Referral, Referrals)
 	in.Comment = errs.Text("comment", in.Comment, MaxComment, "")
-	return db.Tx(ctx, s.db, func(ctx context.Context) error {
-		st, rel, err := s.lock(ctx, v, id)
-		if err != nil {
-			return err
-		}
-		if rel != requester {
-			return refuse(rel, id, ErrNotRequester)
-		}
-		if st.Status != StatusAnswered {
-			return statusConflict(st.Status)
-		}
+	return s.moveAs(ctx, v, id, requester, ErrNotRequester, StatusAnswered, func(ctx context.Context, st *state) error {
 		if err := errs.OrNil(); err != nil {
 			return err
 		}

@@ -22,6 +22,7 @@ import (
 
 	"curbside/app"
 	"curbside/app/accounts"
+	"curbside/app/db"
 	"curbside/app/db/testdb"
 	"curbside/app/identity"
 	"curbside/app/web"
@@ -361,4 +362,16 @@ func (a *App) StartRunners() {
 			a.T.Errorf("runners: %v", err)
 		}
 	})
+}
+
+// Queries counts the statements one GET of path by c runs (expecting 200),
+// for tests that a page's query count does not grow with its rows.
+func (a *App) Queries(c *Client, path string) int64 {
+	a.T.Helper()
+	n, err := db.CountQueries(a.DB.DB)
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	c.Get(path).Expect(http.StatusOK)
+	return n.Load()
 }
