@@ -45,4 +45,3 @@ func status(t *testing.T, app *webtest.App, id int64) string {
 	t.Helper()
 	return scalar[string](t, app, "SELECT status FROM consults WHERE id = ?", id)
 }
-
