@@ -110,14 +110,10 @@ func (s *Service) storeAttachments(ctx context.Context, ownerID, consultID int64
 // File returns an attachment of a consult to a viewer who may see the
 // consult (and audits it as a view when they are not one of its parties).
 func (s *Service) File(ctx context.Context, v *identity.Viewer, consultID, attachmentID int64, meta identity.Meta) (*files.File, error) {
-	var st state
-	err := s.db.WithContext(ctx).Table("consults").
-		Select("id, requester_id, specialty_id, addressed_to, consultant_id, status, urgency").
-		Where("id = ?", consultID).Take(&st).Error
+	_, rel, err := s.peek(ctx, v, consultID)
 	if err != nil {
-		return nil, notFoundOr(consultID, err)
+		return nil, err
 	}
-	rel := relationTo(v, &st)
 	if !rel.canSee() {
 		return nil, notFound(consultID)
 	}

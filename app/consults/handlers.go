@@ -5,7 +5,9 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -81,10 +83,12 @@ func (h *Handlers) index(c echo.Context) error {
 // consultPage is one consult with its forms.
 type consultPage struct {
 	Page
-	Message   kit.Form
-	Findings  map[string][]phi.Finding
-	Survey    kit.Form
-	Referrals []kit.Option
+	Message  kit.Form
+	Findings map[string][]phi.Finding
+	Survey   kit.Form
+	// SurveyFindings are what the privacy guard found in the survey's comment.
+	SurveyFindings map[string][]phi.Finding
+	Referrals      []kit.Option
 	// Ratings are the survey's marks; ReferralNames say its referral answers.
 	Ratings       []string
 	ReferralNames map[string]string
@@ -195,6 +199,8 @@ func (h *Handlers) message(c echo.Context) error {
 	_, err = h.svc.Post(c.Request().Context(), kit.ViewerOf(c), id, in, kit.Meta(c))
 	var fe apperr.FieldErrors
 	var held *phi.Held
+	var limited *apperr.RateLimited
+	status := http.StatusUnprocessableEntity
 	switch {
 	case err == nil:
 		kit.Flash(c, map[bool]string{true: "Your answer is posted; the requester has been told.", false: "Your message is posted."}[in.Answer])
@@ -202,6 +208,11 @@ func (h *Handlers) message(c echo.Context) error {
 	case errors.As(err, &fe):
 		form.Errors = fe
 	case errors.As(err, &held):
+	case errors.As(err, &limited):
+		status = http.StatusTooManyRequests
+		c.Response().Header().Set("Retry-After", strconv.Itoa(limited.Seconds()))
+		form.Errors["body"] = "You have written many messages in the last hour. Your text is kept here; send it again in " +
+			(time.Duration(limited.Seconds()) * time.Second).String() + "."
 	default:
 		return refusal(err)
 	}
@@ -214,7 +225,7 @@ func (h *Handlers) message(c echo.Context) error {
 		p.Findings = held.Findings
 	}
 	reattach(form, len(files))
-	return h.render(c, http.StatusUnprocessableEntity, p)
+	return h.render(c, status, p)
 }
 
 func (h *Handlers) close(c echo.Context) error {
@@ -223,18 +234,26 @@ func (h *Handlers) close(c echo.Context) error {
 		return err
 	}
 	form := kit.NewForm(c, "rating", "referral", "comment")
-	err = h.svc.Close(c.Request().Context(), kit.ViewerOf(c), id,
-		Survey{Rating: form.Value("rating"), Referral: form.Value("referral"), Comment: form.Value("comment")})
+	err = h.svc.Close(c.Request().Context(), kit.ViewerOf(c), id, Survey{Rating: form.Value("rating"), Referral: form.Value("referral"),
+		Comment: form.Value("comment"), PHIAck: c.FormValue("phi_ack") == "on"}, kit.Meta(c))
 	var fe apperr.FieldErrors
-	if !errors.As(err, &fe) {
+	var held *phi.Held
+	switch {
+	case errors.As(err, &fe):
+		form.Errors = fe
+	case errors.As(err, &held):
+	default:
 		return moved(c, id, err, "You closed the consult. Thank you for the feedback.")
 	}
 	page, err := h.open(c)
 	if err != nil {
 		return err
 	}
-	form.Errors = fe
-	return h.render(c, http.StatusUnprocessableEntity, consultPage{Page: *page, Survey: form})
+	p := consultPage{Page: *page, Survey: form}
+	if held != nil {
+		p.SurveyFindings = held.Findings
+	}
+	return h.render(c, http.StatusUnprocessableEntity, p)
 }
 
 // attachments reads the files a form sent.

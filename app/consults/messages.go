@@ -39,7 +39,25 @@ func (messageRow) TableName() string { return "consult_messages" }
 func (s *Service) Post(ctx context.Context, v *identity.Viewer, id int64, in NewMessage, meta identity.Meta) (int64, error) {
 	errs := apperr.FieldErrors{}
 	in.Body = errs.Text("body", in.Body, MaxMessage, "Write your message.")
-	// Decoded before the consult is locked: re-encoding an image takes a while.
+	// Who may write is settled before any work (a rate-limit count, decoding
+	// images), and again under the lock.
+	st, rel, err := s.peek(ctx, v, id)
+	if err != nil {
+		return 0, err
+	}
+	if err := mayWrite(st, rel, id, in.Answer); err != nil {
+		return 0, err
+	}
+	if err := errs.OrNil(); err != nil {
+		return 0, err
+	}
+	flagged, err := phi.Guard(in.PHIAck, map[string]string{"body": in.Body})
+	if err != nil {
+		return 0, err
+	}
+	if err := s.limits.Allow(ctx, fmt.Sprintf("consult-message:%d", v.UserID), messageLimit); err != nil {
+		return 0, err
+	}
 	attachments, err := cleanAttachments(ctx, in.Attachments)
 	if err != nil {
 		return 0, err
@@ -50,22 +68,7 @@ func (s *Service) Post(ctx context.Context, v *identity.Viewer, id int64, in New
 		if err != nil {
 			return err
 		}
-		switch {
-		case !rel.party():
-			return refuse(rel, id, ErrNotParty)
-		case st.Status != StatusClaimed && st.Status != StatusAnswered:
-			return statusConflict(st.Status)
-		case in.Answer && rel != consultant:
-			return ErrNotConsultant
-		}
-		if err := errs.OrNil(); err != nil {
-			return err
-		}
-		flagged, err := phi.Guard(in.PHIAck, map[string]string{"body": in.Body})
-		if err != nil {
-			return err
-		}
-		if err := s.limits.Allow(ctx, fmt.Sprintf("consult-message:%d", v.UserID), messageLimit); err != nil {
+		if err := mayWrite(st, rel, id, in.Answer); err != nil {
 			return err
 		}
 		tx := db.Conn(ctx, s.db)
@@ -90,6 +93,20 @@ func (s *Service) Post(ctx context.Context, v *identity.Viewer, id int64, in New
 		return s.afterMessage(ctx, v, st, rel, in.Answer)
 	})
 	return row.ID, err
+}
+
+// mayWrite decides who may write on a consult: its two parties while they
+// talk it through, and only its consultant gives the answer.
+func mayWrite(st *state, rel relation, id int64, answer bool) error {
+	switch {
+	case !rel.party():
+		return refuse(rel, id, ErrNotParty)
+	case st.Status != StatusClaimed && st.Status != StatusAnswered:
+		return statusConflict(st.Status)
+	case answer && rel != consultant:
+		return ErrNotConsultant
+	}
+	return nil
 }
 
 // afterMessage moves a consult its first answer reaches, and tells the

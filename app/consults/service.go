@@ -27,6 +27,7 @@ const (
 	auditPHIAcked   = "consult.phi_acknowledged"
 	auditViewed     = "consult.viewed"
 	auditMessagePHI = "consult.message_phi_acknowledged"
+	auditSurveyPHI  = "consult.survey_phi_acknowledged"
 )
 
 // requestLimit and messageLimit keep one member from flooding specialists.

@@ -8,8 +8,10 @@ import (
 	"gorm.io/gorm/clause"
 
 	"curbside/app/apperr"
+	"curbside/app/audit"
 	"curbside/app/db"
 	"curbside/app/identity"
+	"curbside/app/phi"
 )
 
 // Refusals of moves by members who may see a consult but not make that
@@ -29,14 +31,25 @@ var (
 // second finds it claimed.
 
 // lock reads a consult's state for a move, locked until the transaction
-// ends. One the viewer has no business with is not found; one they know
-// of from its specialty's queue but may no longer see answers for its
-// status, so a claim that lost a race says so.
+// ends. One the viewer has no business with is not found.
 func (s *Service) lock(ctx context.Context, v *identity.Viewer, id int64) (*state, relation, error) {
+	return s.state(ctx, v, id, true)
+}
+
+// peek reads a consult's state without locking it, to refuse what the
+// viewer may not do before any work is done (the move checks again under
+// the lock).
+func (s *Service) peek(ctx context.Context, v *identity.Viewer, id int64) (*state, relation, error) {
+	return s.state(ctx, v, id, false)
+}
+
+func (s *Service) state(ctx context.Context, v *identity.Viewer, id int64, locked bool) (*state, relation, error) {
 	var st state
-	err := db.Conn(ctx, s.db).Table("consults").Clauses(clause.Locking{Strength: "UPDATE"}).
-		Select("id, requester_id, specialty_id, addressed_to, consultant_id, status, urgency").
-		Where("id = ?", id).Take(&st).Error
+	q := db.Conn(ctx, s.db).Table("consults")
+	if locked {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	err := q.Select("id, requester_id, specialty_id, addressed_to, consultant_id, status, urgency").Where("id = ?", id).Take(&st).Error
 	if err != nil {
 		return nil, stranger, notFoundOr(id, err)
 	}
@@ -66,11 +79,16 @@ func (s *Service) Claim(ctx context.Context, v *identity.Viewer, id int64) error
 		if err != nil {
 			return err
 		}
+		ofSpecialty := v.SpecialtyID != nil && *v.SpecialtyID == st.SpecialtyID
+		lostRace := st.Status == StatusClaimed || st.Status == StatusAnswered
 		switch {
 		case rel == requester:
 			return ErrOwnConsult
-		case rel == moderator: // of another specialty: lock let no stranger through
-			return ErrOtherSpecialty
+		case !ofSpecialty && rel != addressee:
+			return refuse(rel, id, ErrOtherSpecialty)
+		case rel == colleague && !lostRace:
+			// It left the queue otherwise than by a claim: none of their business.
+			return notFound(id)
 		case st.Status != StatusOpen:
 			return statusConflict(st.Status)
 		case st.AddressedTo != nil && rel != addressee:
@@ -132,9 +150,8 @@ func (s *Service) Decline(ctx context.Context, v *identity.Viewer, id int64) err
 		if err != nil {
 			return err
 		}
-		wasAddressed := st.AddressedTo != nil && *st.AddressedTo == v.UserID
 		switch {
-		case wasAddressed && st.Status != StatusOpen:
+		case rel == consultant: // claimed it (when it was addressed to them, or not)
 			return statusConflict(st.Status)
 		case rel != addressee:
 			return refuse(rel, id, ErrNotAddressee)
@@ -172,10 +189,13 @@ type Survey struct {
 	Rating   string // "1" to "5", or ""
 	Referral string // one of Referrals, or ""
 	Comment  string
+	// PHIAck confirms that what the privacy guard found in the comment
+	// identifies no patient.
+	PHIAck bool
 }
 
 // Close ends an answered consult with the requester's survey.
-func (s *Service) Close(ctx context.Context, v *identity.Viewer, id int64, in Survey) error {
+func (s *Service) Close(ctx context.Context, v *identity.Viewer, id int64, in Survey, meta identity.Meta) error {
 	errs := apperr.FieldErrors{}
 	var rating any
 	if in.Rating != "" {
@@ -187,6 +207,10 @@ func (s *Service) Close(ctx context.Context, v *identity.Viewer, id int64, in Su
 	}
 	errs.OneOf("referral", in.Referral, Referrals)
 	in.Comment = errs.Text("comment", in.Comment, MaxComment, "")
+	flagged, err := phi.Guard(in.PHIAck, map[string]string{"comment": in.Comment})
+	if err != nil {
+		return err
+	}
 	return s.moveAs(ctx, v, id, requester, ErrNotRequester, StatusAnswered, func(ctx context.Context, st *state) error {
 		if err := errs.OrNil(); err != nil {
 			return err
@@ -198,6 +222,11 @@ func (s *Service) Close(ctx context.Context, v *identity.Viewer, id int64, in Su
 		if err := s.move(ctx, v, st, "closed", StatusClosed, map[string]any{"closed_at": s.now(), "rating": rating,
 			"referral": referral, "survey_comment": in.Comment}); err != nil {
 			return err
+		}
+		if flagged {
+			if err := s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditSurveyPHI, TargetType: "consult", TargetID: id, IP: meta.IP}); err != nil {
+				return err
+			}
 		}
 		return s.tellMember(ctx, id, *st.ConsultantID, "A consult you answered was closed",
 			"The requester closed the consult and said how your answer helped.")

@@ -201,7 +201,7 @@ func TestReleaseAndWithdraw(t *testing.T) {
 	}
 	first.Get("/consults").Expect(http.StatusOK).Lacks("Second question")
 	first.Get(consultURL(other)).Expect(http.StatusNotFound)
-	post(first, consultURL(other, "claim")).Expect(http.StatusConflict).Contains("withdrawn")
+	post(first, consultURL(other, "claim")).Expect(http.StatusNotFound) // it left the queue: none of their business now
 	gp.Get("/consults").Expect(http.StatusOK).Contains("Second question", "badge-status-withdrawn")
 }
 
@@ -255,4 +255,36 @@ func TestAddressedColleagueMustBeOfTheSpecialty(t *testing.T) {
 	if n := scalar[int](t, app, "SELECT count(*) FROM consults"); n != 0 {
 		t.Fatalf("%d consults stored from refused forms", n)
 	}
+}
+
+// A moderator of the specialty who loses a claim race hears that it was
+// claimed, like any specialist; a requester may close without a rating, and
+// the privacy guard reads the survey's comment too.
+func TestClaimRaceModeratorAndCloseOut(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	gp, asker := app.Verified("family-medicine")
+	cardio, _ := app.Verified("cardiology")
+	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "cardiology")
+	id := ask(t, gp, url.Values{})
+	post(cardio, consultURL(id, "claim")).Expect(http.StatusSeeOther)
+	post(mod, consultURL(id, "claim")).Expect(http.StatusConflict).Contains("Its status is now “claimed”")
+	post(cardio, consultURL(id, "decline")).Expect(http.StatusConflict)
+	cardio.PostForm(consultURL(id, "messages"), url.Values{"body": {"The answer."}, "answer": {"on"}}).Expect(http.StatusSeeOther)
+
+	gp.PostForm(consultURL(id, "close"), url.Values{"rating": {"6"}}).Expect(http.StatusUnprocessableEntity).Contains(`id="rating-error"`)
+	gp.PostForm(consultURL(id, "close"), url.Values{"comment": {"Patient MRN 44812093 is doing well."}}).
+		Expect(http.StatusUnprocessableEntity).Contains("44812093", `id="survey-phi_ack"`)
+	if got := status(t, app, id); got != "answered" {
+		t.Fatalf("a refused close moved the consult to %q", got)
+	}
+	gp.PostForm(consultURL(id, "close"), url.Values{"comment": {"Patient MRN 44812093 is doing well."}, "phi_ack": {"on"}}).
+		Expect(http.StatusSeeOther)
+	if n := scalar[int](t, app, "SELECT count(*) FROM consults WHERE id = ? AND status = 'closed' AND rating IS NULL AND referral IS NULL", id); n != 1 {
+		t.Fatal("a close without rating or referral was not stored as such")
+	}
+	if n := scalar[int](t, app, "SELECT count(*) FROM audit_log WHERE actor_id = ? AND action = 'consult.survey_phi_acknowledged'", asker.ID); n != 1 {
+		t.Fatal("the confirmed comment is not audited")
+	}
+	gp.Get(consultURL(id)).Expect(http.StatusOK).Contains("not given", "not said")
 }

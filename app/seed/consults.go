@@ -89,7 +89,7 @@ func demoConsults(ctx context.Context, svc *consults.Service, viewers map[string
 			}
 		}
 		if dc.Status == consults.StatusClosed {
-			if err := svc.Close(ctx, asker, id, dc.Survey); err != nil {
+			if err := svc.Close(ctx, asker, id, dc.Survey, meta); err != nil {
 				return err
 			}
 		}
