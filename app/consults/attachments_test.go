@@ -26,7 +26,7 @@ func TestConsultAttachments(t *testing.T) {
 		webtest.File{Field: "attachments", Name: "jane-doe-echo.pdf", Data: []byte("%PDF-1.4\n1 0 obj\n%%EOF\n")}).
 		Expect(http.StatusSeeOther)
 	id := res.Location()
-	page := gp.Get(id).Expect(http.StatusOK).Contains("Attachments", "Attached image", "PDF document").Lacks("jane-doe")
+	page := gp.Get(id).Expect(http.StatusOK).Contains("Attachments", "Attachment 1: an image", "Attachment 2: PDF").Lacks("jane-doe")
 	links := attachmentLinks(page.Body)
 	if len(links) != 2 {
 		t.Fatalf("%d attachment links on the page, want 2: %v", len(links), links)
