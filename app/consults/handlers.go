@@ -25,11 +25,13 @@ type Handlers struct {
 	accounts *accounts.Service
 	messages *kit.Kept
 	rows     *kit.Kept
+	heads    *kit.Kept
 }
 
 // NewHandlers returns the consult pages.
 func NewHandlers(svc *Service, acct *accounts.Service) *Handlers {
-	return &Handlers{svc: svc, accounts: acct, messages: kit.NewKept(keptLimit), rows: kit.NewKept(keptLimit)}
+	return &Handlers{svc: svc, accounts: acct, messages: kit.NewKept(keptLimit), rows: kit.NewKept(keptLimit),
+		heads: kit.NewKept(keptLimit)}
 }
 
 // maxFormBody leaves room for every attachment at its limit and the text,
@@ -92,8 +94,8 @@ type consultPage struct {
 	// Ratings are the survey's marks; ReferralNames say its referral answers.
 	Ratings       []string
 	ReferralNames map[string]string
-	// Thread is the messages, rendered (parts.go).
-	Thread template.HTML
+	// Head is the request and Thread the messages, rendered (parts.go).
+	Head, Thread template.HTML
 }
 
 var referralLabels = map[string]string{ReferralAvoided: "Yes: the patient no longer needs a referral or transfer",
@@ -103,6 +105,9 @@ func (h *Handlers) render(c echo.Context, status int, p consultPage) error {
 	p.Referrals, p.ReferralNames = kit.Options(Referrals, referralLabels), referralLabels
 	p.Ratings = []string{"1", "2", "3", "4", "5"}
 	var err error
+	if p.Head, err = h.head(c, &p.Page); err != nil {
+		return err
+	}
 	if p.Thread, err = h.messageItems(c, p.Consult.ID, p.Messages); err != nil {
 		return err
 	}

@@ -84,3 +84,42 @@ func (h *Handlers) listRows(c echo.Context, list []Summary) (template.HTML, erro
 	}
 	return template.HTML(b.String()), nil
 }
+
+// consultHead is a consult's request as the consult-head partial shows it.
+type consultHead struct {
+	Consult    Consult
+	Can        Actions
+	Ago        string
+	Waiting    string
+	HasSummary bool
+	CSRF       string
+}
+
+// head renders a consult's request with the moves the member may make, kept
+// per everything it shows; the form token and the sanitised summary fill
+// holes.
+func (h *Handlers) head(c echo.Context, p *Page) (template.HTML, error) {
+	cs := &p.Consult
+	head := consultHead{Consult: *cs, Can: p.Can, Ago: kit.Ago(cs.CreatedAt), Waiting: kit.Took(time.Since(cs.CreatedAt)),
+		HasSummary: cs.SummaryHTML != ""}
+	var key kit.KeyBuilder
+	key.Int(cs.ID).Str(cs.Status, cs.Urgency, cs.Specialty, cs.Question, cs.History, cs.Medications, cs.Results,
+		cs.AgeBand, cs.Sex, head.Ago, head.Waiting, cs.Requester.Handle, cs.Requester.DisplayName)
+	for _, who := range []*Person{cs.Consultant, cs.AddressedTo} {
+		if who == nil {
+			key.Str("", "")
+		} else {
+			key.Str(who.Handle, who.DisplayName)
+		}
+	}
+	for _, a := range cs.Attachments {
+		key.Int(a.ID, int64(a.SizeBytes)).Str(a.ContentType)
+	}
+	can := p.Can
+	key.Bool(cs.OverdueAt != nil, head.HasSummary, can.Claim, can.Decline, can.Release, can.Withdraw)
+	return h.heads.Render(c, "consult-head", key.String(), func() any {
+		kept := head
+		kept.Consult.SummaryHTML, kept.CSRF = template.HTML(kit.Hole(1)), kit.Hole(0)
+		return kept
+	}, template.HTML(kit.FormToken(c)), cs.SummaryHTML)
+}
