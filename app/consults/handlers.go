@@ -59,7 +59,7 @@ func (h *Handlers) Routes() []kit.Route {
 
 // indexPage is /consults, its lists rendered (parts.go).
 type indexPage struct {
-	Waiting                         int
+	Waiting                         int64
 	IsSpecialist                    bool
 	Asked, Answering, ForYou, Queue template.HTML
 }
@@ -70,7 +70,9 @@ func (h *Handlers) index(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := indexPage{Waiting: lists.Waiting(), IsSpecialist: v.SpecialtyID != nil}
+	// Counted with the session, like the navigation's badge: exact where
+	// the queue shows at most listLimit.
+	p := indexPage{Waiting: v.WaitingConsults, IsSpecialist: v.SpecialtyID != nil}
 	for _, l := range []struct {
 		into *template.HTML
 		from []Summary

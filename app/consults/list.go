@@ -27,9 +27,6 @@ type Lists struct {
 	Queue []Summary
 }
 
-// Waiting counts the consults the member could claim now.
-func (l Lists) Waiting() int { return len(l.ForYou) + len(l.Queue) }
-
 const summaryColumns = `c.id, c.question, c.specialty_id, c.urgency, c.status, c.created_at, c.first_claimed_at,
 	c.answered_at, c.overdue_at, c.requester_id, ru.handle, ru.display_name,
 	c.consultant_id, cu.handle, cu.display_name, c.addressed_to, au.handle, au.display_name

@@ -89,9 +89,6 @@ type Consult struct {
 // Urgent reports whether the consult was asked as urgent.
 func (c Consult) Urgent() bool { return c.Urgency == Urgent }
 
-// Waiting is how long the consult has waited for a specialist (while open).
-func (c Consult) Waiting(now time.Time) time.Duration { return now.Sub(c.CreatedAt) }
-
 // TimeToClaim is how long the first claim took, or 0 before it.
 func (c Consult) TimeToClaim() time.Duration { return since(c.CreatedAt, c.FirstClaimedAt) }
 
