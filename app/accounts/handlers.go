@@ -156,3 +156,12 @@ func (h *Handlers) logout(c echo.Context) error {
 	kit.Flash(c, "You are signed out.")
 	return kit.SeeOther(c, "/")
 }
+
+// SpecialtyOptions offers specialties on a form: named, sent by slug.
+func SpecialtyOptions(list []Specialty) []kit.Option {
+	opts := make([]kit.Option, len(list))
+	for i, sp := range list {
+		opts[i] = kit.Option{Value: sp.Slug, Label: sp.Name}
+	}
+	return opts
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"curbside/app/accounts"
 	"curbside/app/apperr"
 	"curbside/app/files"
 	"curbside/app/phi"
@@ -42,9 +43,7 @@ func (h *Handlers) renderForm(c echo.Context, status int, f caseForm) error {
 	if err != nil {
 		return err
 	}
-	for _, sp := range specialties {
-		f.Specialties = append(f.Specialties, kit.Option{Value: sp.Slug, Label: sp.Name})
-	}
+	f.Specialties = accounts.SpecialtyOptions(specialties)
 	f.AgeBands = kit.Options(phi.AgeBands, nil)
 	f.Sexes = kit.Options(phi.Sexes, phi.SexLabels)
 	f.CareSettings = kit.Options(CareSettings, settingLabels)

@@ -50,9 +50,7 @@ func (h *Handlers) renderStatus(c echo.Context, code int, form kit.Form) error {
 	for _, j := range licenseStates {
 		page.States = append(page.States, kit.Option{Value: j.Code, Label: j.Name})
 	}
-	for _, sp := range specs {
-		page.Specialties = append(page.Specialties, kit.Option{Value: sp.Slug, Label: sp.Name})
-	}
+	page.Specialties = accounts.SpecialtyOptions(specs)
 	if len(history) > 0 {
 		page.Latest = &history[0]
 		if page.Latest.Status == Rejected && len(page.Form.Values) == 0 {
