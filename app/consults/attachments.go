@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"curbside/app/apperr"
-	"curbside/app/audit"
 	"curbside/app/db"
 	"curbside/app/files"
 	"curbside/app/identity"
@@ -125,11 +125,8 @@ func (s *Service) File(ctx context.Context, v *identity.Viewer, consultID, attac
 	} else if err != nil {
 		return nil, err
 	}
-	if !rel.party() {
-		if err := s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditViewed, TargetType: "consult", TargetID: consultID,
-			IP: meta.IP, Detail: map[string]string{"as": roleNames[rel], "attachment": fmt.Sprint(attachmentID)}}); err != nil {
-			return nil, err
-		}
+	if err := s.auditView(ctx, v, rel, consultID, meta, "attachment", strconv.FormatInt(attachmentID, 10)); err != nil {
+		return nil, err
 	}
 	return s.files.Open(ctx, fileID)
 }

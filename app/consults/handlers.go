@@ -15,6 +15,7 @@ import (
 	"curbside/app/apperr"
 	"curbside/app/files"
 	"curbside/app/identity"
+	"curbside/app/paths"
 	"curbside/app/phi"
 	"curbside/app/web/kit"
 )
@@ -42,9 +43,9 @@ const maxFormBody = MaxAttachments*MaxAttachmentSize + 2<<20
 // move one consult is the service's to decide.
 func (h *Handlers) Routes() []kit.Route {
 	return []kit.Route{
-		{Method: http.MethodGet, Path: "/consults", Level: kit.Verified, Handler: h.index},
+		{Method: http.MethodGet, Path: paths.Consults, Level: kit.Verified, Handler: h.index},
 		{Method: http.MethodGet, Path: "/consults/new", Level: kit.Verified, Handler: h.newForm},
-		{Method: http.MethodPost, Path: "/consults", Level: kit.Verified, Handler: h.create, MaxBody: maxFormBody},
+		{Method: http.MethodPost, Path: paths.Consults, Level: kit.Verified, Handler: h.create, MaxBody: maxFormBody},
 		{Method: http.MethodGet, Path: "/consults/:id", Level: kit.Verified, Handler: h.show},
 		{Method: http.MethodPost, Path: "/consults/:id/claim", Level: kit.Verified, Handler: h.claim},
 		{Method: http.MethodPost, Path: "/consults/:id/release", Level: kit.Verified, Handler: h.release},
@@ -139,19 +140,21 @@ func (h *Handlers) open(c echo.Context) (*Page, error) {
 	return h.svc.Open(c.Request().Context(), kit.ViewerOf(c), id, kit.Meta(c))
 }
 
+// refusals say why the rules refused a move.
+var refusals = map[error]string{
+	ErrOwnConsult:     "This is your own consult: a colleague of the specialty you asked claims it and answers.",
+	ErrOtherSpecialty: "Only members of the specialty a consult asks may claim it.",
+	ErrNotConsultant:  "Only the specialist who claimed this consult may do that.",
+	ErrNotAddressee:   "Only the colleague this consult was addressed to may decline it.",
+	ErrNotRequester:   "Only the member who asked this consult may do that.",
+	ErrNotParty:       "Only the member who asked this consult and the specialist who claimed it write on it.",
+}
+
 // refusal turns a move the rules refused into the page that says why.
 func refusal(err error) error {
-	why := map[error]string{
-		ErrOwnConsult:     "This is your own consult: a colleague of the specialty you asked claims it and answers.",
-		ErrOtherSpecialty: "Only members of the specialty a consult asks may claim it.",
-		ErrNotConsultant:  "Only the specialist who claimed this consult may do that.",
-		ErrNotAddressee:   "Only the colleague this consult was addressed to may decline it.",
-		ErrNotRequester:   "Only the member who asked this consult may do that.",
-		ErrNotParty:       "Only the member who asked this consult and the specialist who claimed it write on it.",
-	}
-	for target, msg := range why {
+	for target, msg := range refusals {
 		if errors.Is(err, target) {
-			return &kit.Denied{Title: "Not yours to do", Message: msg, LinkURL: "/consults", LinkText: "Your consults"}
+			return &kit.Denied{Title: "Not yours to do", Message: msg, LinkURL: paths.Consults, LinkText: "Your consults"}
 		}
 	}
 	return err
@@ -164,7 +167,7 @@ func moved(c echo.Context, id int64, err error, done string) error {
 		return refusal(err)
 	}
 	kit.Flash(c, done)
-	return kit.SeeOther(c, consultLink(id))
+	return kit.SeeOther(c, paths.Consult(id))
 }
 
 func (h *Handlers) claim(c echo.Context) error {
@@ -211,7 +214,7 @@ func (h *Handlers) message(c echo.Context) error {
 	switch {
 	case err == nil:
 		kit.Flash(c, map[bool]string{true: "Your answer is posted; the requester has been told.", false: "Your message is posted."}[in.Answer])
-		return kit.SeeOther(c, consultLink(id)+"#thread-end")
+		return kit.SeeOther(c, paths.Consult(id)+"#thread-end")
 	case errors.As(err, &fe):
 		form.Errors = fe
 	case errors.As(err, &held):
@@ -223,16 +226,13 @@ func (h *Handlers) message(c echo.Context) error {
 	default:
 		return refusal(err)
 	}
-	page, perr := h.open(c)
-	if perr != nil {
-		return perr
-	}
-	p := consultPage{Page: *page, Message: form}
-	if held != nil {
-		p.Findings = held.Findings
-	}
 	reattach(form, len(files))
-	return h.render(c, status, p)
+	return h.sendBack(c, status, func(p *consultPage) {
+		p.Message = form
+		if held != nil {
+			p.Findings = held.Findings
+		}
+	})
 }
 
 func (h *Handlers) close(c echo.Context) error {
@@ -252,15 +252,24 @@ func (h *Handlers) close(c echo.Context) error {
 	default:
 		return moved(c, id, err, "You closed the consult. Thank you for the feedback.")
 	}
+	return h.sendBack(c, http.StatusUnprocessableEntity, func(p *consultPage) {
+		p.Survey = form
+		if held != nil {
+			p.SurveyFindings = held.Findings
+		}
+	})
+}
+
+// sendBack shows the consult again with a form the rules sent back, as
+// fill sets it.
+func (h *Handlers) sendBack(c echo.Context, status int, fill func(*consultPage)) error {
 	page, err := h.open(c)
 	if err != nil {
 		return err
 	}
-	p := consultPage{Page: *page, Survey: form}
-	if held != nil {
-		p.SurveyFindings = held.Findings
-	}
-	return h.render(c, http.StatusUnprocessableEntity, p)
+	p := consultPage{Page: *page}
+	fill(&p)
+	return h.render(c, status, p)
 }
 
 // attachments reads the files a form sent.

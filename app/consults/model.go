@@ -61,11 +61,9 @@ type Consult struct {
 	Requester      Person
 	SpecialtyID    int16
 	Specialty      string
-	SpecialtySlug  string
 	AddressedTo    *Person
 	Urgency        string
 	Question       string
-	Summary        string
 	SummaryHTML    template.HTML
 	AgeBand        string
 	Sex            string
@@ -77,7 +75,6 @@ type Consult struct {
 	CreatedAt      time.Time
 	FirstClaimedAt *time.Time
 	AnsweredAt     *time.Time
-	ClosedAt       *time.Time
 	OverdueAt      *time.Time
 	Rating         *int
 	Referral       string
@@ -116,7 +113,6 @@ type Message struct {
 type Event struct {
 	Actor     *Person // nil: Curbside itself (the overdue reminder)
 	Action    string
-	From, To  string
 	CreatedAt time.Time
 }
 

@@ -3,12 +3,12 @@ package consults
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
 	"curbside/app/db"
 	"curbside/app/notify"
+	"curbside/app/paths"
 )
 
 // Notices never carry the question or the summary: they say that a consult
@@ -34,8 +34,6 @@ func (s *Service) specialist(ctx context.Context, handle string, specialtyID int
 	}
 	return &r, nil
 }
-
-func consultLink(id int64) string { return "/consults/" + strconv.FormatInt(id, 10) }
 
 // tellSpecialty tells every verified member of the specialty, but those
 // excepted (the requester, and whoever passed it on), that a consult
@@ -64,7 +62,7 @@ func (s *Service) tellColleague(ctx context.Context, consultID int64, specialty 
 func (s *Service) waitingNotice(consultID int64, specialty string, urgent bool, title string, to recipient) notify.Notice {
 	n := notify.Notice{UserID: to.ID, Kind: "consult.waiting", Title: title + " in " + specialty,
 		Body: "A colleague asks " + specialty + ". Open the consult to read the question and claim it.",
-		Link: consultLink(consultID), BaseURL: s.baseURL}
+		Link: paths.Consult(consultID), BaseURL: s.baseURL}
 	if urgent {
 		n.Title, n.Email = "Urgent: "+n.Title, to.Email
 	}
@@ -74,5 +72,5 @@ func (s *Service) waitingNotice(consultID int64, specialty string, urgent bool, 
 // tellMember tells one party of a consult what the other did.
 func (s *Service) tellMember(ctx context.Context, consultID, userID int64, title, body string) error {
 	return s.notify.Send(ctx, notify.Notice{UserID: userID, Kind: "consult.moved", Title: title, Body: body,
-		Link: consultLink(consultID), BaseURL: s.baseURL})
+		Link: paths.Consult(consultID), BaseURL: s.baseURL})
 }

@@ -58,6 +58,11 @@ func relationTo(v *identity.Viewer, st *state) relation {
 	return stranger
 }
 
+// String names the relation for the audit log.
+func (r relation) String() string {
+	return [...]string{"stranger", "colleague", "moderator", "specialist", "addressee", "requester", "consultant"}[r]
+}
+
 // party reports whether the relation is one of the consult's two parties,
 // whose views are not audited.
 func (r relation) party() bool { return r == requester || r == consultant }

@@ -8,7 +8,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"curbside/app/accounts"
 	"curbside/app/apperr"
+	"curbside/app/paths"
 	"curbside/app/phi"
 	"curbside/app/web/kit"
 )
@@ -31,9 +33,7 @@ func (h *Handlers) renderRequest(c echo.Context, status int, f requestForm) erro
 	if err != nil {
 		return err
 	}
-	for _, sp := range specialties {
-		f.Specialties = append(f.Specialties, kit.Option{Value: sp.Slug, Label: sp.Name})
-	}
+	f.Specialties = accounts.SpecialtyOptions(specialties)
 	f.AgeBands, f.Sexes = kit.Options(phi.AgeBands, nil), kit.Options(phi.Sexes, phi.SexLabels)
 	return c.Render(status, "consult_form", f)
 }
@@ -56,7 +56,7 @@ func (h *Handlers) create(c echo.Context) error {
 	id, err := h.svc.Request(c.Request().Context(), kit.ViewerOf(c), in, kit.Meta(c))
 	if err == nil {
 		kit.Flash(c, "Your consult is filed. You will be told when a specialist claims it.")
-		return kit.SeeOther(c, consultLink(id))
+		return kit.SeeOther(c, paths.Consult(id))
 	}
 	f := requestForm{Form: form}
 	var fe apperr.FieldErrors

@@ -18,19 +18,15 @@ type Page struct {
 	Consult  Consult
 	Messages []Message
 	Events   []Event
-	// Can is what the viewer may do now; Role names what they are to it.
-	Can  Actions
-	Role string
+	// Can is what the viewer may do now.
+	Can Actions
 }
 
-var roleNames = map[relation]string{requester: "requester", consultant: "consultant", addressee: "addressee",
-	specialist: "specialist", moderator: "moderator"}
-
 const consultQuery = `SELECT c.id, c.requester_id, ru.handle, ru.display_name, c.specialty_id,
-	c.addressed_to, au.handle, au.display_name, c.urgency, c.question, c.summary, c.summary_html,
+	c.addressed_to, au.handle, au.display_name, c.urgency, c.question, c.summary_html,
 	c.age_band, c.sex, c.history, c.medications, c.results, c.status,
 	c.consultant_id, cu.handle, cu.display_name, c.created_at, c.first_claimed_at, c.answered_at,
-	c.closed_at, c.overdue_at, c.rating, c.referral, c.survey_comment
+	c.overdue_at, c.rating, c.referral, c.survey_comment
 	FROM consults c JOIN users ru ON ru.id = c.requester_id
 	LEFT JOIN users au ON au.id = c.addressed_to LEFT JOIN users cu ON cu.id = c.consultant_id
 	WHERE c.id = $1`
@@ -41,7 +37,7 @@ const messagesQuery = `SELECT m.id, m.author_id, u.handle, u.display_name, m.bod
 const attachmentsQuery = `SELECT a.id, a.message_id, d.content_type, d.size_bytes
 	FROM consult_attachments a JOIN documents d ON d.id = a.file_id WHERE a.consult_id = $1 ORDER BY a.id`
 
-const eventsQuery = `SELECT e.actor_id, u.handle, u.display_name, e.action, COALESCE(e.from_status, ''), e.to_status, e.created_at
+const eventsQuery = `SELECT e.actor_id, u.handle, u.display_name, e.action, e.created_at
 	FROM consult_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.consult_id = $1 ORDER BY e.id`
 
 // Open loads a consult for the viewer, its thread and timeline with it, in
@@ -85,18 +81,14 @@ func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, meta i
 		// Nothing loaded reaches the viewer: the page is not rendered.
 		return nil, notFound(id)
 	}
-	if !rel.party() {
-		if err := s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditViewed, TargetType: "consult", TargetID: id,
-			IP: meta.IP, Detail: map[string]string{"as": roleNames[rel], "status": c.Status}}); err != nil {
-			return nil, err
-		}
+	if err := s.auditView(ctx, v, rel, id, meta, "status", c.Status); err != nil {
+		return nil, err
 	}
 	sp, err := s.accounts.SpecialtyByID(ctx, c.SpecialtyID)
 	if err != nil {
 		return nil, err
 	}
-	c.Specialty, c.SpecialtySlug = sp.Name, sp.Slug
-	p.Can, p.Role = actionsFor(rel, st), roleNames[rel]
+	c.Specialty, p.Can = sp.Name, actionsFor(rel, st)
 	return &p, nil
 }
 
@@ -114,10 +106,10 @@ func scanConsult(row pgx.Row, c *Consult) error {
 	var summaryHTML string
 	var rating *int16
 	err := row.Scan(&c.ID, &c.Requester.ID, &c.Requester.Handle, &c.Requester.DisplayName, &c.SpecialtyID,
-		&addressedID, &addressedHandle, &addressedName, &c.Urgency, &c.Question, &c.Summary, &summaryHTML,
+		&addressedID, &addressedHandle, &addressedName, &c.Urgency, &c.Question, &summaryHTML,
 		&ageBand, &sex, &c.History, &c.Medications, &c.Results, &c.Status,
 		&consultantID, &consultantHandle, &consultantName, &c.CreatedAt, &c.FirstClaimedAt, &c.AnsweredAt,
-		&c.ClosedAt, &c.OverdueAt, &rating, &referral, &c.SurveyComment)
+		&c.OverdueAt, &rating, &referral, &c.SurveyComment)
 	if err != nil {
 		return err
 	}
@@ -170,7 +162,7 @@ func scanEvents(res pgx.BatchResults) ([]Event, error) {
 		var e Event
 		var actorID *int64
 		var handle, name *string
-		if err := rows.Scan(&actorID, &handle, &name, &e.Action, &e.From, &e.To, &e.CreatedAt); err != nil {
+		if err := rows.Scan(&actorID, &handle, &name, &e.Action, &e.CreatedAt); err != nil {
 			return nil, err
 		}
 		e.Actor = person(actorID, handle, name)
@@ -203,4 +195,15 @@ func scanAttachments(res pgx.BatchResults, p *Page) error {
 		}
 	}
 	return rows.Err()
+}
+
+// auditView writes a view of a consult's clinical content (its page, or
+// what more says, such as one of its files) to the audit log, unless the
+// viewer is one of its two parties: the HIPAA audit control.
+func (s *Service) auditView(ctx context.Context, v *identity.Viewer, rel relation, id int64, meta identity.Meta, what, which string) error {
+	if rel.party() {
+		return nil
+	}
+	return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditViewed, TargetType: "consult", TargetID: id,
+		IP: meta.IP, Detail: map[string]string{"as": rel.String(), what: which}})
 }

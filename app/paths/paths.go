@@ -16,11 +16,15 @@ const (
 	SettingsSecurity = "/settings/security"
 	Notifications    = "/notifications"
 	Cases            = "/cases"
+	Consults         = "/consults"
 	ModVerifications = "/mod/verifications"
 )
 
 // ModVerification is one verification request under review.
 func ModVerification(id int64) string { return ModVerifications + "/" + strconv.FormatInt(id, 10) }
+
+// Consult is one consult's page, where notices and moves lead.
+func Consult(id int64) string { return Consults + "/" + strconv.FormatInt(id, 10) }
 
 // LoginNext is the login page that returns to next afterwards.
 func LoginNext(next string) string { return Login + "?next=" + url.QueryEscape(next) }
