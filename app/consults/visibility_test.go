@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -184,5 +186,41 @@ func TestConsultQueryCountsAreConstant(t *testing.T) {
 	// and files) in one round trip; a specialist's view is audited.
 	if small[0] > 3 || small[1] > 6 || small[4] > 7 {
 		t.Fatalf("queries %v: more than expected", small)
+	}
+}
+
+// Every form of a consult carries the member's form token, and a move
+// without a valid one is refused (403) and changes nothing; an anonymous
+// visitor is sent to log in and back.
+func TestConsultFormsNeedTheirToken(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	gp, _ := app.Verified("family-medicine")
+	cardio, _ := app.Verified("cardiology")
+	id := ask(t, gp, url.Values{})
+	app.Client().Get(consultURL(id)).Expect(http.StatusSeeOther).RedirectsTo("/login?next=%2Fconsults%2F" + strconv.FormatInt(id, 10))
+
+	forms := regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*>.*?</form>`)
+	token := regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
+	for _, c := range []*webtest.Client{gp, cardio} {
+		for _, path := range []string{consultURL(id), "/consults/new"} {
+			found := forms.FindAllString(c.Get(path).Expect(http.StatusOK).Body, -1)
+			if len(found) < 2 { // logout, and the consult's own
+				t.Fatalf("%s shows %d forms", path, len(found))
+			}
+			for _, f := range found {
+				m := token.FindStringSubmatch(f)
+				if m == nil {
+					t.Errorf("%s: a form without a token:\n%s", path, f)
+				} else if raw, ok := webtest.UnmaskCSRF(m[1]); !ok || raw != c.CSRF() {
+					t.Errorf("%s: a form with another token than this member's:\n%s", path, f)
+				}
+			}
+		}
+	}
+	cardio.PostForm(consultURL(id, "claim"), url.Values{"_csrf": {"forged"}}).Expect(http.StatusForbidden)
+	cardio.PostRaw(consultURL(id, "claim"), "application/x-www-form-urlencoded", strings.NewReader("")).Expect(http.StatusForbidden)
+	if got := status(t, app, id); got != "open" {
+		t.Fatalf("a move without its token made the consult %q", got)
 	}
 }
