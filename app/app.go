@@ -12,6 +12,7 @@ import (
 	"curbside/app/accounts"
 	"curbside/app/audit"
 	"curbside/app/cases"
+	"curbside/app/chat"
 	"curbside/app/consults"
 	"curbside/app/files"
 	"curbside/app/notify"
@@ -36,6 +37,8 @@ type App struct {
 	Verification *verification.Service
 	Cases        *cases.Service
 	Consults     *consults.Service
+	Chat         *chat.Service
+	ChatHub      *chat.Hub
 	Web          *web.Server
 	// Bus carries messages between instances (session endings, soon chat).
 	Bus      pubsub.Bus
@@ -86,13 +89,17 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 	a.Notify = notify.NewService(gdb)
 	a.Files = files.NewStore(gdb)
 	a.Cases = cases.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits)
+	a.Chat = chat.NewService(gdb, a.Notify, a.Bus, log)
+	a.ChatHub = chat.NewHub(a.Chat, a.Bus, log)
 	a.Consults = consults.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())
+	a.Consults.Rooms = a.Chat
 	a.Verification = verification.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())
 
 	routes := slices.Concat(
 		accounts.NewHandlers(a.Accounts, a.providers, log).Routes(),
 		cases.NewHandlers(a.Cases, a.Accounts).Routes(),
 		consults.NewHandlers(a.Consults, a.Accounts).Routes(),
+		chat.NewHandlers(a.Chat, a.ChatHub, cfg.BaseURL).Routes(),
 		verification.NewHandlers(a.Verification, a.Accounts).Routes(),
 		notify.NewHandlers(a.Notify).Routes(),
 		audit.NewHandlers(a.Audit).Routes(),

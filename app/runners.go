@@ -44,6 +44,7 @@ func (a *App) backgroundRunners() []Runner {
 		}},
 		{Name: "mail-sender", Run: func(ctx context.Context) error { return sender.Run(ctx, 5*time.Second) }},
 		{Name: "housekeeping", Run: a.housekeeping},
+		{Name: "chat-hub", Run: a.ChatHub.Run},
 		{Name: "consult-reminders", Run: func(ctx context.Context) error {
 			return a.Consults.RunReminders(ctx, time.Minute, report("consult reminders"))
 		}},

@@ -46,6 +46,23 @@ type Service struct {
 	limits   *ratelimit.Limiter
 	baseURL  string
 	now      func() time.Time
+	// Rooms keeps each claimed consult's chat room (nil: no chat).
+	Rooms RoomKeeper
+}
+
+// RoomKeeper keeps the chat room of a consult: open to its two parties once
+// it is claimed (consultantID 0: to the requester alone, after a release),
+// closed to new messages when it ends. It runs in the consult's transaction.
+type RoomKeeper interface {
+	ConsultRoom(ctx context.Context, consultID, requesterID, consultantID int64, open bool) error
+}
+
+// keepRoom tells the room keeper, if any, about a consult's move.
+func (s *Service) keepRoom(ctx context.Context, st *state, consultantID int64, open bool) error {
+	if s.Rooms == nil {
+		return nil
+	}
+	return s.Rooms.ConsultRoom(ctx, st.ID, st.RequesterID, consultantID, open)
 }
 
 // NewService returns the consult rules; baseURL makes links in mail absolute.

@@ -98,6 +98,9 @@ func (s *Service) Claim(ctx context.Context, v *identity.Viewer, id int64) error
 			"addressed_to": nil, "first_claimed_at": coalesceNow(s)}); err != nil {
 			return err
 		}
+		if err := s.keepRoom(ctx, st, v.UserID, true); err != nil {
+			return err
+		}
 		return s.tellMember(ctx, id, st.RequesterID, "Your consult was claimed",
 			"A specialist claimed your consult and will answer it. Open it to follow the thread.")
 	})
@@ -133,6 +136,9 @@ func (s *Service) moveAs(ctx context.Context, v *identity.Viewer, id int64, who 
 func (s *Service) Release(ctx context.Context, v *identity.Viewer, id int64) error {
 	return s.moveAs(ctx, v, id, consultant, ErrNotConsultant, StatusClaimed, func(ctx context.Context, st *state) error {
 		if err := s.move(ctx, v, st, "released", StatusOpen, map[string]any{"consultant_id": nil}); err != nil {
+			return err
+		}
+		if err := s.keepRoom(ctx, st, 0, true); err != nil {
 			return err
 		}
 		if err := s.tellMember(ctx, id, st.RequesterID, "Your consult is back in the queue",
@@ -180,7 +186,11 @@ func (s *Service) retell(ctx context.Context, st *state, passedBy int64) error {
 // Withdraw takes back a consult nobody has claimed.
 func (s *Service) Withdraw(ctx context.Context, v *identity.Viewer, id int64) error {
 	return s.moveAs(ctx, v, id, requester, ErrNotRequester, StatusOpen, func(ctx context.Context, st *state) error {
-		return s.move(ctx, v, st, "withdrawn", StatusWithdrawn, map[string]any{"addressed_to": nil})
+		if err := s.move(ctx, v, st, "withdrawn", StatusWithdrawn, map[string]any{"addressed_to": nil}); err != nil {
+			return err
+		}
+		return s.keepRoom(ctx, st, 0, false) // a room left from an earlier claim takes no more messages
+
 	})
 }
 
@@ -221,6 +231,9 @@ func (s *Service) Close(ctx context.Context, v *identity.Viewer, id int64, in Su
 		}
 		if err := s.move(ctx, v, st, "closed", StatusClosed, map[string]any{"closed_at": s.now(), "rating": rating,
 			"referral": referral, "survey_comment": in.Comment}); err != nil {
+			return err
+		}
+		if err := s.keepRoom(ctx, st, 0, false); err != nil {
 			return err
 		}
 		if flagged {

@@ -61,7 +61,8 @@ func ScanRow(ctx context.Context, gdb *gorm.DB, query string, args []any, dest .
 	begin := time.Now()
 	err = withPgx(ctx, gdb, func(c *pgx.Conn) error { return c.QueryRow(ctx, query, args...).Scan(dest...) })
 	if errors.Is(err, pgx.ErrNoRows) {
-		err = sql.ErrNoRows
+		trace(ctx, gdb, begin, query, nil) // no row is an answer, not a failure to log
+		return sql.ErrNoRows
 	}
 	trace(ctx, gdb, begin, query, err)
 	return err

@@ -80,7 +80,7 @@ type siteHeader struct {
 var modPages = map[string]bool{"verifications": true, "audit": true, "consults": true}
 
 // navSections are the sections the header marks as current.
-var navSections = map[string]bool{"cases": true, "consults": true, "search": true, "verification": true, "notifications": true, "settings": true}
+var navSections = map[string]bool{"cases": true, "consults": true, "chat": true, "search": true, "verification": true, "notifications": true, "settings": true}
 
 // header renders the bar atop a page, kept per member, section and unread
 // count, with this response's form token in its logout form.
@@ -106,14 +106,14 @@ func (r *renderer) header(c echo.Context, v *View) (template.HTML, error) {
 }
 
 // layoutAssets are the asset URLs every page links to.
-type layoutAssets struct{ CSS, Logo, DraftsJS string }
+type layoutAssets struct{ CSS, Logo, DraftsJS, ChatJS string }
 
 func newLayoutAssets(s *staticFiles) (*layoutAssets, error) {
 	var a layoutAssets
 	for _, f := range []struct {
 		dst  *string
 		name string
-	}{{&a.CSS, "css/site.css"}, {&a.Logo, "img/logo.svg"}, {&a.DraftsJS, "js/drafts.js"}} {
+	}{{&a.CSS, "css/site.css"}, {&a.Logo, "img/logo.svg"}, {&a.DraftsJS, "js/drafts.js"}, {&a.ChatJS, "js/chat.js"}} {
 		u, err := s.url(f.name)
 		if err != nil {
 			return nil, err

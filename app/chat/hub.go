@@ -1,0 +1,281 @@
+package chat
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"curbside/app/accounts"
+	"curbside/app/pubsub"
+)
+
+// Hub delivers one instance's share of the chat: it hears on the bus that
+// a room has news, reads the new rows once, encodes each frame once, and
+// hands it to every local client in the room.
+type Hub struct {
+	svc *Service
+	bus pubsub.Bus
+	log *slog.Logger
+
+	mu      sync.Mutex
+	rooms   map[int64]*hubRoom
+	clients map[*client]struct{}
+	// dirty rooms have stored messages this instance may not have delivered.
+	dirty map[int64]struct{}
+	wake  chan struct{}
+}
+
+// hubRoom is a room with clients on this instance.
+type hubRoom struct {
+	slug string
+	// lastID is the newest message delivered here; the next catch-up reads after it.
+	lastID  int64
+	clients map[*client]struct{}
+}
+
+// NewHub returns the instance's hub; Run connects it to the bus.
+func NewHub(svc *Service, bus pubsub.Bus, log *slog.Logger) *Hub {
+	return &Hub{svc: svc, bus: bus, log: log, rooms: map[int64]*hubRoom{}, clients: map[*client]struct{}{},
+		dirty: map[int64]struct{}{}, wake: make(chan struct{}, 1)}
+}
+
+// Run listens for news of rooms and of ended sessions, and delivers new
+// messages until ctx ends.
+func (h *Hub) Run(ctx context.Context) error {
+	stop := h.bus.Subscribe(Channel, pubsub.Handler{Notify: h.heard, Resync: h.resync})
+	defer stop()
+	stopSessions := accounts.WatchSessionEnds(h.bus, h.sessionsEnded, func() { go h.recheckSessions(ctx) })
+	defer stopSessions()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-h.wake:
+		}
+		for _, roomID := range h.takeDirty() {
+			if err := h.catchUp(ctx, roomID); err != nil && ctx.Err() == nil {
+				h.log.Warn("chat: catch up a room", "room", roomID, "err", err)
+				h.markDirty(roomID) // try again shortly
+				select {
+				case <-ctx.Done():
+				case <-time.After(200 * time.Millisecond):
+				}
+			}
+		}
+	}
+}
+
+// heard handles an announcement, on the bus's goroutine: it only marks
+// and hands over, never reads the database.
+func (h *Hub) heard(payload string) {
+	kind, roomID, what, ok := parseAnnouncement(payload)
+	if !ok {
+		return
+	}
+	switch kind {
+	case kindMessage:
+		h.markDirty(roomID)
+	case kindHidden:
+		if id, err := parseID(what); err == nil {
+			h.toRoom(roomID, func(slug string) []byte { return mustJSON(hiddenFrame{Type: "hidden", Room: slug, ID: id}) }, nil)
+		}
+	case kindTyping:
+		h.toRoom(roomID, func(slug string) []byte { return mustJSON(typingFrame{Type: "typing", Room: slug, Handle: what}) },
+			func(c *client) bool { return c.viewer.Handle != what })
+	}
+}
+
+// resync runs after the bus (re)connected: announcements may have been
+// missed, so every room with clients here is read again.
+func (h *Hub) resync() {
+	h.mu.Lock()
+	for id := range h.rooms {
+		h.dirty[id] = struct{}{}
+	}
+	h.mu.Unlock()
+	h.poke()
+}
+
+func (h *Hub) markDirty(roomID int64) {
+	h.mu.Lock()
+	if _, ok := h.rooms[roomID]; ok {
+		h.dirty[roomID] = struct{}{}
+	}
+	h.mu.Unlock()
+	h.poke()
+}
+
+func (h *Hub) poke() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (h *Hub) takeDirty() []int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]int64, 0, len(h.dirty))
+	for id := range h.dirty {
+		out = append(out, id)
+	}
+	clear(h.dirty)
+	slices.Sort(out)
+	return out
+}
+
+// catchUp delivers a room's messages stored since the last one delivered
+// here, in id order, each encoded once for all its clients.
+func (h *Hub) catchUp(ctx context.Context, roomID int64) error {
+	for {
+		h.mu.Lock()
+		r := h.rooms[roomID]
+		if r == nil {
+			h.mu.Unlock()
+			return nil
+		}
+		after := r.lastID
+		h.mu.Unlock()
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		list, err := h.svc.Since(cctx, roomID, after, replayBatch)
+		cancel()
+		if err != nil {
+			return err
+		}
+		for i := range list {
+			frame := encodeMessage(&list[i])
+			h.mu.Lock()
+			if r := h.rooms[roomID]; r != nil {
+				r.lastID = max(r.lastID, list[i].ID)
+				for c := range r.clients {
+					c.deliver(roomID, list[i].ID, frame)
+				}
+			}
+			h.mu.Unlock()
+		}
+		if len(list) < replayBatch {
+			return nil
+		}
+	}
+}
+
+// toRoom sends a frame made once for the room to its clients here that pass keep (nil: all).
+func (h *Hub) toRoom(roomID int64, frame func(slug string) []byte, keep func(*client) bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := h.rooms[roomID]
+	if r == nil {
+		return
+	}
+	b := frame(r.slug)
+	for c := range r.clients {
+		if keep == nil || keep(c) {
+			c.deliver(roomID, 0, b)
+		}
+	}
+}
+
+// add puts c in the room; lastID is the room's newest message as read
+// before c's replay, so nothing stored after it can slip between the two.
+func (h *Hub) add(c *client, room *Room) {
+	h.mu.Lock()
+	r := h.rooms[room.ID]
+	if r == nil {
+		r = &hubRoom{slug: room.Slug, lastID: room.LastID, clients: map[*client]struct{}{}}
+		h.rooms[room.ID] = r
+	}
+	r.clients[c] = struct{}{}
+	h.mu.Unlock()
+	h.presence(room.ID)
+}
+
+// remove takes c out of the room, and forgets a room left with no one here.
+func (h *Hub) remove(c *client, roomID int64) {
+	h.mu.Lock()
+	if r := h.rooms[roomID]; r != nil {
+		delete(r.clients, c)
+		if len(r.clients) == 0 {
+			delete(h.rooms, roomID)
+			delete(h.dirty, roomID)
+		}
+	}
+	h.mu.Unlock()
+	h.presence(roomID)
+}
+
+// presence tells a room's clients here who is in it here.
+func (h *Hub) presence(roomID int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := h.rooms[roomID]
+	if r == nil {
+		return
+	}
+	online := make([]string, 0, len(r.clients))
+	for c := range r.clients {
+		if !slices.Contains(online, c.viewer.Handle) {
+			online = append(online, c.viewer.Handle)
+		}
+	}
+	slices.Sort(online)
+	b := mustJSON(presenceFrame{Type: "presence", Room: r.slug, Online: online})
+	for c := range r.clients {
+		c.deliver(roomID, 0, b)
+	}
+}
+
+func (h *Hub) connect(c *client) {
+	h.mu.Lock()
+	h.clients[c] = struct{}{}
+	h.mu.Unlock()
+}
+
+func (h *Hub) disconnect(c *client) {
+	h.mu.Lock()
+	delete(h.clients, c)
+	h.mu.Unlock()
+}
+
+// sessionsEnded closes the connections of sessions that ended anywhere.
+func (h *Hub) sessionsEnded(e accounts.SessionsEnded) {
+	for _, c := range h.connected() {
+		if e.Covers(c.viewer.UserID, c.viewer.SessionID) {
+			c.closeWith(closePolicy, "session ended")
+		}
+	}
+}
+
+// recheckSessions closes connections whose sessions are gone: after the
+// bus reconnected, an announcement of their end may have been missed.
+func (h *Hub) recheckSessions(ctx context.Context) {
+	clients := h.connected()
+	if len(clients) == 0 {
+		return
+	}
+	ids := make([]int64, 0, len(clients))
+	for _, c := range clients {
+		ids = append(ids, c.viewer.SessionID)
+	}
+	live, err := h.svc.liveSessions(ctx, ids)
+	if err != nil {
+		h.log.Warn("chat: recheck sessions", "err", err)
+		return
+	}
+	for _, c := range clients {
+		if !live[c.viewer.SessionID] {
+			c.closeWith(closePolicy, "session ended")
+		}
+	}
+}
+
+func (h *Hub) connected() []*client {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]*client, 0, len(h.clients))
+	for c := range h.clients {
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,208 @@
+package chat
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"curbside/app/apperr"
+	"curbside/app/db"
+	"curbside/app/identity"
+	"curbside/app/markdown"
+	"curbside/app/phi"
+)
+
+// Outgoing is a message as a member sends it.
+type Outgoing struct {
+	Room     string
+	Body     string
+	ClientID string
+	PHIAck   bool
+}
+
+// ErrTooLong refuses a body over MaxBody characters.
+var ErrTooLong = fmt.Errorf("a message is at most %d characters", MaxBody)
+
+// Send stores a message and announces it to every instance; it returns the
+// stored message, which the caller acknowledges only now. A message sent
+// again with the same client id is stored once: the second call returns the
+// first one's row.
+func (s *Service) Send(ctx context.Context, v *identity.Viewer, out Outgoing) (*Message, error) {
+	out.Body = strings.TrimSpace(out.Body)
+	switch {
+	case out.ClientID == "" || len(out.ClientID) > maxClientID || !utf8.ValidString(out.ClientID):
+		return nil, ErrBadClientID
+	case out.Body == "":
+		return nil, apperr.FieldErrors{"body": "Write a message."}
+	case utf8.RuneCountInString(out.Body) > MaxBody:
+		return nil, ErrTooLong
+	}
+	room, err := s.Room(ctx, v, out.Room)
+	if err != nil {
+		return nil, err
+	}
+	if m, err := s.sent(ctx, v, out.ClientID); err == nil || !errors.Is(err, sql.ErrNoRows) {
+		return m, err // a resend: acknowledged again, stored once
+	}
+	if room.Closed {
+		return nil, ErrClosed
+	}
+	flagged, err := phi.Guard(out.PHIAck, map[string]string{"body": out.Body})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.limits.allow(v.UserID, s.now()); err != nil {
+		return nil, err
+	}
+	rendered := markdown.Render(out.Body)
+	var id int64
+	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
+		tx := db.Conn(ctx, s.db)
+		// The room's row lock orders its messages: the id is drawn after it.
+		var open bool
+		if err := tx.Raw(`UPDATE chat_rooms SET last_message_at = ? WHERE id = ? RETURNING closed_at IS NULL`,
+			s.now(), room.ID).Scan(&open).Error; err != nil {
+			return fmt.Errorf("lock room: %w", err)
+		}
+		if !open {
+			return ErrClosed
+		}
+		if err := tx.Raw(`INSERT INTO chat_messages (room_id, author_id, client_id, body, body_html, phi_ack, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id`,
+			room.ID, v.UserID, out.ClientID, out.Body, string(rendered.HTML), flagged, s.now()).Scan(&id).Error; err != nil {
+			return fmt.Errorf("store message: %w", err)
+		}
+		if id == 0 {
+			return nil // a resend raced the first: that one announces
+		}
+		if err := tx.Exec(`UPDATE chat_rooms SET last_message_id = ? WHERE id = ?`, id, room.ID).Error; err != nil {
+			return err
+		}
+		if err := s.markRead(ctx, v.UserID, room.ID, id); err != nil {
+			return err
+		}
+		if err := s.mentioned(ctx, v, room, rendered.Mentions); err != nil {
+			return err
+		}
+		return s.bus.Publish(ctx, Channel, announce(kindMessage, room.ID, strconv.FormatInt(id, 10)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.sent(ctx, v, out.ClientID)
+}
+
+// sent returns the viewer's message with clientID.
+func (s *Service) sent(ctx context.Context, v *identity.Viewer, clientID string) (*Message, error) {
+	list, err := s.messages(ctx, `m.author_id = ? AND m.client_id = ?`, v.UserID, clientID)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, sql.ErrNoRows
+	}
+	return &list[0], nil
+}
+
+// Since returns up to limit of a room's visible messages after id after, oldest first.
+func (s *Service) Since(ctx context.Context, roomID, after int64, limit int) ([]Message, error) {
+	return s.messages(ctx, `m.room_id = ? AND m.id > ? AND m.hidden_at IS NULL ORDER BY m.id LIMIT `+strconv.Itoa(limit), roomID, after)
+}
+
+// Latest returns a room's last n visible messages, oldest first.
+func (s *Service) Latest(ctx context.Context, roomID int64, n int) ([]Message, error) {
+	list, err := s.messages(ctx, `m.room_id = ? AND m.hidden_at IS NULL ORDER BY m.id DESC LIMIT `+strconv.Itoa(n), roomID)
+	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+		list[i], list[j] = list[j], list[i]
+	}
+	return list, err
+}
+
+// messages reads messages with their authors and rooms; where is fixed
+// text of this file, its values parameters.
+func (s *Service) messages(ctx context.Context, where string, args ...any) ([]Message, error) {
+	rows, err := db.Conn(ctx, s.db).Raw(`SELECT m.id, m.room_id, r.slug, m.author_id, u.handle, u.display_name, m.client_id,
+		m.body, m.body_html, m.created_at, m.hidden_at IS NOT NULL
+		FROM chat_messages m JOIN users u ON u.id = m.author_id JOIN chat_rooms r ON r.id = m.room_id WHERE `+where, args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("read messages: %w", err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		var html string
+		if err := rows.Scan(&m.ID, &m.RoomID, &m.Room, &m.AuthorID, &m.Author.Handle, &m.Author.DisplayName, &m.ClientID,
+			&m.Body, &html, &m.CreatedAt, &m.Hidden); err != nil {
+			return nil, err
+		}
+		m.HTML = template.HTML(html) // rendered by the Markdown package and sanitised when stored
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MarkRead moves the viewer's read marker in a room forward to id (never
+// back, never past the room's last message).
+func (s *Service) MarkRead(ctx context.Context, v *identity.Viewer, room *Room, id int64) error {
+	return s.markRead(ctx, v.UserID, room.ID, min(id, room.LastID))
+}
+
+func (s *Service) markRead(ctx context.Context, userID, roomID, id int64) error {
+	if id <= 0 {
+		return nil
+	}
+	err := db.Conn(ctx, s.db).Exec(`INSERT INTO chat_reads (user_id, room_id, last_read_id) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, room_id) DO UPDATE SET last_read_id = GREATEST(chat_reads.last_read_id, EXCLUDED.last_read_id)`,
+		userID, roomID, id).Error
+	if err != nil {
+		return fmt.Errorf("mark room read: %w", err)
+	}
+	return nil
+}
+
+// Hide takes a message out of its room for everyone, at once on every
+// open client: a moderator's call.
+func (s *Service) Hide(ctx context.Context, v *identity.Viewer, id int64) error {
+	if !v.IsModerator() {
+		return apperr.ErrForbidden
+	}
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		var roomID int64
+		err := db.Conn(ctx, s.db).Raw(`UPDATE chat_messages SET hidden_at = ?, hidden_by = ? WHERE id = ? AND hidden_at IS NULL
+			RETURNING room_id`, s.now(), v.UserID, id).Scan(&roomID).Error
+		if err != nil {
+			return fmt.Errorf("hide message: %w", err)
+		}
+		if roomID == 0 {
+			return fmt.Errorf("message %d: %w", id, apperr.ErrNotFound)
+		}
+		return s.bus.Publish(ctx, Channel, announce(kindHidden, roomID, strconv.FormatInt(id, 10)))
+	})
+}
+
+// Typing tells the room's other clients, on every instance, that the
+// viewer is typing; nothing is stored.
+func (s *Service) Typing(ctx context.Context, v *identity.Viewer, room *Room) error {
+	return s.bus.Publish(ctx, Channel, announce(kindTyping, room.ID, v.Handle))
+}
+
+// liveSessions reports which of the sessions still exist.
+func (s *Service) liveSessions(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	var live []int64
+	if err := db.Conn(ctx, s.db).Raw(`SELECT id FROM sessions WHERE id IN ?`, ids).Scan(&live).Error; err != nil {
+		return nil, fmt.Errorf("check sessions: %w", err)
+	}
+	out := make(map[int64]bool, len(live))
+	for _, id := range live {
+		out[id] = true
+	}
+	return out, nil
+}
+
+func parseID(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }

@@ -1,0 +1,33 @@
+package chat
+
+import (
+	"context"
+	"fmt"
+
+	"curbside/app/db"
+	"curbside/app/identity"
+	"curbside/app/notify"
+)
+
+// mentioned tells the members named with @handle who may read the room
+// that a message there mentions them. A notice says who and where, never
+// what: the message stays behind the login.
+func (s *Service) mentioned(ctx context.Context, v *identity.Viewer, room *Room, handles []string) error {
+	if len(handles) == 0 {
+		return nil
+	}
+	var ids []int64
+	err := db.Conn(ctx, s.db).Raw(`SELECT u.id FROM users u WHERE lower(u.handle) IN ? AND u.id <> ?
+		AND (u.status = 'verified' OR u.role IN ('moderator', 'admin')) AND u.status <> 'suspended'
+		AND (? IN ('general', 'lounge') OR EXISTS (SELECT 1 FROM chat_members m WHERE m.room_id = ? AND m.user_id = u.id))`,
+		handles, v.UserID, room.Kind, room.ID).Scan(&ids).Error
+	if err != nil {
+		return fmt.Errorf("find mentioned members: %w", err)
+	}
+	notices := make([]notify.Notice, 0, len(ids))
+	for _, id := range ids {
+		notices = append(notices, notify.Notice{UserID: id, Kind: "mention",
+			Title: v.DisplayName + " mentioned you in chat: " + room.Title, Link: "/chat/" + room.Slug})
+	}
+	return s.notify.SendAll(ctx, notices)
+}

@@ -1,0 +1,159 @@
+package chat_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"curbside/app/identity"
+)
+
+// A message is acknowledged once stored; sent again with the same client
+// id it is stored once and acknowledged with the same id, and everyone in
+// the room gets it.
+func TestSendIsStoredOnceThenAcknowledged(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	alice, _ := a.Verified("cardiology")
+	bob, _ := a.Verified("neurology")
+	as, bs := dial(t, a, alice), dial(t, a, bob)
+	as.join("general", 0)
+	bs.join("general", 0)
+
+	ack := as.say("general", "c-1", "Anyone seen **this** rash pattern?")
+	if ack.str("type") != "ack" || ack.str("client_id") != "c-1" || ack.id() == 0 {
+		t.Fatalf("ack = %v", ack)
+	}
+	var stored int64
+	if err := a.DB.DB.Raw(`SELECT count(*) FROM chat_messages WHERE id = ? AND client_id = 'c-1'`, ack.id()).Scan(&stored).Error; err != nil || stored != 1 {
+		t.Fatalf("stored rows for the ack = %d (%v), want 1", stored, err)
+	}
+	got := bs.next("message")
+	if got.id() != ack.id() || got.str("body") != "Anyone seen **this** rash pattern?" || got.str("html") != "<p>Anyone seen <strong>this</strong> rash pattern?</p>\n" {
+		t.Fatalf("bob got %v", got)
+	}
+	if author := got["author"].(map[string]any); author["handle"] == "" || author["display_name"] == "" {
+		t.Fatalf("message without its author: %v", got)
+	}
+
+	again := as.say("general", "c-1", "Anyone seen **this** rash pattern?")
+	if again.str("type") != "ack" || again.id() != ack.id() {
+		t.Fatalf("resend ack = %v, want id %d", again, ack.id())
+	}
+	if err := a.DB.DB.Raw(`SELECT count(*) FROM chat_messages WHERE client_id = 'c-1'`).Scan(&stored).Error; err != nil || stored != 1 {
+		t.Fatalf("rows after a resend = %d (%v), want 1", stored, err)
+	}
+	// Bob hears of the message once: the next thing he gets is the next message.
+	next := as.say("general", "c-2", "second")
+	if f := bs.next("message"); f.id() != next.id() {
+		t.Fatalf("bob's next message = %v, want id %d", f, next.id())
+	}
+}
+
+// join with since replays exactly the missed messages, in order, then
+// `joined`, then live ones.
+func TestJoinReplaysWhatWasMissed(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	alice, _ := a.Verified("cardiology")
+	bob, _ := a.Verified("cardiology")
+	as := dial(t, a, alice)
+	as.join("lounge-cardiology", 0)
+	var ids []int64
+	for i := range 4 {
+		ids = append(ids, as.say("lounge-cardiology", fmt.Sprintf("r-%d", i), fmt.Sprintf("note %d", i)).id())
+	}
+	// Bob saw the first message before his connection dropped.
+	bs := dial(t, a, bob)
+	replay := bs.join("lounge-cardiology", ids[0])
+	if len(replay) != 3 {
+		t.Fatalf("replayed %d messages, want 3: %v", len(replay), replay)
+	}
+	for i, f := range replay {
+		if f.id() != ids[i+1] || f.str("body") != fmt.Sprintf("note %d", i+1) {
+			t.Fatalf("replay[%d] = %v, want id %d", i, f, ids[i+1])
+		}
+	}
+	live := as.say("lounge-cardiology", "r-live", "live one")
+	if f := bs.next("message"); f.id() != live.id() {
+		t.Fatalf("after joined got %v, want the live message %d", f, live.id())
+	}
+	// A room of another specialty's lounge is open to every verified member.
+	bs.join("lounge-neurology", 0)
+}
+
+// Only verified members of this site may open the socket.
+func TestSocketRefusesOtherOriginsAndUnverifiedMembers(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	member, _ := a.Verified("cardiology")
+	if _, res, err := dialResult(t, a, member, "https://evil.example"); err == nil || res == nil || res.StatusCode != http.StatusForbidden {
+		t.Fatalf("another origin: err %v, response %v; want 403", err, res)
+	}
+	if _, res, err := dialResult(t, a, nil, ""); err == nil || res == nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("anonymous: err %v, response %v; want 303 to login", err, res)
+	}
+	pending, _ := a.As(identity.StatusPending, identity.RoleMember, "cardiology")
+	if _, res, err := dialResult(t, a, pending, ""); err == nil || res == nil || res.StatusCode != http.StatusForbidden {
+		t.Fatalf("pending member: err %v, response %v; want 403", err, res)
+	}
+	dial(t, a, member).join("general", 0)
+}
+
+// Bad frames get an error frame and never take the server down; a frame
+// over 16 KiB closes the connection.
+func TestBadFramesGetErrors(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	member, _ := a.Verified("cardiology")
+	s := dial(t, a, member)
+	if err := s.conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"join",`)); err != nil {
+		t.Fatal(err)
+	}
+	if f := s.next("error"); f.str("code") != "bad_request" {
+		t.Fatalf("malformed JSON: %v", f)
+	}
+	s.send(map[string]any{"type": "dance"})
+	if f := s.next("error"); f.str("code") != "bad_request" {
+		t.Fatalf("unknown type: %v", f)
+	}
+	s.send(map[string]any{"type": "join", "room": "no-such-room"})
+	if f := s.next("error"); f.str("code") != "not_found" {
+		t.Fatalf("unknown room: %v", f)
+	}
+	s.join("general", 0)
+	long := make([]byte, 4001)
+	for i := range long {
+		long[i] = 'a'
+	}
+	if f := s.say("general", "long", string(long)); f.str("code") != "too_large" || f.str("client_id") != "long" {
+		t.Fatalf("a 4,001-character body: %v", f)
+	}
+	if f := s.say("general", "", "no client id"); f.str("code") != "bad_request" {
+		t.Fatalf("no client id: %v", f)
+	}
+	if f := s.say("general", "ok", "still here"); f.str("type") != "ack" {
+		t.Fatalf("after bad frames: %v", f)
+	}
+	huge := make([]byte, 17<<10)
+	for i := range huge {
+		huge[i] = 'x'
+	}
+	if err := s.conn.WriteMessage(websocket.TextMessage, huge); err != nil {
+		t.Fatal(err)
+	}
+	if f := s.next("error"); f.str("code") != "too_large" {
+		t.Fatalf("a 17 KiB frame: %v", f)
+	}
+	if code := s.closed(3 * time.Second); code != websocket.CloseMessageTooBig {
+		t.Fatalf("close code after an oversized frame = %d", code)
+	}
+	// The server and the others carry on.
+	other, _ := a.Verified("neurology")
+	if f := dial(t, a, other).say("general", "x", "hello"); f.str("type") != "ack" {
+		t.Fatalf("another member after that: %v", f)
+	}
+}
