@@ -135,7 +135,7 @@ func (h *Handlers) post(c echo.Context) error {
 	slug := c.Param("room")
 	_, err := h.svc.Send(c.Request().Context(), kit.ViewerOf(c),
 		Outgoing{Room: slug, Body: form.Value("body"), ClientID: clientID, PHIAck: c.FormValue("phi_ack") == "on"})
-	p := roomPage{Form: form}
+	var p roomPage
 	var fe apperr.FieldErrors
 	var held *phi.Held
 	var limited *apperr.RateLimited
@@ -158,6 +158,7 @@ func (h *Handlers) post(c echo.Context) error {
 	default:
 		return err
 	}
+	p.Form = form
 	return h.renderRoom(c, status, p)
 }
 

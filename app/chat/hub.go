@@ -27,6 +27,11 @@ type Hub struct {
 	wake  chan struct{}
 }
 
+// hubBatch is how many new messages the hub reads at a time: well within a
+// client's queue, so that catching up after the bus was down does not cut
+// off clients that read as fast as they can.
+const hubBatch = sendQueue / 4
+
 // hubRoom is a room with clients on this instance.
 type hubRoom struct {
 	slug string
@@ -139,7 +144,7 @@ func (h *Hub) catchUp(ctx context.Context, roomID int64) error {
 		after := r.lastID
 		h.mu.Unlock()
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		list, err := h.svc.Since(cctx, roomID, after, replayBatch)
+		list, err := h.svc.Since(cctx, roomID, after, hubBatch)
 		cancel()
 		if err != nil {
 			return err
@@ -155,7 +160,7 @@ func (h *Hub) catchUp(ctx context.Context, roomID int64) error {
 			}
 			h.mu.Unlock()
 		}
-		if len(list) < replayBatch {
+		if len(list) < hubBatch {
 			return nil
 		}
 	}

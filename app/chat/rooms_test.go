@@ -1,0 +1,85 @@
+package chat_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// A direct-message room is opened once per pair, and nobody else learns
+// it exists: not on the page, not over the socket.
+func TestDirectMessagesArePrivate(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	alice, aliceAcct := a.Verified("cardiology")
+	bob, bobAcct := a.Verified("neurology")
+	eve, _ := a.Verified("dermatology")
+
+	res := alice.Get("/chat/dm/" + bobAcct.Handle).Expect(http.StatusSeeOther)
+	room := strings.TrimPrefix(res.Location(), "/chat/")
+	if !strings.HasPrefix(room, "dm-") {
+		t.Fatalf("direct room redirect = %q", res.Location())
+	}
+	as := dial(t, a, alice)
+	as.join(room, 0)
+	as.say(room, "dm-1", "Private question about a referral")
+	if again := alice.Get("/chat/dm/" + bobAcct.Handle).Expect(http.StatusSeeOther).Location(); again != res.Location() {
+		t.Fatalf("second open went to %q, want %q", again, res.Location())
+	}
+	bob.Get(res.Location()).Expect(http.StatusOK).Contains("Private question about a referral")
+	bob.Get("/chat").Expect(http.StatusOK).Contains(res.Location(), aliceAcct.DisplayName)
+
+	eve.Get(res.Location()).Expect(http.StatusNotFound).Lacks("Private question")
+	eve.Get("/chat").Expect(http.StatusOK).Lacks(res.Location())
+	eve.PostForm(res.Location()+"/messages", url.Values{"body": {"let me in"}}).Expect(http.StatusNotFound)
+	es := dial(t, a, eve)
+	es.send(map[string]any{"type": "join", "room": room, "since": 0})
+	if f := es.next("error"); f.str("code") != "not_found" || strings.Contains(mustJSON(t, f), "referral") {
+		t.Fatalf("eve joining a DM: %v", f)
+	}
+	if f := es.say(room, "e-1", "hello?"); f.str("code") != "not_found" {
+		t.Fatalf("eve writing to a DM: %v", f)
+	}
+	alice.Get("/chat/dm/nobody-by-that-name").Expect(http.StatusNotFound)
+	alice.Get("/chat/dm/" + aliceAcct.Handle).Expect(http.StatusConflict)
+}
+
+// A consult's room opens at the claim for its two parties only, and takes
+// no more messages once the consult is closed.
+func TestConsultRoomFollowsTheConsult(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	gp, _ := a.Verified("family-medicine")
+	cardio, _ := a.Verified("cardiology")
+	colleague, _ := a.Verified("cardiology")
+
+	res := gp.PostForm("/consults", url.Values{"specialty": {"cardiology"}, "urgency": {"routine"},
+		"question": {"Does this exercise ECG need an urgent referral?"}, "summary": {"Athlete with syncope."},
+		"age_band": {"18-29"}, "sex": {"male"}}).Expect(http.StatusSeeOther)
+	id, err := strconv.ParseInt(strings.TrimPrefix(res.Location(), "/consults/"), 10, 64)
+	if err != nil {
+		t.Fatalf("filing a consult went to %q", res.Location())
+	}
+	room := "consult-" + strconv.FormatInt(id, 10)
+	gp.Get("/chat/" + room).Expect(http.StatusNotFound) // not claimed yet: no room
+
+	cardio.PostForm(res.Location()+"/claim", url.Values{}).Expect(http.StatusSeeOther)
+	gs, cs := dial(t, a, gp), dial(t, a, cardio)
+	gs.join(room, 0)
+	cs.join(room, 0)
+	ack := gs.say(room, "q-1", "Can we talk it through here?")
+	if f := cs.next("message"); f.id() != ack.id() {
+		t.Fatalf("the consultant got %v", f)
+	}
+	colleague.Get("/chat/" + room).Expect(http.StatusNotFound)
+	colleague.Get("/chat").Expect(http.StatusOK).Lacks("/chat/" + room)
+
+	cardio.PostForm(res.Location()+"/messages", url.Values{"body": {"Yes: refer within the week."}, "answer": {"on"}}).Expect(http.StatusSeeOther)
+	gp.PostForm(res.Location()+"/close", url.Values{}).Expect(http.StatusSeeOther)
+	if f := gs.say(room, "q-2", "Thanks again"); f.str("code") != "forbidden" {
+		t.Fatalf("writing in a closed consult's room: %v", f)
+	}
+	gp.Get("/chat/"+room).Expect(http.StatusOK).Contains("Can we talk it through here?", "This room is closed").Lacks(`id="chat-form"`)
+}
