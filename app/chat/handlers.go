@@ -38,6 +38,7 @@ func NewHandlers(svc *Service, hub *Hub, baseURL *url.URL) *Handlers {
 func (h *Handlers) Routes() []kit.Route {
 	return []kit.Route{
 		{Method: http.MethodGet, Path: "/chat", Level: kit.Verified, Handler: h.index},
+		{Method: http.MethodGet, Path: "/chat/dm", Level: kit.Verified, Handler: h.directByForm},
 		{Method: http.MethodGet, Path: "/chat/dm/:handle", Level: kit.Verified, Handler: h.direct},
 		{Method: http.MethodGet, Path: "/chat/:room", Level: kit.Verified, Handler: h.room},
 		{Method: http.MethodPost, Path: "/chat/:room/messages", Level: kit.Verified, Handler: h.post},
@@ -60,16 +61,31 @@ func sameOrigin(origin string, base *url.URL, host string) bool {
 	return strings.EqualFold(u.Host, host)
 }
 
+// indexPage is /chat: the member's own rooms first, the other lounges after.
 type indexPage struct {
-	Rooms []Room
+	Mine, Lounges []Room
+	Form          kit.Form
 }
 
 func (h *Handlers) index(c echo.Context) error {
-	rooms, err := h.svc.Rooms(c.Request().Context(), kit.ViewerOf(c))
+	return h.renderIndex(c, http.StatusOK, kit.Form{Values: map[string]string{}, Errors: map[string]string{}})
+}
+
+func (h *Handlers) renderIndex(c echo.Context, status int, form kit.Form) error {
+	v := kit.ViewerOf(c)
+	rooms, err := h.svc.Rooms(c.Request().Context(), v)
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "chat_index", indexPage{Rooms: rooms})
+	p := indexPage{Form: form}
+	for _, r := range rooms {
+		if r.Kind == KindLounge && (v.SpecialtyID == nil || r.SpecialtyID == nil || *r.SpecialtyID != *v.SpecialtyID) {
+			p.Lounges = append(p.Lounges, r)
+		} else {
+			p.Mine = append(p.Mine, r)
+		}
+	}
+	return c.Render(status, "chat_index", p)
 }
 
 func (h *Handlers) direct(c echo.Context) error {
@@ -78,6 +94,28 @@ func (h *Handlers) direct(c echo.Context) error {
 		return err
 	}
 	return kit.SeeOther(c, "/chat/"+slug)
+}
+
+// directByForm is the "message a colleague" form of /chat (a GET form
+// cannot fill a path): an unknown handle is answered at the field.
+func (h *Handlers) directByForm(c echo.Context) error {
+	handle := strings.TrimPrefix(strings.TrimSpace(c.QueryParam("handle")), "@")
+	slug, err := h.svc.DirectRoom(c.Request().Context(), kit.ViewerOf(c), handle)
+	var conflict *apperr.Conflict
+	form := kit.Form{Values: map[string]string{"handle": handle}, Errors: map[string]string{}}
+	switch {
+	case err == nil:
+		return kit.SeeOther(c, "/chat/"+slug)
+	case handle == "":
+		form.Errors["handle"] = "Enter a colleague's handle, as shown beside their name."
+	case errors.Is(err, apperr.ErrNotFound):
+		form.Errors["handle"] = "No verified member has the handle @" + handle + "."
+	case errors.As(err, &conflict):
+		form.Errors["handle"] = conflict.Message
+	default:
+		return err
+	}
+	return h.renderIndex(c, http.StatusUnprocessableEntity, form)
 }
 
 // roomPage is a room with its latest messages and the message form.

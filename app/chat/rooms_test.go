@@ -83,3 +83,21 @@ func TestConsultRoomFollowsTheConsult(t *testing.T) {
 	}
 	gp.Get("/chat/"+room).Expect(http.StatusOK).Contains("Can we talk it through here?", "This room is closed").Lacks(`id="chat-form"`)
 }
+
+// /chat's "message a colleague" form opens the conversation by handle, and
+// answers an unknown one at the field.
+func TestMessageAColleagueForm(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	alice, _ := a.Verified("cardiology")
+	_, bobAcct := a.Verified("neurology")
+	_, pendingAcct := a.As("pending", "member", "neurology")
+	alice.Get("/chat").Expect(http.StatusOK).Contains(`action="/chat/dm"`, `name="handle"`)
+	to := alice.Get("/chat/dm?handle=%40" + bobAcct.Handle).Expect(http.StatusSeeOther).Location()
+	if to != alice.Get("/chat/dm/"+bobAcct.Handle).Expect(http.StatusSeeOther).Location() || !strings.HasPrefix(to, "/chat/dm-") {
+		t.Fatalf("the form opened %q", to)
+	}
+	alice.Get("/chat/dm?handle=nobody-here").Expect(http.StatusUnprocessableEntity).Contains("No verified member has the handle @nobody-here", `value="nobody-here"`)
+	alice.Get("/chat/dm?handle=" + pendingAcct.Handle).Expect(http.StatusUnprocessableEntity) // not verified: no chat
+	alice.Get("/chat/dm?handle=").Expect(http.StatusUnprocessableEntity).Contains("Enter a colleague")
+}
