@@ -63,6 +63,14 @@ type hiddenFrame struct {
 	ID   int64  `json:"id"`
 }
 
+// consultFrame tells a specialist a consult waits for them: its id and
+// urgency, never its content.
+type consultFrame struct {
+	Type   string `json:"type"`
+	ID     int64  `json:"id"`
+	Urgent bool   `json:"urgent"`
+}
+
 type errorFrame struct {
 	Type     string        `json:"type"`
 	Code     string        `json:"code"`
@@ -103,7 +111,8 @@ func mustJSON(v any) []byte {
 }
 
 // Channel carries chat announcements between instances: "m:room:id" (a
-// message was stored), "h:room:id" (hidden), "t:room:handle" (typing). A
+// message was stored), "h:room:id" (hidden), "t:room:handle" (typing),
+// "c:specialty:consult:urgent:member" (a consult waits). A
 // message's content never travels on it: each instance reads the row.
 const Channel = "curbside_chat"
 
@@ -111,6 +120,8 @@ const (
 	kindMessage = "m"
 	kindHidden  = "h"
 	kindTyping  = "t"
+	// kindConsult: "c:specialty:consult:urgent:member", a consult waits.
+	kindConsult = "c"
 )
 
 func announce(kind string, roomID int64, what string) string {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -86,6 +88,8 @@ func (h *Hub) heard(payload string) {
 		if id, err := parseID(what); err == nil {
 			h.toRoom(roomID, func(slug string) []byte { return mustJSON(hiddenFrame{Type: "hidden", Room: slug, ID: id}) }, nil)
 		}
+	case kindConsult:
+		h.consultWaiting(int16(roomID), what)
 	case kindTyping:
 		h.toRoom(roomID, func(slug string) []byte { return mustJSON(typingFrame{Type: "typing", Room: slug, Handle: what}) },
 			func(c *client) bool { return c.viewer.Handle != what })
@@ -283,4 +287,26 @@ func (h *Hub) connected() []*client {
 		out = append(out, c)
 	}
 	return out
+}
+
+// consultWaiting tells the specialty's members connected here (or the one
+// member a consult was addressed to) that a consult waits for them.
+func (h *Hub) consultWaiting(specialtyID int16, what string) {
+	parts := strings.Split(what, ":")
+	if len(parts) != 3 {
+		return
+	}
+	id, err1 := strconv.ParseInt(parts[0], 10, 64)
+	urgent, err2 := strconv.ParseBool(parts[1])
+	member, err3 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return
+	}
+	frame := mustJSON(consultFrame{Type: "consult", ID: id, Urgent: urgent})
+	for _, c := range h.connected() {
+		v := c.viewer
+		if (member != 0 && v.UserID == member) || (member == 0 && v.SpecialtyID != nil && *v.SpecialtyID == specialtyID) {
+			c.queue(frame)
+		}
+	}
 }

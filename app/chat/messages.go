@@ -206,3 +206,11 @@ func (s *Service) liveSessions(ctx context.Context, ids []int64) (map[int64]bool
 }
 
 func parseID(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }
+
+// ConsultWaiting tells the open pages of a specialty's members (specialtyID)
+// or of one member (memberID) that a consult waits for them. It says which
+// consult and how urgent, never what it asks.
+func (s *Service) ConsultWaiting(ctx context.Context, consultID int64, specialtyID int16, memberID int64, urgent bool) error {
+	what := strconv.FormatInt(consultID, 10) + ":" + strconv.FormatBool(urgent) + ":" + strconv.FormatInt(memberID, 10)
+	return s.bus.Publish(ctx, Channel, announce(kindConsult, int64(specialtyID), what))
+}

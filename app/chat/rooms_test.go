@@ -101,3 +101,31 @@ func TestMessageAColleagueForm(t *testing.T) {
 	alice.Get("/chat/dm?handle=" + pendingAcct.Handle).Expect(http.StatusUnprocessableEntity) // not verified: no chat
 	alice.Get("/chat/dm?handle=").Expect(http.StatusUnprocessableEntity).Contains("Enter a colleague")
 }
+
+// A consult filed for a specialty appears at once on its members' open
+// pages: which consult and how urgent, never its question.
+func TestNewConsultAppearsLiveForTheSpecialty(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	gp, _ := a.Verified("family-medicine")
+	cardio, _ := a.Verified("cardiology")
+	neuro, _ := a.Verified("neurology")
+	cs, ns := dial(t, a, cardio), dial(t, a, neuro)
+	cs.join("general", 0)
+	ns.join("general", 0)
+	res := gp.PostForm("/consults", url.Values{"specialty": {"cardiology"}, "urgency": {"urgent"},
+		"question": {"Is this ST elevation a STEMI?"}, "summary": {"Chest pain for an hour."},
+		"age_band": {"50-59"}, "sex": {"female"}}).Expect(http.StatusSeeOther)
+	f := cs.next("consult")
+	if "/consults/"+strconv.FormatInt(f.id(), 10) != res.Location() || f["urgent"] != true {
+		t.Fatalf("consult frame = %v, want the consult at %s, urgent", f, res.Location())
+	}
+	if strings.Contains(mustJSON(t, f), "STEMI") || strings.Contains(mustJSON(t, f), "Chest pain") {
+		t.Fatalf("the frame carries the consult's content: %v", f)
+	}
+	// The neurologist hears nothing of it: the next thing they get is this.
+	ack := cs.say("general", "after", "on my way")
+	if g := ns.next("message"); g.id() != ack.id() {
+		t.Fatalf("the neurologist got %v", g)
+	}
+}

@@ -49,14 +49,29 @@ func (s *Service) tellSpecialty(ctx context.Context, consultID int64, sp *accoun
 	for _, m := range members {
 		notices = append(notices, s.waitingNotice(consultID, sp.Name, urgent, title, m))
 	}
-	return s.notify.SendAll(ctx, notices)
+	if err := s.notify.SendAll(ctx, notices); err != nil {
+		return err
+	}
+	return s.announceWaiting(ctx, consultID, sp.ID, 0, urgent)
+}
+
+// announceWaiting tells open pages of the specialty (or of the one member
+// asked first) that the consult waits, once the transaction commits.
+func (s *Service) announceWaiting(ctx context.Context, consultID int64, specialtyID int16, memberID int64, urgent bool) error {
+	if s.Live == nil {
+		return nil
+	}
+	return s.Live.ConsultWaiting(ctx, consultID, specialtyID, memberID, urgent)
 }
 
 // tellColleague tells the colleague a consult names that it waits for them first.
 func (s *Service) tellColleague(ctx context.Context, consultID int64, specialty string, urgent bool, to recipient) error {
 	n := s.waitingNotice(consultID, specialty, urgent, "A consult for you", to)
 	n.Body = "A colleague asked you first. Claim it to answer, or decline it to pass it to the " + specialty + " queue."
-	return s.notify.Send(ctx, n)
+	if err := s.notify.Send(ctx, n); err != nil {
+		return err
+	}
+	return s.announceWaiting(ctx, consultID, 0, to.ID, urgent)
 }
 
 func (s *Service) waitingNotice(consultID int64, specialty string, urgent bool, title string, to recipient) notify.Notice {

@@ -48,6 +48,15 @@ type Service struct {
 	now      func() time.Time
 	// Rooms keeps each claimed consult's chat room (nil: no chat).
 	Rooms RoomKeeper
+	// Live tells specialists' open pages at once of a consult that waits
+	// for them (nil: only the notifications).
+	Live LiveQueue
+}
+
+// LiveQueue announces to open pages that a consult waits for a specialty
+// (or, addressed, for one member); it carries no clinical content.
+type LiveQueue interface {
+	ConsultWaiting(ctx context.Context, consultID int64, specialtyID int16, memberID int64, urgent bool) error
 }
 
 // RoomKeeper keeps the chat room of a consult: open to its two parties once

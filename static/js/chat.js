@@ -296,6 +296,18 @@
     showAlert(f.message);
   }
 
+  // A consult has just reached the member's queue: say so, with a link
+  // (never its question: that stays on the consult's page).
+  function onConsult(f) {
+    var note = el("p", "flash");
+    note.setAttribute("role", "status");
+    note.append(el("span", "", (f.urgent ? "An urgent consult" : "A consult") + " is waiting for you. "));
+    var link = el("a", "", "Open it");
+    link.href = "/consults/" + encodeURIComponent(f.id);
+    note.append(link);
+    root.insertBefore(note, root.firstChild);
+  }
+
   function handle(f) {
     switch (f.type) {
       case "message": render(f); break;
@@ -310,6 +322,7 @@
       case "typing": onTyping(f.handle); break;
       case "presence": onPresence(f.online); break;
       case "hidden": remove(document.getElementById("m-" + f.id)); break;
+      case "consult": onConsult(f); break;
       case "error": onError(f); break;
     }
   }

@@ -1,0 +1,72 @@
+package chat_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// A graceful shutdown closes every socket with 1001 (going away), so that
+// clients reconnect to another instance, and then returns.
+func TestShutdownClosesSocketsGoingAway(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	member, _ := a.Verified("cardiology")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.Server.Serve(ctx, ln) }()
+
+	base := "http://" + ln.Addr().String()
+	h := http.Header{"Origin": {base}, "Cookie": {"curbside_session=" + member.Cookie("curbside_session")}}
+	conn, _, err := websocket.DefaultDialer.Dial("ws://"+ln.Addr().String()+"/ws", h)
+	if err != nil {
+		cancel()
+		t.Fatalf("dial: %v", err)
+	}
+	defer conn.Close()
+	s := &socket{t: t, conn: conn, own: map[int64]bool{}}
+	s.join("general", 0)
+
+	cancel()
+	if code := s.closed(5 * time.Second); code != websocket.CloseGoingAway {
+		t.Fatalf("close code on shutdown = %d, want %d", code, websocket.CloseGoingAway)
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Fatalf("Serve returned %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the server did not finish shutting down")
+	}
+}
+
+// Typing travels to the room's other members, on every instance, and not
+// back to the typist.
+func TestTypingReachesTheOthers(t *testing.T) {
+	t.Parallel()
+	one := started(t)
+	two := one.Twin()
+	two.StartRunners()
+	alice, aliceAcct := one.Verified("cardiology")
+	bob, _ := one.Verified("neurology")
+	as, bs := dial(t, one, alice), dial(t, two, bob.On(two))
+	as.join("general", 0)
+	bs.join("general", 0)
+	as.send(map[string]any{"type": "typing", "room": "general"})
+	if f := bs.next("typing"); f.str("handle") != aliceAcct.Handle || f.str("room") != "general" {
+		t.Fatalf("typing frame = %v", f)
+	}
+	bs.send(map[string]any{"type": "typing", "room": "lounge-neurology"})
+	if f := bs.next("error"); f.str("code") != "bad_request" {
+		t.Fatalf("typing in a room not joined: %v", f)
+	}
+}
