@@ -112,7 +112,8 @@ func mustJSON(v any) []byte {
 
 // Channel carries chat announcements between instances: "m:room:id" (a
 // message was stored), "h:room:id" (hidden), "t:room:handle" (typing),
-// "c:specialty:consult:urgent:member" (a consult waits). A
+// "c:specialty:consult:urgent:member" (a consult waits), "p:room:instance:
+// handles" (who is in a room on one instance). A
 // message's content never travels on it: each instance reads the row.
 const Channel = "curbside_chat"
 
@@ -122,6 +123,8 @@ const (
 	kindTyping  = "t"
 	// kindConsult: "c:specialty:consult:urgent:member", a consult waits.
 	kindConsult = "c"
+	// kindPresence: "p:room:instance:handle,handle,…", who is in a room on one instance.
+	kindPresence = "p"
 )
 
 func announce(kind string, roomID int64, what string) string {

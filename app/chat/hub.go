@@ -27,6 +27,13 @@ type Hub struct {
 	// dirty rooms have stored messages this instance may not have delivered.
 	dirty map[int64]struct{}
 	wake  chan struct{}
+
+	// instance names this hub to the others' presence lists.
+	instance string
+	// presenceDirty rooms had members come or go here since the last tick.
+	presenceDirty map[int64]struct{}
+	// remote is who is in each room on the other instances, as they said.
+	remote map[int64]map[string]remotePresence
 }
 
 // hubBatch is how many new messages the hub reads at a time: well within a
@@ -45,7 +52,8 @@ type hubRoom struct {
 // NewHub returns the instance's hub; Run connects it to the bus.
 func NewHub(svc *Service, bus pubsub.Bus, log *slog.Logger) *Hub {
 	return &Hub{svc: svc, bus: bus, log: log, rooms: map[int64]*hubRoom{}, clients: map[*client]struct{}{},
-		dirty: map[int64]struct{}{}, wake: make(chan struct{}, 1)}
+		dirty: map[int64]struct{}{}, wake: make(chan struct{}, 1),
+		instance: newInstanceID(), presenceDirty: map[int64]struct{}{}, remote: map[int64]map[string]remotePresence{}}
 }
 
 // Run listens for news of rooms and of ended sessions, and delivers new
@@ -55,10 +63,17 @@ func (h *Hub) Run(ctx context.Context) error {
 	defer stop()
 	stopSessions := accounts.WatchSessionEnds(h.bus, h.sessionsEnded, func() { go h.recheckSessions(ctx) })
 	defer stopSessions()
+	tick := time.NewTicker(presenceTick)
+	defer tick.Stop()
+	beats := 0
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-tick.C:
+			beats++
+			h.tellPresence(ctx, beats%heartbeatTicks == 0)
+			continue
 		case <-h.wake:
 		}
 		for _, roomID := range h.takeDirty() {
@@ -88,6 +103,8 @@ func (h *Hub) heard(payload string) {
 		if id, err := parseID(what); err == nil {
 			h.toRoom(roomID, func(slug string) []byte { return mustJSON(hiddenFrame{Type: "hidden", Room: slug, ID: id}) }, nil)
 		}
+	case kindPresence:
+		h.heardPresence(roomID, what)
 	case kindConsult:
 		h.consultWaiting(int16(roomID), what)
 	case kindTyping:
@@ -196,8 +213,8 @@ func (h *Hub) add(c *client, room *Room) {
 		h.rooms[room.ID] = r
 	}
 	r.clients[c] = struct{}{}
+	h.presenceDirty[room.ID] = struct{}{}
 	h.mu.Unlock()
-	h.presence(room.ID)
 }
 
 // remove takes c out of the room, and forgets a room left with no one here.
@@ -209,30 +226,9 @@ func (h *Hub) remove(c *client, roomID int64) {
 			delete(h.rooms, roomID)
 			delete(h.dirty, roomID)
 		}
+		h.presenceDirty[roomID] = struct{}{}
 	}
 	h.mu.Unlock()
-	h.presence(roomID)
-}
-
-// presence tells a room's clients here who is in it here.
-func (h *Hub) presence(roomID int64) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	r := h.rooms[roomID]
-	if r == nil {
-		return
-	}
-	online := make([]string, 0, len(r.clients))
-	for c := range r.clients {
-		if !slices.Contains(online, c.viewer.Handle) {
-			online = append(online, c.viewer.Handle)
-		}
-	}
-	slices.Sort(online)
-	b := mustJSON(presenceFrame{Type: "presence", Room: r.slug, Online: online})
-	for c := range r.clients {
-		c.deliver(roomID, 0, b)
-	}
 }
 
 func (h *Hub) connect(c *client) {

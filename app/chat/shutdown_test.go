@@ -2,8 +2,10 @@ package chat_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
+	"sort"
 	"testing"
 	"time"
 
@@ -69,4 +71,36 @@ func TestTypingReachesTheOthers(t *testing.T) {
 	if f := bs.next("error"); f.str("code") != "bad_request" {
 		t.Fatalf("typing in a room not joined: %v", f)
 	}
+}
+
+// Who is in a room is shown across instances, and someone who leaves
+// drops out of the list.
+func TestPresenceAcrossInstances(t *testing.T) {
+	t.Parallel()
+	one := started(t)
+	two := one.Twin()
+	two.StartRunners()
+	alice, aliceAcct := one.Verified("cardiology")
+	bob, bobAcct := one.Verified("neurology")
+	as, bs := dial(t, one, alice), dial(t, two, bob.On(two))
+	as.join("general", 0)
+	bs.join("general", 0)
+	waitPresence := func(s *socket, want []string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			f := s.next("presence")
+			got := fmt.Sprint(f["online"])
+			if got == fmt.Sprint(want) {
+				return
+			}
+		}
+		t.Fatalf("presence never became %v", want)
+	}
+	both := []string{aliceAcct.Handle, bobAcct.Handle}
+	sort.Strings(both)
+	waitPresence(as, both)
+	waitPresence(bs, both)
+	bs.send(map[string]any{"type": "leave", "room": "general"})
+	waitPresence(as, []string{aliceAcct.Handle})
 }
