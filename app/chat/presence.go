@@ -126,4 +126,3 @@ func (h *Hub) sendPresence(roomID int64, r *hubRoom) {
 		c.deliver(roomID, 0, b)
 	}
 }
-
