@@ -89,7 +89,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 	a.Notify = notify.NewService(gdb)
 	a.Files = files.NewStore(gdb)
 	a.Cases = cases.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits)
-	a.Chat = chat.NewService(gdb, a.Notify, a.Bus, log)
+	a.Chat = chat.NewService(gdb, a.Audit, a.Notify, a.Bus, log)
 	a.ChatHub = chat.NewHub(a.Chat, a.Bus, log)
 	a.Consults = consults.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())
 	a.Consults.Rooms, a.Consults.Live = a.Chat, a.Chat

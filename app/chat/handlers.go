@@ -205,7 +205,7 @@ func (h *Handlers) hide(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.Hide(c.Request().Context(), kit.ViewerOf(c), id); err != nil {
+	if err := h.svc.Hide(c.Request().Context(), kit.ViewerOf(c), id, kit.Meta(c)); err != nil {
 		return err
 	}
 	kit.Flash(c, "The message is hidden from everyone.")

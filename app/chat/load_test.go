@@ -86,6 +86,8 @@ func TestModeratorHidesAMessage(t *testing.T) {
 	ack := s.say("general", "h-1", "something off-colour")
 	path := fmt.Sprintf("/mod/chat/messages/%d/hide", ack.id())
 	member.PostForm(path, url.Values{}).Expect(http.StatusForbidden)
+	mod.Get("/chat/general").Expect(http.StatusOK).Contains(`action="` + path + `"`)
+	member.Get("/chat/general").Expect(http.StatusOK).Lacks(`action="` + path + `"`)
 	mod.PostForm(path, url.Values{"next": {"/chat/general"}}).Expect(http.StatusSeeOther).RedirectsTo("/chat/general")
 	if f := s.next("hidden"); f.id() != ack.id() || f.str("room") != "general" {
 		t.Fatalf("hidden frame = %v", f)
@@ -95,6 +97,10 @@ func TestModeratorHidesAMessage(t *testing.T) {
 		t.Fatalf("a hidden message was replayed: %v", replay)
 	}
 	mod.PostForm("/mod/chat/messages/999999/hide", url.Values{}).Expect(http.StatusNotFound)
+	var audited int64
+	if err := a.DB.DB.Raw(`SELECT count(*) FROM audit_log WHERE action = 'chat.message_hidden' AND target_id = ?`, ack.id()).Scan(&audited).Error; err != nil || audited != 1 {
+		t.Fatalf("audit rows for the hiding = %d (%v), want 1", audited, err)
+	}
 }
 
 // Naming a colleague with @handle tells them where, never what.

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"curbside/app/apperr"
+	"curbside/app/audit"
 	"curbside/app/db"
 	"curbside/app/identity"
 	"curbside/app/markdown"
@@ -168,7 +169,7 @@ func (s *Service) markRead(ctx context.Context, userID, roomID, id int64) error 
 
 // Hide takes a message out of its room for everyone, at once on every
 // open client: a moderator's call.
-func (s *Service) Hide(ctx context.Context, v *identity.Viewer, id int64) error {
+func (s *Service) Hide(ctx context.Context, v *identity.Viewer, id int64, meta identity.Meta) error {
 	if !v.IsModerator() {
 		return apperr.ErrForbidden
 	}
@@ -181,6 +182,10 @@ func (s *Service) Hide(ctx context.Context, v *identity.Viewer, id int64) error 
 		}
 		if roomID == 0 {
 			return fmt.Errorf("message %d: %w", id, apperr.ErrNotFound)
+		}
+		if err := s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: "chat.message_hidden", TargetType: "message",
+			TargetID: id, IP: meta.IP}); err != nil {
+			return err
 		}
 		return s.bus.Publish(ctx, Channel, announce(kindHidden, roomID, strconv.FormatInt(id, 10)))
 	})

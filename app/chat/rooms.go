@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"curbside/app/apperr"
+	"curbside/app/audit"
 	"curbside/app/db"
 	"curbside/app/identity"
 	"curbside/app/notify"
@@ -23,6 +24,7 @@ import (
 // how messages are stored and announced to every instance.
 type Service struct {
 	db     *gorm.DB
+	audit  *audit.Log
 	notify *notify.Service
 	bus    pubsub.Bus
 	limits *senders
@@ -31,8 +33,8 @@ type Service struct {
 }
 
 // NewService returns the chat rules; messages are announced on bus.
-func NewService(gdb *gorm.DB, n *notify.Service, bus pubsub.Bus, log *slog.Logger) *Service {
-	return &Service{db: gdb, notify: n, bus: bus, limits: newSenders(sendRate, sendBurst), log: log,
+func NewService(gdb *gorm.DB, auditLog *audit.Log, n *notify.Service, bus pubsub.Bus, log *slog.Logger) *Service {
+	return &Service{db: gdb, audit: auditLog, notify: n, bus: bus, limits: newSenders(sendRate, sendBurst), log: log,
 		now: func() time.Time { return time.Now().UTC() }}
 }
 

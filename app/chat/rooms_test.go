@@ -66,6 +66,7 @@ func TestConsultRoomFollowsTheConsult(t *testing.T) {
 	gp.Get("/chat/" + room).Expect(http.StatusNotFound) // not claimed yet: no room
 
 	cardio.PostForm(res.Location()+"/claim", url.Values{}).Expect(http.StatusSeeOther)
+	gp.Get(res.Location()).Expect(http.StatusOK).Contains(`href="/chat/` + room + `"`)
 	gs, cs := dial(t, a, gp), dial(t, a, cardio)
 	gs.join(room, 0)
 	cs.join(room, 0)

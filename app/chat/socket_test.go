@@ -3,6 +3,7 @@ package chat_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -155,5 +156,28 @@ func TestBadFramesGetErrors(t *testing.T) {
 	other, _ := a.Verified("neurology")
 	if f := dial(t, a, other).say("general", "x", "hello"); f.str("type") != "ack" {
 		t.Fatalf("another member after that: %v", f)
+	}
+}
+
+// The privacy guard holds a message that may name a patient, with its
+// findings; sent again with phi_ack it is stored.
+func TestPrivacyGuardOnTheSocket(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	member, _ := a.Verified("cardiology")
+	s := dial(t, a, member)
+	s.join("general", 0)
+	body := "Saw Mr John Smith today, call him on 555-123-4567"
+	f := s.say("general", "p-1", body)
+	if f.str("code") != "phi" || f.str("client_id") != "p-1" || !strings.Contains(mustJSON(t, f["findings"]), "555-123-4567") {
+		t.Fatalf("held message: %v", f)
+	}
+	var n int64
+	if err := a.DB.DB.Raw(`SELECT count(*) FROM chat_messages WHERE client_id = 'p-1'`).Scan(&n).Error; err != nil || n != 0 {
+		t.Fatalf("a held message was stored: %d (%v)", n, err)
+	}
+	s.send(map[string]any{"type": "send", "room": "general", "body": body, "client_id": "p-1", "phi_ack": true})
+	if f := s.next("ack"); f.id() == 0 {
+		t.Fatalf("acknowledged resend: %v", f)
 	}
 }
