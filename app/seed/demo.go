@@ -10,6 +10,7 @@ import (
 	"curbside/app/accounts"
 	"curbside/app/apperr"
 	"curbside/app/cases"
+	"curbside/app/chat"
 	"curbside/app/consults"
 	"curbside/app/identity"
 )
@@ -32,7 +33,7 @@ var DemoAccounts = []DemoAccount{
 // Demo creates the demo accounts that do not exist yet, prints every one of
 // them, and starts the forum with the demo cases. Running it again changes
 // nothing and prints the same lines.
-func Demo(ctx context.Context, acct *accounts.Service, forum *cases.Service, consultSvc *consults.Service, out io.Writer) error {
+func Demo(ctx context.Context, acct *accounts.Service, forum *cases.Service, consultSvc *consults.Service, chatSvc *chat.Service, out io.Writer) error {
 	for _, d := range DemoAccounts {
 		_, err := acct.ByEmail(ctx, d.Email)
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -51,7 +52,10 @@ func Demo(ctx context.Context, acct *accounts.Service, forum *cases.Service, con
 	if err := demoForum(ctx, forum, viewers); err != nil {
 		return err
 	}
-	return demoConsults(ctx, consultSvc, viewers)
+	if err := demoConsults(ctx, consultSvc, viewers); err != nil {
+		return err
+	}
+	return demoChat(ctx, chatSvc, viewers)
 }
 
 // demoViewers are the demo accounts as the rules see them, by the local

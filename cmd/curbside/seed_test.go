@@ -35,6 +35,15 @@ func TestSeedDemoStartsTheForum(t *testing.T) {
 		t.Fatalf("demo consults in statuses %q", statuses)
 	}
 	consults := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM consults")
+	// A conversation in the general room and a lounge, and the claimed consults' rooms.
+	chatLines := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM chat_messages")
+	if rooms := testdb.Scalar[string](t, tdb, `SELECT string_agg(DISTINCT r.slug, ',' ORDER BY r.slug) FROM chat_messages m
+		JOIN chat_rooms r ON r.id = m.room_id`); chatLines < 5 || rooms != "general,lounge-cardiology" {
+		t.Fatalf("demo chat: %d messages in %q", chatLines, rooms)
+	}
+	if n := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM chat_rooms WHERE kind = 'consult'"); n == 0 {
+		t.Fatal("the demo's claimed consults have no chat rooms")
+	}
 	if _, err := runCLI(t, tdb.URL, "seed", "--demo"); err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +52,9 @@ func TestSeedDemoStartsTheForum(t *testing.T) {
 	}
 	if again := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM consults"); again != consults {
 		t.Fatalf("seeding again made %d consults, had %d", again, consults)
+	}
+	if again := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM chat_messages"); again != chatLines {
+		t.Fatalf("seeding again made %d chat messages, had %d", again, chatLines)
 	}
 }
 
