@@ -116,6 +116,13 @@ func (s *socket) join(room string, since int64) []frame {
 func (s *socket) say(room, clientID, body string) frame {
 	s.t.Helper()
 	s.send(map[string]any{"type": "send", "room": room, "body": body, "client_id": clientID})
+	return s.answer(clientID)
+}
+
+// answer waits for the ack or error of the send with clientID, holding
+// back others' messages for next.
+func (s *socket) answer(clientID string) frame {
+	s.t.Helper()
 	for {
 		f := s.next()
 		switch f.str("type") {
@@ -166,4 +173,24 @@ func started(t *testing.T) *webtest.App {
 	a := webtest.New(t)
 	a.StartRunners()
 	return a
+}
+
+// across is two instances on one database with a member on each, both in
+// the general room.
+type across struct {
+	one, two   *webtest.App
+	alice, bob webtest.Account
+	as, bs     *socket
+}
+
+func startAcross(t *testing.T) across {
+	one := started(t)
+	two := one.Twin()
+	two.StartRunners()
+	alice, aliceAcct := one.Verified("cardiology")
+	bob, bobAcct := one.Verified("neurology")
+	x := across{one: one, two: two, alice: aliceAcct, bob: bobAcct, as: dial(t, one, alice), bs: dial(t, two, bob.On(two))}
+	x.as.join("general", 0)
+	x.bs.join("general", 0)
+	return x
 }

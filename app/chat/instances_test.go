@@ -15,15 +15,8 @@ import (
 // (it reconnects and catches up from the table).
 func TestMessagesCrossInstances(t *testing.T) {
 	t.Parallel()
-	one := started(t)
-	two := one.Twin()
-	two.StartRunners()
-	alice, _ := one.Verified("cardiology")
-	bob, _ := one.Verified("neurology")
-	as := dial(t, one, alice)
-	bs := dial(t, two, bob.On(two))
-	as.join("general", 0)
-	bs.join("general", 0)
+	x := startAcross(t)
+	one, as, bs := x.one, x.as, x.bs
 
 	ack := as.say("general", "x-1", "from instance one")
 	if f := bs.next("message"); f.id() != ack.id() || f.str("body") != "from instance one" {

@@ -55,16 +55,10 @@ func TestShutdownClosesSocketsGoingAway(t *testing.T) {
 // back to the typist.
 func TestTypingReachesTheOthers(t *testing.T) {
 	t.Parallel()
-	one := started(t)
-	two := one.Twin()
-	two.StartRunners()
-	alice, aliceAcct := one.Verified("cardiology")
-	bob, _ := one.Verified("neurology")
-	as, bs := dial(t, one, alice), dial(t, two, bob.On(two))
-	as.join("general", 0)
-	bs.join("general", 0)
+	x := startAcross(t)
+	as, bs := x.as, x.bs
 	as.send(map[string]any{"type": "typing", "room": "general"})
-	if f := bs.next("typing"); f.str("handle") != aliceAcct.Handle || f.str("room") != "general" {
+	if f := bs.next("typing"); f.str("handle") != x.alice.Handle || f.str("room") != "general" {
 		t.Fatalf("typing frame = %v", f)
 	}
 	bs.send(map[string]any{"type": "typing", "room": "lounge-neurology"})
@@ -77,14 +71,8 @@ func TestTypingReachesTheOthers(t *testing.T) {
 // drops out of the list.
 func TestPresenceAcrossInstances(t *testing.T) {
 	t.Parallel()
-	one := started(t)
-	two := one.Twin()
-	two.StartRunners()
-	alice, aliceAcct := one.Verified("cardiology")
-	bob, bobAcct := one.Verified("neurology")
-	as, bs := dial(t, one, alice), dial(t, two, bob.On(two))
-	as.join("general", 0)
-	bs.join("general", 0)
+	x := startAcross(t)
+	as, bs, aliceAcct, bobAcct := x.as, x.bs, x.alice, x.bob
 	waitPresence := func(s *socket, want []string) {
 		t.Helper()
 		deadline := time.Now().Add(5 * time.Second)

@@ -177,7 +177,7 @@ func TestPrivacyGuardOnTheSocket(t *testing.T) {
 		t.Fatalf("a held message was stored: %d (%v)", n, err)
 	}
 	s.send(map[string]any{"type": "send", "room": "general", "body": body, "client_id": "p-1", "phi_ack": true})
-	if f := s.next("ack"); f.id() == 0 {
+	if f := s.answer("p-1"); f.str("type") != "ack" || f.id() == 0 {
 		t.Fatalf("acknowledged resend: %v", f)
 	}
 }
