@@ -11,8 +11,6 @@ CREATE TABLE chat_rooms (
     consult_id      bigint UNIQUE REFERENCES consults (id) ON DELETE CASCADE,
     -- closed_at: no new messages (a consult's room once the consult ends).
     closed_at       timestamptz,
-    last_message_id bigint NOT NULL DEFAULT 0,
-    last_message_at timestamptz,
     created_at      timestamptz NOT NULL DEFAULT now()
 );
 
@@ -33,7 +31,7 @@ CREATE TABLE chat_reads (
     PRIMARY KEY (user_id, room_id)
 );
 
--- A message's id comes from the sequence while its room's row is locked,
+-- A message's id is drawn from the sequence while its room's row is locked,
 -- so ids commit in order within a room and a reader resuming after id N
 -- never misses a message that committed late. (author_id, client_id) makes
 -- a resend of an unacknowledged message land once.

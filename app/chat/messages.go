@@ -32,7 +32,7 @@ var ErrTooLong = fmt.Errorf("a message is at most %d characters", MaxBody)
 // Send stores a message and announces it to every instance; it returns the
 // stored message, which the caller acknowledges only now. A message sent
 // again with the same client id is stored once: the second call returns the
-// first one's row.
+// first one's row (it counts against the sender's rate like any send).
 func (s *Service) Send(ctx context.Context, v *identity.Viewer, out Outgoing) (*Message, error) {
 	out.Body = strings.TrimSpace(out.Body)
 	switch {
@@ -47,11 +47,8 @@ func (s *Service) Send(ctx context.Context, v *identity.Viewer, out Outgoing) (*
 	if err != nil {
 		return nil, err
 	}
-	if m, err := s.sent(ctx, v, out.ClientID); err == nil || !errors.Is(err, sql.ErrNoRows) {
-		return m, err // a resend: acknowledged again, stored once
-	}
 	if room.Closed {
-		return nil, ErrClosed
+		return s.resent(ctx, v, out.ClientID)
 	}
 	flagged, err := phi.Guard(out.PHIAck, map[string]string{"body": out.Body})
 	if err != nil {
@@ -61,41 +58,39 @@ func (s *Service) Send(ctx context.Context, v *identity.Viewer, out Outgoing) (*
 		return nil, err
 	}
 	rendered := markdown.Render(out.Body)
-	var id int64
-	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
-		tx := db.Conn(ctx, s.db)
-		// The room's row lock orders its messages: the id is drawn after it.
-		var open bool
-		if err := tx.Raw(`UPDATE chat_rooms SET last_message_at = ? WHERE id = ? RETURNING closed_at IS NULL`,
-			s.now(), room.ID).Scan(&open).Error; err != nil {
-			return fmt.Errorf("lock room: %w", err)
-		}
-		if !open {
-			return ErrClosed
-		}
-		if err := tx.Raw(`INSERT INTO chat_messages (room_id, author_id, client_id, body, body_html, phi_ack, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id`,
-			room.ID, v.UserID, out.ClientID, out.Body, string(rendered.HTML), flagged, s.now()).Scan(&id).Error; err != nil {
-			return fmt.Errorf("store message: %w", err)
-		}
-		if id == 0 {
-			return nil // a resend raced the first: that one announces
-		}
-		if err := tx.Exec(`UPDATE chat_rooms SET last_message_id = ? WHERE id = ?`, id, room.ID).Error; err != nil {
-			return err
-		}
-		if err := s.markRead(ctx, v.UserID, room.ID, id); err != nil {
-			return err
-		}
-		if err := s.mentioned(ctx, v, room, rendered.Mentions); err != nil {
-			return err
-		}
-		return s.bus.Publish(ctx, Channel, announce(kindMessage, room.ID, strconv.FormatInt(id, 10)))
-	})
-	if err != nil {
-		return nil, err
+	m := &Message{RoomID: room.ID, Room: room.Slug, AuthorID: v.UserID, Author: Author{Handle: v.Handle, DisplayName: v.DisplayName},
+		ClientID: out.ClientID, Body: out.Body, HTML: template.HTML(rendered.HTML), Mine: true}
+	// One statement, so one commit: it locks the open room's row, draws the
+	// id only then (so ids commit in order within a room), stores the
+	// message unless this client id was stored before, and announces it,
+	// which PostgreSQL delivers on commit.
+	err = db.ScanRow(ctx, s.db, `WITH room AS (SELECT id FROM chat_rooms WHERE id = $1 AND closed_at IS NULL FOR UPDATE),
+		stored AS (INSERT INTO chat_messages (room_id, author_id, client_id, body, body_html, phi_ack, created_at)
+			SELECT room.id, $2, $3, $4, $5, $6, $7 FROM room ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id, created_at)
+		SELECT stored.id, stored.created_at FROM stored, pg_notify($8, 'm:' || $1 || ':' || stored.id)`,
+		[]any{room.ID, v.UserID, out.ClientID, out.Body, string(rendered.HTML), flagged, s.now(), Channel},
+		&m.ID, &m.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s.resent(ctx, v, out.ClientID) // sent before, or the room closed meanwhile
+	} else if err != nil {
+		return nil, fmt.Errorf("store message: %w", err)
 	}
-	return s.sent(ctx, v, out.ClientID)
+	if err := s.mentioned(ctx, v, room, rendered.Mentions); err != nil {
+		// The message stands: a notice that failed is logged, not a reason
+		// to make its author send it again.
+		s.log.Error("chat: tell the mentioned", "message", m.ID, "err", err)
+	}
+	return m, nil
+}
+
+// resent returns the viewer's message with clientID, stored earlier: a
+// resend is acknowledged again. Without one, the room must have closed.
+func (s *Service) resent(ctx context.Context, v *identity.Viewer, clientID string) (*Message, error) {
+	m, err := s.sent(ctx, v, clientID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrClosed
+	}
+	return m, err
 }
 
 // sent returns the viewer's message with clientID.
@@ -149,18 +144,16 @@ func (s *Service) messages(ctx context.Context, where string, args ...any) ([]Me
 }
 
 // MarkRead moves the viewer's read marker in a room forward to id (never
-// back, never past the room's last message).
+// back, never past the room's last message). The viewer's own messages
+// never count as unread, so sending marks nothing.
 func (s *Service) MarkRead(ctx context.Context, v *identity.Viewer, room *Room, id int64) error {
-	return s.markRead(ctx, v.UserID, room.ID, min(id, room.LastID))
-}
-
-func (s *Service) markRead(ctx context.Context, userID, roomID, id int64) error {
-	if id <= 0 {
+	id = min(id, room.LastID)
+	if id <= room.LastReadID {
 		return nil
 	}
 	err := db.Conn(ctx, s.db).Exec(`INSERT INTO chat_reads (user_id, room_id, last_read_id) VALUES (?, ?, ?)
 		ON CONFLICT (user_id, room_id) DO UPDATE SET last_read_id = GREATEST(chat_reads.last_read_id, EXCLUDED.last_read_id)`,
-		userID, roomID, id).Error
+		v.UserID, room.ID, id).Error
 	if err != nil {
 		return fmt.Errorf("mark room read: %w", err)
 	}

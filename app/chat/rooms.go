@@ -43,8 +43,12 @@ func NewService(gdb *gorm.DB, auditLog *audit.Log, n *notify.Service, bus pubsub
 const roomColumns = `r.id, r.slug, r.kind,
 	CASE WHEN r.kind = 'dm' THEN COALESCE((SELECT u.display_name FROM chat_members m JOIN users u ON u.id = m.user_id
 		WHERE m.room_id = r.id AND m.user_id <> $1 LIMIT 1), r.title) ELSE r.title END,
-	r.specialty_id, r.consult_id, r.closed_at IS NOT NULL, r.last_message_id, r.last_message_at,
+	r.specialty_id, r.consult_id, r.closed_at IS NOT NULL, COALESCE(last.id, 0), last.created_at,
 	COALESCE(rd.last_read_id, 0)`
+
+// roomJoins bring a room's newest message and member $1's read marker.
+const roomJoins = ` LEFT JOIN LATERAL (SELECT m.id, m.created_at FROM chat_messages m WHERE m.room_id = r.id ORDER BY m.id DESC LIMIT 1) last ON true
+	LEFT JOIN chat_reads rd ON rd.room_id = r.id AND rd.user_id = $1`
 
 // visibleTo is true for the rooms member $1 may join: the open ones, and
 // the private ones they belong to.
@@ -54,8 +58,7 @@ const visibleTo = `(r.kind IN ('general', 'lounge') OR EXISTS (SELECT 1 FROM cha
 // room of others is not found: its existence is private too.
 func (s *Service) Room(ctx context.Context, v *identity.Viewer, slug string) (*Room, error) {
 	var r Room
-	err := db.ScanRow(ctx, s.db, `SELECT `+roomColumns+` FROM chat_rooms r
-		LEFT JOIN chat_reads rd ON rd.room_id = r.id AND rd.user_id = $1
+	err := db.ScanRow(ctx, s.db, `SELECT `+roomColumns+` FROM chat_rooms r`+roomJoins+`
 		WHERE r.slug = $2 AND `+visibleTo, []any{v.UserID, slug}, r.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("room %q: %w", slug, apperr.ErrNotFound)
@@ -79,10 +82,10 @@ func (s *Service) Rooms(ctx context.Context, v *identity.Viewer) ([]Room, error)
 	rows, err := db.Conn(ctx, s.db).Raw(`SELECT `+strings.ReplaceAll(roomColumns, "$1", "@me")+`,
 		(SELECT count(*) FROM (SELECT 1 FROM chat_messages cm WHERE cm.room_id = r.id AND cm.id > COALESCE(rd.last_read_id, 0)
 			AND cm.author_id <> @me AND cm.hidden_at IS NULL LIMIT @cap) unread)
-		FROM chat_rooms r LEFT JOIN chat_reads rd ON rd.room_id = r.id AND rd.user_id = @me
+		FROM chat_rooms r`+strings.ReplaceAll(roomJoins, "$1", "@me")+`
 		WHERE `+strings.ReplaceAll(visibleTo, "$1", "@me")+`
 		ORDER BY CASE WHEN r.kind = 'general' THEN 0 WHEN r.specialty_id = @specialty THEN 1 WHEN r.kind = 'lounge' THEN 3 ELSE 2 END,
-			CASE WHEN r.kind = 'lounge' THEN NULL ELSE r.last_message_at END DESC NULLS LAST, r.title, r.id`,
+			CASE WHEN r.kind = 'lounge' THEN NULL ELSE last.created_at END DESC NULLS LAST, r.title, r.id`,
 		sql.Named("me", v.UserID), sql.Named("cap", unreadCap), sql.Named("specialty", v.SpecialtyID)).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("list rooms: %w", err)
