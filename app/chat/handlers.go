@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -30,6 +31,8 @@ type Handlers struct {
 func NewHandlers(svc *Service, hub *Hub, baseURL *url.URL) *Handlers {
 	return &Handlers{svc: svc, hub: hub, upgrader: websocket.Upgrader{
 		ReadBufferSize: 1024, WriteBufferSize: 1024, HandshakeTimeout: 10 * time.Second,
+		// Write buffers are lent for a write only: most sockets are idle.
+		WriteBufferPool: &sync.Pool{},
 		CheckOrigin: func(r *http.Request) bool { return sameOrigin(r.Header.Get("Origin"), baseURL, r.Host) },
 	}}
 }
@@ -222,7 +225,12 @@ func (h *Handlers) socket(c echo.Context) error {
 	}
 	cl := newClient(h.hub, ws, kit.ViewerOf(c))
 	done := kit.TrackConn(c, func() { cl.closeWith(websocket.CloseGoingAway, "server shutting down") })
-	defer done()
-	cl.serve()
+	// The connection runs on a goroutine of its own, and this one returns:
+	// its stack holds the whole middleware chain, which an idle socket
+	// would otherwise keep for hours.
+	go func() {
+		defer done()
+		cl.serve()
+	}()
 	return nil
 }
