@@ -90,7 +90,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 	a.Files = files.NewStore(gdb)
 	a.Cases = cases.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits)
 	a.Chat = chat.NewService(gdb, a.Audit, a.Notify, a.Bus, log)
-	a.ChatHub = chat.NewHub(a.Chat, a.Bus, log)
+	a.ChatHub = chat.NewHub(a.Chat, a.Bus, a.Accounts, log)
 	a.Consults = consults.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())
 	a.Consults.Rooms, a.Consults.Live = a.Chat, a.Chat
 	a.Verification = verification.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())

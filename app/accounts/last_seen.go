@@ -28,6 +28,13 @@ func (l *lastSeen) mark(sessionID int64, at time.Time) {
 	l.mu.Unlock()
 }
 
+// last is the newest mark of a session not yet written (zero: none).
+func (l *lastSeen) last(sessionID int64) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.pending[sessionID]
+}
+
 func (l *lastSeen) take() map[int64]time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 
 	"curbside/app/apperr"
 	"curbside/app/identity"
@@ -33,6 +34,14 @@ const (
 	maxJoined = 64
 
 	closePolicy = websocket.ClosePolicyViolation
+
+	// frameRate and frameBurst bound a client's other frames; typingEvery
+	// is as often as its typing is passed on.
+	frameRate   = rate.Limit(5)
+	frameBurst  = 30
+	typingEvery = 2 * time.Second
+	// flushWait bounds the last writes before a close.
+	flushWait = 500 * time.Millisecond
 )
 
 // client is one websocket connection: one tab of one member.
@@ -49,6 +58,12 @@ type client struct {
 
 	mu    sync.Mutex
 	rooms map[int64]*joinedRoom
+
+	// frames limits the frames other than sends (joins, reads, typing),
+	// which cost a query or a cluster-wide notification each.
+	frames *rate.Limiter
+	// typedAt is when each room last heard this client type.
+	typedAt map[int64]time.Time
 }
 
 // joinedRoom is a room the client follows. While it joins, live frames wait
@@ -67,7 +82,7 @@ type pendingFrame struct {
 
 func newClient(h *Hub, ws *websocket.Conn, v *identity.Viewer) *client {
 	return &client{hub: h, ws: ws, viewer: v, send: make(chan []byte, sendQueue), done: make(chan struct{}),
-		rooms: map[int64]*joinedRoom{}}
+		rooms: map[int64]*joinedRoom{}, frames: rate.NewLimiter(frameRate, frameBurst), typedAt: map[int64]time.Time{}}
 }
 
 // serve runs the connection until either side ends it.
@@ -91,6 +106,9 @@ func (c *client) serve() {
 // deliver queues a live frame of a room (id 0: not a message). It never
 // blocks: the hub calls it for every client in turn.
 func (c *client) deliver(roomID, id int64, frame []byte) {
+	if c.isClosed() {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r := c.rooms[roomID]
@@ -126,6 +144,23 @@ func (c *client) replyRaw(frame []byte) {
 	case c.send <- frame:
 	case <-c.done:
 	}
+}
+
+func (c *client) isClosed() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// leave takes the client out of a room, here and in the hub.
+func (c *client) leave(roomID int64) {
+	c.mu.Lock()
+	delete(c.rooms, roomID)
+	c.mu.Unlock()
+	c.hub.remove(c, roomID)
 }
 
 // closeWith ends the connection with a close frame (once).
@@ -166,10 +201,10 @@ func (c *client) writeLoop() {
 
 // flush writes what is already queued (an error frame before a close).
 func (c *client) flush() {
+	_ = c.ws.SetWriteDeadline(time.Now().Add(flushWait))
 	for {
 		select {
 		case frame := <-c.send:
-			_ = c.ws.SetWriteDeadline(time.Now().Add(time.Second))
 			if c.ws.WriteMessage(websocket.TextMessage, frame) != nil {
 				return
 			}
@@ -198,7 +233,11 @@ func (c *client) readLoop() {
 			c.closeWith(websocket.CloseMessageTooBig, "frame too large")
 			return
 		}
+		if c.isClosed() {
+			return // a session that ended may not send what was on its way
+		}
 		_ = c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		c.hub.sessions.Touch(c.viewer.SessionID)
 		var f inFrame
 		if kind != websocket.TextMessage || json.Unmarshal(data, &f) != nil {
 			c.reply(errorFrame{Type: "error", Code: "bad_request", Message: "Send one JSON object per text frame."})
@@ -212,6 +251,10 @@ func (c *client) handle(f inFrame) {
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
 	var err error
+	if f.Type != "send" && !c.frames.Allow() {
+		c.reply(errorFrame{Type: "error", Code: "rate_limited", Message: "Too many frames: slow down.", Room: f.Room})
+		return
+	}
 	switch f.Type {
 	case "join":
 		err = c.join(ctx, f.Room, f.Since)
@@ -222,7 +265,7 @@ func (c *client) handle(f inFrame) {
 		}
 	case "typing":
 		var room *Room
-		if room, err = c.joined(ctx, f.Room); err == nil {
+		if room, err = c.joined(ctx, f.Room); err == nil && c.typing(room.ID) {
 			err = c.hub.svc.Typing(ctx, c.viewer, room)
 		}
 	case "read":
@@ -233,21 +276,29 @@ func (c *client) handle(f inFrame) {
 	case "leave":
 		var room *Room
 		if room, err = c.joined(ctx, f.Room); err == nil {
-			c.mu.Lock()
-			delete(c.rooms, room.ID)
-			c.mu.Unlock()
-			c.hub.remove(c, room.ID)
+			c.leave(room.ID)
 		}
 	default:
 		err = errBadType
 	}
 	if err != nil {
-		e := errorFor(err, f)
-		if e.Code == "internal" {
+		e, refused := errorFor(err, f)
+		if !refused {
 			c.hub.log.Error("chat: frame failed", "type", f.Type, "room", f.Room, "err", err)
 		}
 		c.reply(e)
 	}
+}
+
+// typing reports whether to pass on that the client types in a room: once
+// every typingEvery is enough for "… is typing".
+func (c *client) typing(roomID int64) bool {
+	now := time.Now()
+	if now.Sub(c.typedAt[roomID]) < typingEvery {
+		return false
+	}
+	c.typedAt[roomID] = now
+	return true
 }
 
 var errBadType = errors.New(`type must be "join", "send", "typing", "read" or "leave"`)
@@ -304,29 +355,42 @@ func (c *client) join(ctx context.Context, slug string, since int64) error {
 			break
 		}
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r := c.rooms[room.ID]
-	if r == nil {
-		return nil // left meanwhile
-	}
-	r.replayed, r.joining = last, false
-	c.queue(mustJSON(joinedFrame{Type: "joined", Room: room.Slug, LastID: last}))
-	for _, p := range r.pending {
-		if p.id == 0 || p.id > last {
-			c.queue(p.frame)
+	// `joined`, then what arrived live meanwhile, at the client's own pace
+	// (it is reading its replay): frames that keep arriving wait in pending
+	// until it is empty, so the order holds.
+	c.replyRaw(mustJSON(joinedFrame{Type: "joined", Room: room.Slug, LastID: last}))
+	for {
+		c.mu.Lock()
+		r := c.rooms[room.ID]
+		if r == nil {
+			c.mu.Unlock()
+			return nil // left meanwhile
+		}
+		pending := r.pending
+		r.pending = nil
+		if len(pending) == 0 {
+			r.replayed, r.joining = last, false
+			c.mu.Unlock()
+			return nil
+		}
+		c.mu.Unlock()
+		for _, p := range pending {
+			if p.id == 0 || p.id > last {
+				c.replyRaw(p.frame)
+				last = max(last, p.id)
+			}
 		}
 	}
-	r.pending = nil
-	return nil
 }
 
 var errTooManyRooms = errors.New("too many rooms on one connection")
 
 // errorFor turns a refusal into the contract's error frame; it never
 // carries stored content, only what the client sent and why.
-func errorFor(err error, f inFrame) errorFrame {
-	e := errorFrame{Type: "error", Room: f.Room, ClientID: f.ClientID}
+// refused is false when the server failed rather than refused.
+func errorFor(err error, f inFrame) (e errorFrame, refused bool) {
+	e = errorFrame{Type: "error", Room: f.Room, ClientID: f.ClientID}
+	refused = true
 	var held *phi.Held
 	var limited *apperr.RateLimited
 	var fields apperr.FieldErrors
@@ -350,7 +414,9 @@ func errorFor(err error, f inFrame) errorFrame {
 	case errors.Is(err, ErrBadClientID), errors.Is(err, errBadType), errors.Is(err, errNotJoined), errors.Is(err, errTooManyRooms):
 		e.Code, e.Message = "bad_request", err.Error()
 	default:
-		e.Code, e.Message = "internal", "Something went wrong; send it again."
+		// The contract has no code for the server's own failures: the
+		// client is told to try again, and the error is logged.
+		e.Code, e.Message, refused = "bad_request", "The server could not do this just now; try again.", false
 	}
-	return e
+	return e, refused
 }

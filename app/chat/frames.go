@@ -125,6 +125,8 @@ const (
 	kindConsult = "c"
 	// kindPresence: "p:room:instance:handle,handle,…", who is in a room on one instance.
 	kindPresence = "p"
+	// kindMembers: "r:room:", a private room's members changed.
+	kindMembers = "r"
 )
 
 func announce(kind string, roomID int64, what string) string {

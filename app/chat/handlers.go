@@ -33,7 +33,7 @@ func NewHandlers(svc *Service, hub *Hub, baseURL *url.URL) *Handlers {
 		ReadBufferSize: 1024, WriteBufferSize: 1024, HandshakeTimeout: 10 * time.Second,
 		// Write buffers are lent for a write only: most sockets are idle.
 		WriteBufferPool: &sync.Pool{},
-		CheckOrigin: func(r *http.Request) bool { return sameOrigin(r.Header.Get("Origin"), baseURL, r.Host) },
+		CheckOrigin:     func(r *http.Request) bool { return sameOrigin(r.Header.Get("Origin"), baseURL, r.Host) },
 	}}
 }
 

@@ -20,6 +20,8 @@ type socket struct {
 	own map[int64]bool
 	// held are frames read while waiting for something else, read first.
 	held []frame
+	// echoed are the ids of own messages whose echo came back.
+	echoed map[int64]bool
 }
 
 // frame is a decoded server frame.
@@ -56,7 +58,7 @@ func dial(t testing.TB, on *webtest.App, c *webtest.Client) *socket {
 		t.Fatalf("dial /ws: %v (status %d)", err, status)
 	}
 	t.Cleanup(func() { conn.Close() })
-	return &socket{t: t, conn: conn, own: map[int64]bool{}}
+	return &socket{t: t, conn: conn, own: map[int64]bool{}, echoed: map[int64]bool{}}
 }
 
 func (s *socket) send(v any) {
@@ -66,7 +68,7 @@ func (s *socket) send(v any) {
 	}
 }
 
-// next reads the next frame, skipping presence and typing (which come
+// next reads the next frame, skipping presence, typing and consult notices (which come
 // whenever members come and go) unless asked for.
 func (s *socket) next(want ...string) frame {
 	s.t.Helper()
@@ -84,7 +86,11 @@ func (s *socket) next(want ...string) frame {
 		if len(want) > 0 && typ == want[0] {
 			return f
 		}
-		if typ == "presence" || typ == "typing" || (typ == "message" && s.own[f.id()]) {
+		if typ == "message" && s.own[f.id()] {
+			s.echoed[f.id()] = true
+			continue
+		}
+		if typ == "presence" || typ == "typing" || typ == "consult" {
 			continue
 		}
 		if len(want) > 0 {
@@ -133,7 +139,7 @@ func (s *socket) answer(clientID string) frame {
 			return f
 		case "message":
 			if f.str("client_id") == clientID {
-				s.own[f.id()] = true
+				s.own[f.id()], s.echoed[f.id()] = true, true
 			} else {
 				s.held = append(s.held, f)
 			}
@@ -193,4 +199,17 @@ func startAcross(t *testing.T) across {
 	x.as.join("general", 0)
 	x.bs.join("general", 0)
 	return x
+}
+
+// echo waits until the socket's own message id came back to it: then the
+// hub of its instance has handed it to every client there.
+func (s *socket) echo(id int64) {
+	s.t.Helper()
+	for !s.echoed[id] {
+		f := s.next("message")
+		if f.id() == id {
+			return
+		}
+		s.held = append(s.held, f)
+	}
 }

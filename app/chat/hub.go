@@ -17,9 +17,10 @@ import (
 // a room has news, reads the new rows once, encodes each frame once, and
 // hands it to every local client in the room.
 type Hub struct {
-	svc *Service
-	bus pubsub.Bus
-	log *slog.Logger
+	svc      *Service
+	bus      pubsub.Bus
+	sessions Sessions
+	log      *slog.Logger
 
 	mu      sync.Mutex
 	rooms   map[int64]*hubRoom
@@ -34,7 +35,21 @@ type Hub struct {
 	presenceDirty map[int64]struct{}
 	// remote is who is in each room on the other instances, as they said.
 	remote map[int64]map[string]remotePresence
+	// regroup are private rooms whose members changed: their clients here
+	// are checked again.
+	regroup map[int64]struct{}
 }
+
+// Sessions is what the hub needs of the accounts: which sessions still let
+// their member in, and a way to count a socket's frames as use.
+type Sessions interface {
+	LiveSessions(ctx context.Context, ids []int64) (map[int64]bool, error)
+	Touch(sessionID int64)
+}
+
+// sessionCheck is how often open sockets' sessions are checked: they also
+// end by lapsing (lifetime, idleness), which nobody announces.
+const sessionCheck = 30 * time.Second
 
 // hubBatch is how many new messages the hub reads at a time: well within a
 // client's queue, so that catching up after the bus was down does not cut
@@ -50,8 +65,8 @@ type hubRoom struct {
 }
 
 // NewHub returns the instance's hub; Run connects it to the bus.
-func NewHub(svc *Service, bus pubsub.Bus, log *slog.Logger) *Hub {
-	return &Hub{svc: svc, bus: bus, log: log, rooms: map[int64]*hubRoom{}, clients: map[*client]struct{}{},
+func NewHub(svc *Service, bus pubsub.Bus, sessions Sessions, log *slog.Logger) *Hub {
+	return &Hub{svc: svc, bus: bus, sessions: sessions, log: log, regroup: map[int64]struct{}{}, rooms: map[int64]*hubRoom{}, clients: map[*client]struct{}{},
 		dirty: map[int64]struct{}{}, wake: make(chan struct{}, 1),
 		instance: newInstanceID(), presenceDirty: map[int64]struct{}{}, remote: map[int64]map[string]remotePresence{}}
 }
@@ -61,10 +76,12 @@ func NewHub(svc *Service, bus pubsub.Bus, log *slog.Logger) *Hub {
 func (h *Hub) Run(ctx context.Context) error {
 	stop := h.bus.Subscribe(Channel, pubsub.Handler{Notify: h.heard, Resync: h.resync})
 	defer stop()
-	stopSessions := accounts.WatchSessionEnds(h.bus, h.sessionsEnded, func() { go h.recheckSessions(ctx) })
+	stopSessions := accounts.WatchSessionEnds(h.bus, h.sessionsEnded, func() { go h.CheckSessions(ctx) })
 	defer stopSessions()
 	tick := time.NewTicker(presenceTick)
 	defer tick.Stop()
+	check := time.NewTicker(sessionCheck)
+	defer check.Stop()
 	beats := 0
 	for {
 		select {
@@ -74,8 +91,12 @@ func (h *Hub) Run(ctx context.Context) error {
 			beats++
 			h.tellPresence(ctx, beats%heartbeatTicks == 0)
 			continue
+		case <-check.C:
+			h.CheckSessions(ctx)
+			continue
 		case <-h.wake:
 		}
+		h.regroupRooms(ctx)
 		for _, roomID := range h.takeDirty() {
 			if err := h.catchUp(ctx, roomID); err != nil && ctx.Err() == nil {
 				h.log.Warn("chat: catch up a room", "room", roomID, "err", err)
@@ -103,6 +124,13 @@ func (h *Hub) heard(payload string) {
 		if id, err := parseID(what); err == nil {
 			h.toRoom(roomID, func(slug string) []byte { return mustJSON(hiddenFrame{Type: "hidden", Room: slug, ID: id}) }, nil)
 		}
+	case kindMembers:
+		h.mu.Lock()
+		if _, ok := h.rooms[roomID]; ok {
+			h.regroup[roomID] = struct{}{}
+		}
+		h.mu.Unlock()
+		h.poke()
 	case kindPresence:
 		h.heardPresence(roomID, what)
 	case kindConsult:
@@ -252,9 +280,10 @@ func (h *Hub) sessionsEnded(e accounts.SessionsEnded) {
 	}
 }
 
-// recheckSessions closes connections whose sessions are gone: after the
-// bus reconnected, an announcement of their end may have been missed.
-func (h *Hub) recheckSessions(ctx context.Context) {
+// CheckSessions closes the connections whose sessions no longer let their
+// member in: those that lapsed, and those whose end was announced while
+// the bus was reconnecting. Run calls it every sessionCheck.
+func (h *Hub) CheckSessions(ctx context.Context) {
 	clients := h.connected()
 	if len(clients) == 0 {
 		return
@@ -263,7 +292,7 @@ func (h *Hub) recheckSessions(ctx context.Context) {
 	for _, c := range clients {
 		ids = append(ids, c.viewer.SessionID)
 	}
-	live, err := h.svc.liveSessions(ctx, ids)
+	live, err := h.sessions.LiveSessions(ctx, ids)
 	if err != nil {
 		h.log.Warn("chat: recheck sessions", "err", err)
 		return
@@ -303,6 +332,42 @@ func (h *Hub) consultWaiting(specialtyID int16, what string) {
 		v := c.viewer
 		if (member != 0 && v.UserID == member) || (member == 0 && v.SpecialtyID != nil && *v.SpecialtyID == specialtyID) {
 			c.queue(frame)
+		}
+	}
+}
+
+// regroupRooms takes out of private rooms the clients here whose members
+// left them (a consultant who released the consult): they get not_found
+// for the room and nothing more of it.
+func (h *Hub) regroupRooms(ctx context.Context) {
+	h.mu.Lock()
+	rooms := make([]int64, 0, len(h.regroup))
+	for id := range h.regroup {
+		rooms = append(rooms, id)
+	}
+	clear(h.regroup)
+	h.mu.Unlock()
+	for _, roomID := range rooms {
+		members, err := h.svc.members(ctx, roomID)
+		if err != nil {
+			h.log.Warn("chat: check a room's members", "room", roomID, "err", err)
+			continue
+		}
+		h.mu.Lock()
+		var gone []*client
+		slug := ""
+		if r := h.rooms[roomID]; r != nil && (strings.HasPrefix(r.slug, "dm-") || strings.HasPrefix(r.slug, "consult-")) {
+			slug = r.slug
+			for c := range r.clients {
+				if !members[c.viewer.UserID] {
+					gone = append(gone, c)
+				}
+			}
+		}
+		h.mu.Unlock()
+		for _, c := range gone {
+			c.leave(roomID)
+			c.reply(errorFrame{Type: "error", Code: "not_found", Message: "No such room.", Room: slug})
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package chat_test
 
 import (
+	"context"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,5 +73,53 @@ func TestSessionEndClosesSockets(t *testing.T) {
 	_, res, err := dialResult(t, one, member, "")
 	if err == nil || res == nil || res.StatusCode == 101 {
 		t.Fatalf("a socket with the ended session opened: %v", err)
+	}
+}
+
+// A session that lapses (past its lifetime) closes its sockets at the next
+// check; one in use stays open.
+func TestLapsedSessionClosesSocket(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	lapsing, lapsingAcct := a.Verified("cardiology")
+	staying, _ := a.Verified("neurology")
+	ls, ss := dial(t, a, lapsing), dial(t, a, staying)
+	ls.join("general", 0)
+	ss.join("general", 0)
+	if err := a.DB.DB.Exec(`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE user_id = ?`, lapsingAcct.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	a.Core.ChatHub.CheckSessions(context.Background())
+	if code := ls.closed(2 * time.Second); code != websocket.ClosePolicyViolation {
+		t.Fatalf("lapsed session's socket: close code %d", code)
+	}
+	if f := ss.say("general", "s-1", "still here"); f.str("type") != "ack" {
+		t.Fatalf("the other socket: %v", f)
+	}
+}
+
+// A consultant who releases a consult leaves its room at once: their open
+// socket is told the room is gone and hears nothing more from it.
+func TestReleasedConsultantLeavesTheRoom(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	gp, _ := a.Verified("family-medicine")
+	cardio, _ := a.Verified("cardiology")
+	res := gp.PostForm("/consults", url.Values{"specialty": {"cardiology"}, "urgency": {"routine"},
+		"question": {"Which anticoagulant after this ablation?"}, "summary": {"Paroxysmal AF, ablated last month."},
+		"age_band": {"60-69"}, "sex": {"male"}}).Expect(303)
+	room := "consult-" + strings.TrimPrefix(res.Location(), "/consults/")
+	cardio.PostForm(res.Location()+"/claim", url.Values{}).Expect(303)
+	gs, cs := dial(t, a, gp), dial(t, a, cardio)
+	gs.join(room, 0)
+	cs.join(room, 0)
+	cardio.PostForm(res.Location()+"/release", url.Values{}).Expect(303)
+	if f := cs.next("error"); f.str("code") != "not_found" || f.str("room") != room {
+		t.Fatalf("the released consultant got %v", f)
+	}
+	gs.echo(gs.say(room, "after-release", "Details for whoever picks this up next").id())
+	cs.send(map[string]any{"type": "join", "room": "general", "since": 0})
+	if f := cs.next(); f.str("type") != "joined" {
+		t.Fatalf("the released consultant still hears the room: %v", f)
 	}
 }

@@ -42,6 +42,8 @@ func (s *Service) Send(ctx context.Context, v *identity.Viewer, out Outgoing) (*
 		return nil, apperr.FieldErrors{"body": "Write a message."}
 	case utf8.RuneCountInString(out.Body) > MaxBody:
 		return nil, ErrTooLong
+	case !utf8.ValidString(out.Body) || strings.ContainsRune(out.Body, 0):
+		return nil, apperr.FieldErrors{"body": "The message holds characters that are not text."}
 	}
 	room, err := s.Room(ctx, v, out.Room)
 	if err != nil {
@@ -188,19 +190,6 @@ func (s *Service) Hide(ctx context.Context, v *identity.Viewer, id int64, meta i
 // viewer is typing; nothing is stored.
 func (s *Service) Typing(ctx context.Context, v *identity.Viewer, room *Room) error {
 	return s.bus.Publish(ctx, Channel, announce(kindTyping, room.ID, v.Handle))
-}
-
-// liveSessions reports which of the sessions still exist.
-func (s *Service) liveSessions(ctx context.Context, ids []int64) (map[int64]bool, error) {
-	var live []int64
-	if err := db.Conn(ctx, s.db).Raw(`SELECT id FROM sessions WHERE id IN ?`, ids).Scan(&live).Error; err != nil {
-		return nil, fmt.Errorf("check sessions: %w", err)
-	}
-	out := make(map[int64]bool, len(live))
-	for _, id := range live {
-		out[id] = true
-	}
-	return out, nil
 }
 
 func parseID(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }

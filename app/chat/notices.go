@@ -24,10 +24,14 @@ func (s *Service) mentioned(ctx context.Context, v *identity.Viewer, room *Room,
 	if err != nil {
 		return fmt.Errorf("find mentioned members: %w", err)
 	}
+	where := room.Title
+	if room.Kind == KindDM { // titled after the other member: the writer's name says it
+		where = "a direct message"
+	}
 	notices := make([]notify.Notice, 0, len(ids))
 	for _, id := range ids {
 		notices = append(notices, notify.Notice{UserID: id, Kind: "mention",
-			Title: v.DisplayName + " mentioned you in chat: " + room.Title, Link: "/chat/" + room.Slug})
+			Title: v.DisplayName + " mentioned you in chat: " + where, Link: "/chat/" + room.Slug})
 	}
 	return s.notify.SendAll(ctx, notices)
 }

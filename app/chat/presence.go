@@ -19,9 +19,9 @@ const (
 	// and presenceTTL later the lists of an instance that went away lapse.
 	heartbeatTicks = 20
 	presenceTTL    = 3 * heartbeatTicks * presenceTick
-	// maxPresence bounds the handles one instance announces for a room, to
-	// keep within a notification's payload.
-	maxPresence = 200
+	// maxPresenceBytes bounds the handles one instance announces for a
+	// room, to keep well within a notification's payload.
+	maxPresenceBytes = 6000
 )
 
 // remotePresence is who another instance said is in a room, and when.
@@ -62,6 +62,9 @@ func (h *Hub) tellPresence(ctx context.Context, heartbeat bool) {
 		}
 	}
 	h.presenceDirty = map[int64]struct{}{}
+	if heartbeat {
+		h.sweepRemote()
+	}
 	for id := range rooms {
 		var handles []string
 		if r := h.rooms[id]; r != nil {
@@ -72,8 +75,7 @@ func (h *Hub) tellPresence(ctx context.Context, heartbeat bool) {
 	}
 	h.mu.Unlock()
 	for _, a := range out {
-		handles := a.handles[:min(len(a.handles), maxPresence)]
-		what := h.instance + ":" + strings.Join(handles, ",")
+		what := h.instance + ":" + joinUpTo(a.handles, maxPresenceBytes)
 		if err := h.bus.Publish(ctx, Channel, announce(kindPresence, a.roomID, what)); err != nil && ctx.Err() == nil {
 			h.log.Warn("chat: announce presence", "room", a.roomID, "err", err)
 		}
@@ -100,6 +102,9 @@ func (h *Hub) heardPresence(roomID int64, what string) {
 	}
 	if len(handles) == 0 {
 		delete(byInstance, instance)
+		if len(byInstance) == 0 {
+			delete(h.remote, roomID)
+		}
 	} else {
 		byInstance[instance] = remotePresence{handles: handles, at: time.Now()}
 	}
@@ -124,5 +129,35 @@ func (h *Hub) sendPresence(roomID int64, r *hubRoom) {
 	b := mustJSON(presenceFrame{Type: "presence", Room: r.slug, Online: online})
 	for c := range r.clients {
 		c.deliver(roomID, 0, b)
+	}
+}
+
+// joinUpTo joins handles with commas, as many as fit in n bytes.
+func joinUpTo(handles []string, n int) string {
+	var b strings.Builder
+	for _, handle := range handles {
+		if b.Len()+len(handle)+1 > n {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(handle)
+	}
+	return b.String()
+}
+
+// sweepRemote forgets lists that lapsed (an instance that went away) and
+// rooms left with none; h.mu is held.
+func (h *Hub) sweepRemote() {
+	for roomID, byInstance := range h.remote {
+		for instance, p := range byInstance {
+			if time.Since(p.at) > presenceTTL {
+				delete(byInstance, instance)
+			}
+		}
+		if len(byInstance) == 0 {
+			delete(h.remote, roomID)
+		}
 	}
 }

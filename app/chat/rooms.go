@@ -142,8 +142,14 @@ func (s *Service) keepRoom(ctx context.Context, slug, kind, title string, consul
 	if len(members) == 0 {
 		return nil
 	}
-	if err := tx.Exec(`DELETE FROM chat_members WHERE room_id = ? AND user_id NOT IN ?`, id, members).Error; err != nil {
-		return fmt.Errorf("keep room members: %w", err)
+	removed := tx.Exec(`DELETE FROM chat_members WHERE room_id = ? AND user_id NOT IN ?`, id, members)
+	if removed.Error != nil {
+		return fmt.Errorf("keep room members: %w", removed.Error)
+	}
+	if removed.RowsAffected > 0 { // open sockets of those who left must leave too
+		if err := s.bus.Publish(ctx, Channel, announce(kindMembers, id, "")); err != nil {
+			return err
+		}
 	}
 	for _, m := range members {
 		if err := tx.Exec(`INSERT INTO chat_members (room_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, m).Error; err != nil {
@@ -167,4 +173,20 @@ func (s *Service) ConsultRoom(ctx context.Context, consultID, requesterID, consu
 		members = append(members, consultantID)
 	}
 	return s.keepRoom(ctx, slug, KindConsult, title, &consultID, false, members...)
+}
+
+// members returns who may be in a room: nil for an open room (everyone);
+// for a private one, its members.
+func (s *Service) members(ctx context.Context, roomID int64) (map[int64]bool, error) {
+	var ids []int64
+	err := db.Conn(ctx, s.db).Raw(`SELECT m.user_id FROM chat_rooms r JOIN chat_members m ON m.room_id = r.id
+		WHERE r.id = ? AND r.kind IN ('dm', 'consult')`, roomID).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("read room members: %w", err)
+	}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
 }

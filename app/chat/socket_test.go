@@ -181,3 +181,34 @@ func TestPrivacyGuardOnTheSocket(t *testing.T) {
 		t.Fatalf("acknowledged resend: %v", f)
 	}
 }
+
+// Frames other than sends are limited too, and a body with a NUL is refused
+// as bad input, not taken for a server failure.
+func TestOtherFramesAreLimited(t *testing.T) {
+	t.Parallel()
+	a := started(t)
+	member, _ := a.Verified("cardiology")
+	s := dial(t, a, member)
+	s.join("general", 0)
+	if f := s.say("general", "nul", "bad\x00byte"); f.str("code") != "bad_request" {
+		t.Fatalf("a NUL in the body: %v", f)
+	}
+	limited := false
+	for range 60 {
+		s.send(map[string]any{"type": "read", "room": "general", "id": 1})
+	}
+	for range 60 {
+		_ = s.conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+		var f frame
+		if err := s.conn.ReadJSON(&f); err != nil {
+			break
+		}
+		if f.str("code") == "rate_limited" {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Fatal("60 read frames at once were never limited")
+	}
+}
