@@ -29,6 +29,11 @@
 
   var ws = null, joined = false, ended = false;
   var backoff = 1000, retryTimer = null;
+  // failures counts connections that closed before opening: a refused
+  // upgrade (a session that lapsed) looks like that.
+  var failures = 0;
+  // hidden are the ids a moderator took away: a late copy must not return.
+  var hidden = {};
   var readTimer = null, readSent = 0, lastTyping = 0;
   var typers = {}, alertFor = null, tries = {};
 
@@ -138,6 +143,7 @@
   function render(m) {
     if (typeof m.id !== "number" || !m.author) { return; }
     highest = Math.max(highest, m.id);
+    if (hidden[m.id]) { return; }
     var mine = m.author.handle === me;
     var pending = mine && m.client_id ? pendingFor(m.client_id) : null;
     var existing = document.getElementById("m-" + m.id);
@@ -321,7 +327,7 @@
         break;
       case "typing": onTyping(f.handle); break;
       case "presence": onPresence(f.online); break;
-      case "hidden": remove(document.getElementById("m-" + f.id)); break;
+      case "hidden": hidden[f.id] = true; remove(document.getElementById("m-" + f.id)); break;
       case "consult": onConsult(f); break;
       case "error": onError(f); break;
     }
@@ -334,7 +340,7 @@
     var sock;
     try { sock = new WebSocket(URL_WS); } catch (e) { schedule(); return; }
     ws = sock;
-    sock.onopen = function () { send({ type: "join", room: room, since: highest }); };
+    sock.onopen = function () { failures = 0; send({ type: "join", room: room, since: highest }); };
     sock.onmessage = function (e) {
       var f;
       try { f = JSON.parse(e.data); } catch (x) { return; }
@@ -345,8 +351,18 @@
       ws = null;
       joined = false;
       if (e.code === 1008 && e.reason === "session ended") { sessionEnded(); return; }
+      if (e.code === 1006 && ++failures >= 2) { checkSession(); return; }
       schedule(); // 1001 (server shutting down) and drops alike
     };
+  }
+
+  // checkSession asks for the room's page without following redirects: a
+  // refused upgrade and a lapsed session look alike from here, and only the
+  // page can tell (a redirect to the login page).
+  function checkSession() {
+    fetch(location.pathname, { credentials: "same-origin", redirect: "manual" }).then(function (res) {
+      if (res.type === "opaqueredirect" || res.status === 401 || res.status === 403) { sessionEnded(); } else { schedule(); }
+    }, function () { schedule(); });
   }
 
   function schedule() {
