@@ -20,7 +20,7 @@ import (
 const (
 	// sendQueue bounds what waits for one client: a client that falls this
 	// far behind is cut off rather than allowed to hold the others up.
-	sendQueue = 256
+	sendQueue = 64
 	// writeWait bounds one write; pongWait is how long a silent client is
 	// kept; pings go out well within it.
 	writeWait  = 10 * time.Second
@@ -50,8 +50,13 @@ type client struct {
 	ws     *websocket.Conn
 	viewer *identity.Viewer
 
-	send      chan []byte
-	done      chan struct{}
+	send chan []byte
+	done chan struct{}
+	// wmu guards writing: whether a writer goroutine runs, and whether the
+	// close was written (then none starts again).
+	wmu       sync.Mutex
+	writing   bool
+	finished  bool
 	closeOnce sync.Once
 	closeCode int
 	closeWhy  string
@@ -88,7 +93,6 @@ func newClient(h *Hub, ws *websocket.Conn, v *identity.Viewer) *client {
 // serve runs the connection until either side ends it.
 func (c *client) serve() {
 	c.hub.connect(c)
-	go c.writeLoop()
 	c.readLoop()
 	c.closeWith(websocket.CloseNormalClosure, "")
 	c.mu.Lock()
@@ -128,6 +132,7 @@ func (c *client) deliver(roomID, id int64, frame []byte) {
 func (c *client) queue(frame []byte) {
 	select {
 	case c.send <- frame:
+		c.kick()
 	case <-c.done:
 	default:
 		c.closeWith(closePolicy, "too slow")
@@ -142,6 +147,7 @@ func (c *client) reply(v any) { c.replyRaw(mustJSON(v)) }
 func (c *client) replyRaw(frame []byte) {
 	select {
 	case c.send <- frame:
+		c.kick()
 	case <-c.done:
 	}
 }
@@ -168,50 +174,8 @@ func (c *client) closeWith(code int, why string) {
 	c.closeOnce.Do(func() {
 		c.closeCode, c.closeWhy = code, why
 		close(c.done)
+		c.kick() // the writer sends the close frame
 	})
-}
-
-func (c *client) writeLoop() {
-	ping := time.NewTicker(pingPeriod)
-	defer func() {
-		ping.Stop()
-		_ = c.ws.Close()
-	}()
-	for {
-		select {
-		case frame := <-c.send:
-			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-				c.closeWith(websocket.CloseAbnormalClosure, "")
-				return
-			}
-		case <-ping.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
-				c.closeWith(websocket.CloseAbnormalClosure, "")
-				return
-			}
-		case <-c.done:
-			c.flush()
-			msg := websocket.FormatCloseMessage(c.closeCode, c.closeWhy)
-			_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
-			return
-		}
-	}
-}
-
-// flush writes what is already queued (an error frame before a close).
-func (c *client) flush() {
-	_ = c.ws.SetWriteDeadline(time.Now().Add(flushWait))
-	for {
-		select {
-		case frame := <-c.send:
-			if c.ws.WriteMessage(websocket.TextMessage, frame) != nil {
-				return
-			}
-		default:
-			return
-		}
-	}
 }
 
 func (c *client) readLoop() {

@@ -82,6 +82,8 @@ func (h *Hub) Run(ctx context.Context) error {
 	defer tick.Stop()
 	check := time.NewTicker(sessionCheck)
 	defer check.Stop()
+	pings := time.NewTicker(pingPeriod)
+	defer pings.Stop()
 	beats := 0
 	for {
 		select {
@@ -93,6 +95,11 @@ func (h *Hub) Run(ctx context.Context) error {
 			continue
 		case <-check.C:
 			h.CheckSessions(ctx)
+			continue
+		case <-pings.C:
+			for _, c := range h.connected() {
+				c.ping()
+			}
 			continue
 		case <-h.wake:
 		}
