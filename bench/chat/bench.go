@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"curbside/bench/internal/benchenv"
 )
 
 // bench holds what the scenarios share: the binaries, the database, the
@@ -25,12 +27,12 @@ type bench struct {
 }
 
 func newBench(ctx context.Context) (*bench, error) {
-	b := &bench{secret: randomHex(24)}
+	b := &bench{secret: benchenv.RandomHex(24)}
 	var err error
 	if b.self, err = os.Executable(); err != nil {
 		return nil, err
 	}
-	root, err := moduleRoot(ctx)
+	root, err := benchenv.ModuleRoot(ctx, "bench/chat", "make bench-chat")
 	if err != nil {
 		return nil, err
 	}
@@ -40,13 +42,13 @@ func newBench(ctx context.Context) (*bench, error) {
 	b.bins = filepath.Join(b.tmp, "bin")
 	fail := func(err error) (*bench, error) { return nil, errors.Join(err, b.close(true)) }
 	progress("building curbside")
-	if err := build(ctx, root, b.bins); err != nil {
+	if err := benchenv.Build(ctx, root, b.bins, "./cmd/curbside"); err != nil {
 		return fail(err)
 	}
-	if b.admin, err = adminURL(ctx, root, b.bins); err != nil {
+	if b.admin, err = benchenv.AdminURL(ctx, root, b.bins); err != nil {
 		return fail(err)
 	}
-	if b.dbURL, err = createBenchDB(ctx, b.admin); err != nil {
+	if b.dbURL, err = benchenv.CreateDB(ctx, b.admin, benchDB); err != nil {
 		return fail(err)
 	}
 	b.started = true
@@ -64,7 +66,7 @@ func newBench(ctx context.Context) (*bench, error) {
 // after a failure (keepLogs) the server logs stay, and the error says where.
 func (b *bench) close(keepLogs bool) error {
 	for _, p := range b.procs {
-		p.stop()
+		p.Stop()
 	}
 	b.procs = nil
 	var errs []error
@@ -74,7 +76,7 @@ func (b *bench) close(keepLogs bool) error {
 	}
 	if b.started && !b.dropped {
 		b.dropped = true
-		errs = append(errs, dropBenchDB(b.admin))
+		errs = append(errs, benchenv.DropDB(b.admin, benchDB))
 	}
 	os.RemoveAll(b.bins)
 	if logs, _ := filepath.Glob(filepath.Join(b.tmp, "*.log")); keepLogs && len(logs) > 0 {
@@ -94,7 +96,7 @@ func (b *bench) env(addr, pprofAddr string) []string {
 var profiled = []string{"GODEBUG=memprofilerate=1"}
 
 func (b *bench) startCurbside(ctx context.Context, name string, extraEnv ...string) (*proc, error) {
-	addrs, err := freeAddrs(2)
+	addrs, err := benchenv.FreeAddrs(2)
 	if err != nil {
 		return nil, err
 	}
@@ -107,11 +109,11 @@ func (b *bench) startCurbside(ctx context.Context, name string, extraEnv ...stri
 }
 
 func (b *bench) startReference(ctx context.Context, name string, extraEnv ...string) (*proc, error) {
-	addrs, err := freeAddrs(2)
+	addrs, err := benchenv.FreeAddrs(2)
 	if err != nil {
 		return nil, err
 	}
-	p, err := startServer(ctx, name, b.self, []string{"-reference", "-addr", addrs[0], "-pprof", addrs[1]}, append(cleanEnv(), extraEnv...),
+	p, err := startServer(ctx, name, b.self, []string{"-reference", "-addr", addrs[0], "-pprof", addrs[1]}, append(benchenv.CleanEnv(), extraEnv...),
 		filepath.Join(b.tmp, name+".log"), addrs[0], addrs[1])
 	if err == nil {
 		b.procs = append(b.procs, p)
@@ -122,7 +124,7 @@ func (b *bench) startReference(ctx context.Context, name string, extraEnv ...str
 // stopServers stops the servers started so far (one scenario's).
 func (b *bench) stopServers() {
 	for _, p := range b.procs {
-		p.stop()
+		p.Stop()
 	}
 	b.procs = nil
 }
@@ -170,7 +172,7 @@ func (b *bench) idle(ctx context.Context, set settings) (ref, curb idleResult, e
 		if *s.into, err = measureIdle(ctx, srv, set.idle, set.idleJoin, since, func(int) string { return b.token(0) }); err != nil {
 			return ref, curb, err
 		}
-		srv.stop()
+		srv.Stop()
 	}
 	return ref, curb, nil
 }
@@ -202,9 +204,9 @@ func (b *bench) room(ctx context.Context, set settings) (ref, curb []roomResult,
 				return nil, nil, err
 			}
 			progress(fmt.Sprintf("room, round %d of %d: %d clients of %s, %d msg/s for %s",
-				round+1, set.rounds, set.room, srv.name, set.rate, set.seconds))
+				round+1, set.rounds, set.room, srv.Name, set.rate, set.seconds))
 			r, err := measureRoom(ctx, []*proc{srv}, set.room, senders, set.rate, set.seconds, since, b.token,
-				fmt.Sprintf("%s-r%d", srv.name, round+1))
+				fmt.Sprintf("%s-r%d", srv.Name, round+1))
 			if err != nil {
 				return nil, nil, err
 			}

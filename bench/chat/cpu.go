@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"curbside/bench/internal/benchenv"
 )
 
 // cpuSnap is where the CPU clocks stood: the servers', this process's
@@ -32,7 +34,7 @@ type cpuUse struct {
 func snapCPU(servers []*proc) cpuSnap {
 	s := cpuSnap{at: time.Now(), servers: len(servers)}
 	for _, p := range servers {
-		s.server += p.cpuTime()
+		s.server += p.CPU()
 	}
 	s.postgres = postgresCPU()
 	var ru syscall.Rusage
@@ -76,12 +78,6 @@ func (u cpuUse) String() string {
 		secs(u.wall), server, secs(u.self), secs(u.postgres), secs(u.other), 100*u.busy, runtime.NumCPU())
 }
 
-// cpuTime is the CPU time the server has used.
-func (p *proc) cpuTime() time.Duration {
-	_, d := procCPU(p.cmd.Process.Pid)
-	return d
-}
-
 // postgresCPU is the CPU time of every postgres process there is (the
 // bench database's server, if it runs on this machine).
 func postgresCPU() time.Duration {
@@ -92,35 +88,9 @@ func postgresCPU() time.Duration {
 		if err != nil {
 			continue
 		}
-		if name, d := procCPU(pid); name == "postgres" {
+		if name, d := benchenv.ProcCPU(pid); name == "postgres" {
 			sum += d
 		}
 	}
 	return sum
-}
-
-// procCPU is a process's name and CPU time (user and system, in the
-// kernel's 100 Hz ticks).
-func procCPU(pid int) (string, time.Duration) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return "", 0
-	}
-	name := ""
-	if open := bytes.IndexByte(b, '('); open >= 0 {
-		if end := bytes.LastIndexByte(b, ')'); end > open {
-			name = string(b[open+1 : end])
-		}
-	}
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 || i+2 > len(b) {
-		return name, 0
-	}
-	f := strings.Fields(string(b[i+2:])) // from field 3, the state
-	if len(f) < 13 {
-		return name, 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return name, time.Duration(ut+st) * time.Second / 100
 }

@@ -41,7 +41,7 @@ func measureIdle(ctx context.Context, srv *proc, n int, join bool, since int64, 
 	target := func(i int) (string, string) { return srv.base, token(i) }
 	warm, err := openClients(ctx, min(50, n), 50, target, room, since, p)
 	if err != nil {
-		return r, fmt.Errorf("%s: warm-up: %w", srv.name, err)
+		return r, fmt.Errorf("%s: warm-up: %w", srv.Name, err)
 	}
 	stopAll(warm)
 	time.Sleep(time.Second)
@@ -50,7 +50,7 @@ func measureIdle(ctx context.Context, srv *proc, n int, join bool, since int64, 
 	}
 	clients, err := openClients(ctx, n, 200, target, room, since, p)
 	if err != nil {
-		return r, fmt.Errorf("%s: %w", srv.name, err)
+		return r, fmt.Errorf("%s: %w", srv.Name, err)
 	}
 	defer stopAll(clients)
 	p.settle(ctx, 2*time.Second, 5*time.Minute)
@@ -62,8 +62,8 @@ func measureIdle(ctx context.Context, srv *proc, n int, join bool, since int64, 
 			r.dropped++
 		}
 	}
-	if srv.exited() {
-		return r, srv.deadErr()
+	if srv.Exited() {
+		return r, srv.DeadErr()
 	}
 	per := func(a, b int64) float64 { return float64(b-a) / float64(n) }
 	r.heapPer = per(r.before.heapInuse, r.after.heapInuse)

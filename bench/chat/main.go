@@ -32,12 +32,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"curbside/bench/internal/benchenv"
 )
 
 type settings struct {
@@ -65,42 +65,18 @@ func main() {
 	// The load clients make garbage with every frame they read; collecting
 	// less often keeps them from competing with the servers they measure.
 	debug.SetGCPercent(400)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx)
-	if ctx.Err() != nil && err != nil {
-		err = errors.New("interrupted; servers stopped, " + benchDB + " dropped")
-	}
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench-chat: "+strings.Join(strings.Fields(err.Error()), " "))
-		os.Exit(1)
-	}
+	benchenv.Main("bench-chat", benchDB, run)
 }
 
 func loadSettings() (settings, error) {
 	s := settings{idle: 5000, room: 2000, rate: 20, senders: 8, rounds: 3, seconds: 10 * time.Second, idleJoin: true}
-	var errs []error
-	for _, v := range []struct {
-		name     string
-		into     *int
-		min, max int
-	}{{"BENCH_CHAT_IDLE", &s.idle, 1, 50000}, {"BENCH_CHAT_ROOM", &s.room, 2, 20000},
-		{"BENCH_CHAT_RATE", &s.rate, 1, 1000}, {"BENCH_CHAT_SENDERS", &s.senders, 1, 256},
-		{"BENCH_CHAT_ROUNDS", &s.rounds, 1, 20}} {
-		if raw := os.Getenv(v.name); raw != "" {
-			n, err := strconv.Atoi(raw)
-			if err != nil || n < v.min || n > v.max {
-				errs = append(errs, fmt.Errorf("%s must be a number from %d to %d, not %q", v.name, v.min, v.max, raw))
-			}
-			*v.into = n
-		}
-	}
-	if raw := os.Getenv("BENCH_CHAT_SECONDS"); raw != "" {
-		f, err := strconv.ParseFloat(raw, 64)
-		if err != nil || f < 1 || f > 600 {
-			errs = append(errs, fmt.Errorf("BENCH_CHAT_SECONDS must be 1 to 600, not %q", raw))
-		}
-		s.seconds = time.Duration(f * float64(time.Second))
+	errs := []error{
+		benchenv.EnvInt("BENCH_CHAT_IDLE", &s.idle, 1, 50000),
+		benchenv.EnvInt("BENCH_CHAT_ROOM", &s.room, 2, 20000),
+		benchenv.EnvInt("BENCH_CHAT_RATE", &s.rate, 1, 1000),
+		benchenv.EnvInt("BENCH_CHAT_SENDERS", &s.senders, 1, 256),
+		benchenv.EnvInt("BENCH_CHAT_ROUNDS", &s.rounds, 1, 20),
+		benchenv.EnvSeconds("BENCH_CHAT_SECONDS", &s.seconds, 1, 600),
 	}
 	if raw := os.Getenv("BENCH_CHAT_IDLE_JOIN"); raw != "" {
 		s.idleJoin = raw != "0"

@@ -53,7 +53,7 @@ func (p *proc) sampleMem(ctx context.Context, label string) (memSample, error) {
 	}
 	s.heapInuse, s.heapAlloc, s.stackInuse = stats["HeapInuse"], stats["HeapAlloc"], stats["Stack"]
 	if s.heapInuse == 0 {
-		return s, fmt.Errorf("%s: no HeapInuse in its heap profile", p.name)
+		return s, fmt.Errorf("%s: no HeapInuse in its heap profile", p.Name)
 	}
 	g, err := get(ctx, p.pprof+"/debug/pprof/goroutine?debug=1")
 	if err != nil {
@@ -62,7 +62,7 @@ func (p *proc) sampleMem(ctx context.Context, label string) (memSample, error) {
 	s.stacks = g
 	first, _, _ := strings.Cut(string(g), "\n")
 	if s.goroutines, err = strconv.Atoi(strings.TrimPrefix(first, "goroutine profile: total ")); err != nil {
-		return s, fmt.Errorf("%s: goroutine profile: %q", p.name, first)
+		return s, fmt.Errorf("%s: goroutine profile: %q", p.Name, first)
 	}
 	if dir := os.Getenv("BENCH_CHAT_PROFILES"); dir != "" {
 		if err := p.saveProfiles(ctx, dir, label); err != nil {
@@ -86,7 +86,7 @@ func (p *proc) saveProfiles(ctx context.Context, dir, label string) error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, p.name+"-"+f.name), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, p.Name+"-"+f.name), b, 0o644); err != nil {
 			return err
 		}
 	}

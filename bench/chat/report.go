@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"slices"
 	"strconv"
 	"time"
+
+	"curbside/bench/internal/benchenv"
 )
 
 // Targets (the issue's).
@@ -42,18 +43,6 @@ func ratio(a, b float64) string {
 		return "–"
 	}
 	return strconv.FormatFloat(a/b, 'f', 2, 64)
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // p99s are the rounds' p99 latencies on instance inst, in ns.
@@ -107,18 +96,18 @@ func (r results) print(w io.Writer) {
 	}
 	if s.runs("room") {
 		ref, c := p99s(r.roomRef, 0), p99s(r.roomCurb, 0)
-		q := median(ratios(c, ref))
+		q := benchenv.Median(ratios(c, ref))
 		lost := lossNote(r.roomRef, r.roomCurb)
-		ok := q <= roomMaxRatio && median(c) < float64(roomMaxP99) && lost == ""
+		ok := q <= roomMaxRatio && benchenv.Median(c) < float64(roomMaxP99) && lost == ""
 		fmt.Fprintf(w, "| room: p99 delivery (%d clients, %d msg/s; median of %d) | %s | %s | %.2f | ≤ %.1f× and < %s | %s%s |\n",
-			s.room, s.rate, len(c), msf(median(ref)), msf(median(c)), q, roomMaxRatio, ms(roomMaxP99), verdict(ok), lost)
+			s.room, s.rate, len(c), msf(benchenv.Median(ref)), msf(benchenv.Median(c)), q, roomMaxRatio, ms(roomMaxP99), verdict(ok), lost)
 	}
 	if s.runs("cross") {
 		same, other := p99s(r.cross, 0), p99s(r.cross, 1)
-		q := median(ratios(other, same))
+		q := benchenv.Median(ratios(other, same))
 		lost := lossNote(r.cross)
 		fmt.Fprintf(w, "| cross: p99 on the other instance (2×%d clients; median of %d) | %s (same instance) | %s (other instance) | %.2f | ≤ %.1f× | %s%s |\n",
-			s.room/2, len(same), msf(median(same)), msf(median(other)), q, crossMaxRatio, verdict(q <= crossMaxRatio && lost == ""), lost)
+			s.room/2, len(same), msf(benchenv.Median(same)), msf(benchenv.Median(other)), q, crossMaxRatio, verdict(q <= crossMaxRatio && lost == ""), lost)
 	}
 	if s.runs("store") {
 		st := r.store

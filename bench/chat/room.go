@@ -50,7 +50,7 @@ func measureRoom(ctx context.Context, insts []*proc, perInstance, senders, rate 
 	start := time.Now()
 	clients, err := openClients(ctx, r.clients, 100, target, "general", since, p)
 	if err != nil {
-		return r, fmt.Errorf("%s: %w", insts[0].name, err)
+		return r, fmt.Errorf("%s: %w", insts[0].Name, err)
 	}
 	defer stopAll(clients)
 	p.settle(ctx, time.Second, 5*time.Minute)
@@ -59,7 +59,7 @@ func measureRoom(ctx context.Context, insts []*proc, perInstance, senders, rate 
 	// One message per sender first, not measured: the first of anything is slow.
 	for i := range senders {
 		if err := clients[i].send("general", fmt.Sprintf("warm-%s-%d", prefix, i), roomBody); err != nil {
-			return r, fmt.Errorf("%s: warm-up send: %w", insts[0].name, err)
+			return r, fmt.Errorf("%s: warm-up send: %w", insts[0].Name, err)
 		}
 	}
 	p.settle(ctx, 500*time.Millisecond, time.Minute)
@@ -79,7 +79,7 @@ func measureRoom(ctx context.Context, insts []*proc, perInstance, senders, rate 
 		c := clients[i%senders]
 		p.sentAt[i].Store(time.Now().UnixNano())
 		if err := c.send("general", p.clientID(i), roomBody); err != nil && !c.gone() {
-			return r, fmt.Errorf("%s: send: %w", insts[0].name, err)
+			return r, fmt.Errorf("%s: send: %w", insts[0].Name, err)
 		}
 	}
 	// Wait for every delivery, or until the clients have read nothing for 5 s.
@@ -107,8 +107,8 @@ func measureRoom(ctx context.Context, insts []*proc, perInstance, senders, rate 
 		r.perInstance = append(r.perInstance, summarise(all))
 	}
 	for _, in := range insts {
-		if in.exited() {
-			return r, in.deadErr()
+		if in.Exited() {
+			return r, in.DeadErr()
 		}
 	}
 	return r, ctx.Err()

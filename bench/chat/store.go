@@ -87,7 +87,7 @@ func curbsideStore(ctx context.Context, srv *proc, tokens []string, senders int,
 	p := newProbe("store", 0)
 	clients, err := openClients(ctx, len(tokens), 100, func(i int) (string, string) { return srv.base, tokens[i] }, "", 0, p)
 	if err != nil {
-		return r, fmt.Errorf("%s: %w", srv.name, err)
+		return r, fmt.Errorf("%s: %w", srv.Name, err)
 	}
 	defer stopAll(clients)
 	var (
@@ -140,8 +140,8 @@ func curbsideStore(ctx context.Context, srv *proc, tokens []string, senders int,
 	r.curbN, r.limited, r.failed, r.lost = ok.Load(), limited.Load(), failed.Load(), lost.Load()
 	r.curbRate = float64(r.curbN) / elapsed.Seconds()
 	r.failures = p.errorsText()
-	if srv.exited() {
-		return r, srv.deadErr()
+	if srv.Exited() {
+		return r, srv.DeadErr()
 	}
 	return r, ctx.Err()
 }

@@ -14,17 +14,15 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"curbside/bench/internal/benchenv"
 )
 
 // pages are the signed-in pages compared with the reference; /healthz shows
@@ -59,42 +57,15 @@ type settings struct {
 	pgstat      bool
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx)
-	if ctx.Err() != nil && err != nil {
-		err = errors.New("interrupted; servers stopped, " + benchDB + " dropped")
-	}
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench: "+strings.Join(strings.Fields(err.Error()), " "))
-		os.Exit(1)
-	}
-}
+func main() { benchenv.Main("bench", benchDB, run) }
 
 func loadSettings() (settings, error) {
 	s := settings{rounds: 3, seconds: 5 * time.Second, warmup: 500 * time.Millisecond,
 		concurrency: []int{16, 64}, pages: pages, pgstat: os.Getenv("BENCH_PGSTAT") == "1"}
-	var errs []error
-	if v := os.Getenv("BENCH_ROUNDS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 20 {
-			errs = append(errs, fmt.Errorf("BENCH_ROUNDS must be 1 to 20, not %q", v))
-		}
-		s.rounds = n
-	}
-	for _, d := range []struct {
-		name     string
-		into     *time.Duration
-		min, max float64
-	}{{"BENCH_SECONDS", &s.seconds, 0.5, 120}, {"BENCH_WARMUP", &s.warmup, 0, 30}} {
-		if v := os.Getenv(d.name); v != "" {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f < d.min || f > d.max {
-				errs = append(errs, fmt.Errorf("%s must be a number of seconds from %g to %g, not %q", d.name, d.min, d.max, v))
-			}
-			*d.into = time.Duration(f * float64(time.Second))
-		}
+	errs := []error{
+		benchenv.EnvInt("BENCH_ROUNDS", &s.rounds, 1, 20),
+		benchenv.EnvSeconds("BENCH_SECONDS", &s.seconds, 0.5, 120),
+		benchenv.EnvSeconds("BENCH_WARMUP", &s.warmup, 0, 30),
 	}
 	if v := os.Getenv("BENCH_CONCURRENCY"); v != "" {
 		s.concurrency = nil
@@ -125,7 +96,7 @@ func run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	root, err := moduleRoot(ctx)
+	root, err := benchenv.ModuleRoot(ctx, "the driver", "make bench")
 	if err != nil {
 		return err
 	}
@@ -143,26 +114,27 @@ func run(ctx context.Context) (err error) {
 	}()
 	bins := filepath.Join(tmp, "bin")
 	progress("building curbside, the reference and the load generator")
-	if err := build(ctx, root, bins); err != nil {
+	if err := benchenv.Build(ctx, root, bins, "./cmd/curbside", "./bench/reference", "./bench/load"); err != nil {
 		return err
 	}
-	admin, err := adminURL(ctx, root, bins)
+	admin, err := benchenv.AdminURL(ctx, root, bins)
 	if err != nil {
 		return err
 	}
-	benchURL, err := createBenchDB(ctx, admin)
+	benchURL, err := benchenv.CreateDB(ctx, admin, benchDB)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if dropErr := dropBenchDB(admin); dropErr != nil {
+		if dropErr := benchenv.DropDB(admin, benchDB); dropErr != nil {
 			err = errors.Join(err, dropErr)
 		}
 	}()
-	subjectAddr, refAddr, err := twoFreeAddrs()
+	addrs, err := benchenv.FreeAddrs(2)
 	if err != nil {
 		return err
 	}
+	subjectAddr, refAddr := addrs[0], addrs[1]
 	env := curbsideEnv(benchURL, subjectAddr, tmp)
 	progress("preparing " + benchDB + ": migrate up, seed --demo, a verified member and a session")
 	token, caseID, consultID, err := prepareData(ctx, bins, env, benchURL)
@@ -173,22 +145,23 @@ func run(ctx context.Context) (err error) {
 	for i, p := range set.pages {
 		set.pages[i] = ids.Replace(p)
 	}
-	subject, err := startServer("curbside", filepath.Join(bins, "curbside"), []string{"serve"}, env, filepath.Join(tmp, "curbside.log"))
+	subject, err := benchenv.Server{Name: "curbside", Bin: filepath.Join(bins, "curbside"), Args: []string{"serve"},
+		Env: env, Log: filepath.Join(tmp, "curbside.log")}.Start()
 	if err != nil {
 		return err
 	}
-	defer subject.stop()
-	refEnv := append(cleanEnv(), "DATABASE_URL="+benchURL)
-	reference, err := startServer("reference", filepath.Join(bins, "reference"), []string{"-addr", refAddr}, refEnv, filepath.Join(tmp, "reference.log"))
+	defer subject.Stop()
+	reference, err := benchenv.Server{Name: "reference", Bin: filepath.Join(bins, "reference"), Args: []string{"-addr", refAddr},
+		Env: append(benchenv.CleanEnv(), "DATABASE_URL="+benchURL), Log: filepath.Join(tmp, "reference.log")}.Start()
 	if err != nil {
 		return err
 	}
-	defer reference.stop()
+	defer reference.Stop()
 	for _, s := range []struct {
-		p    *proc
+		p    *benchenv.Proc
 		addr string
 	}{{subject, subjectAddr}, {reference, refAddr}} {
-		if err := waitReady(ctx, s.p, "http://"+s.addr); err != nil {
+		if err := s.p.WaitReady(ctx, "http://"+s.addr+"/healthz"); err != nil {
 			return err
 		}
 	}
@@ -220,29 +193,4 @@ func run(ctx context.Context) (err error) {
 // progress prints a step of the run on stderr, keeping stdout for the table.
 func progress(msg string) {
 	fmt.Fprintf(os.Stderr, "bench: %s %s\n", time.Now().Format("15:04:05"), msg)
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return hex.EncodeToString(b)
-}
-
-func lastLine(b []byte) string {
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return truncate(lines[len(lines)-1], 400)
-}
-
-func firstLines(b []byte, n int) string {
-	lines := strings.SplitN(strings.TrimSpace(string(b)), "\n", n+1)
-	return truncate(strings.Join(lines[:min(n, len(lines))], " | "), 600)
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"curbside/bench/internal/benchenv"
 )
 
 // loadResult is the JSON line bench/load prints.
@@ -31,7 +33,7 @@ type loadResult struct {
 type target struct {
 	name string
 	base string
-	p    *proc
+	p    *benchenv.Proc
 }
 
 // result is one load run against one server.
@@ -110,8 +112,8 @@ func (m *measurer) measureAll(ctx context.Context) ([]row, error) {
 }
 
 func (m *measurer) runOne(ctx context.Context, t *target, page string, c int) (result, error) {
-	if t.p.exited() {
-		return result{}, t.p.deadErr()
+	if t.p.Exited() {
+		return result{}, t.p.DeadErr()
 	}
 	var res result
 	before, err := m.sessionsOpened(ctx)
@@ -128,13 +130,13 @@ func (m *measurer) runOne(ctx context.Context, t *target, page string, c int) (r
 	if m.set.pgstat && c == slices.Max(m.set.concurrency) {
 		sampler = startSampler(ctx, m.admin, m.set.warmup)
 	}
-	cpuBefore := t.p.cpu()
+	cpuBefore := t.p.CPU()
 	cmd := exec.CommandContext(ctx, m.load, "-url", t.base+page, "-c", strconv.Itoa(c),
 		"-d", m.set.seconds.String(), "-warmup", m.set.warmup.String(), "-cookie", m.cookie)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
-	cpuUsed := t.p.cpu() - cpuBefore
+	cpuUsed := t.p.CPU() - cpuBefore
 	if sampler != nil {
 		sampler.stop()
 	}
@@ -142,10 +144,10 @@ func (m *measurer) runOne(ctx context.Context, t *target, page string, c int) (r
 		return res, ctx.Err()
 	}
 	if err != nil {
-		return res, fmt.Errorf("load %s%s: %w: %s", t.base, page, err, lastLine(stderr.Bytes()))
+		return res, fmt.Errorf("load %s%s: %w: %s", t.base, page, err, benchenv.LastLine(stderr.Bytes()))
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &res.loadResult); err != nil {
-		return res, fmt.Errorf("load printed %q: %w", lastLine(stdout.Bytes()), err)
+		return res, fmt.Errorf("load printed %q: %w", benchenv.LastLine(stdout.Bytes()), err)
 	}
 	if sampler != nil {
 		sampler.report(fmt.Sprintf("%s c=%d %s", page, c, t.name), res.RPS)
@@ -185,24 +187,12 @@ func (m *measurer) sessionsOpened(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
 func medianOf(runs []result, f func(result) float64) float64 {
 	xs := make([]float64, len(runs))
 	for i, r := range runs {
 		xs[i] = f(r)
 	}
-	return median(xs)
+	return benchenv.Median(xs)
 }
 
 // ratios are the medians over rounds of subject/reference, round by round.
@@ -216,7 +206,7 @@ func (r row) ratios() (rps, p99 float64) {
 			b = append(b, r.subj[i].P99ms/r.ref[i].P99ms)
 		}
 	}
-	return median(a), median(b)
+	return benchenv.Median(a), benchenv.Median(b)
 }
 
 func printTable(w io.Writer, set settings, rows []row) {

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"curbside/bench/internal/benchenv"
 )
 
 // searchTerms rotate through the search benchmark: rare words, common ones
@@ -47,7 +49,7 @@ func benchSearch(ctx context.Context, bins string, env []string, base, cookie st
 	cmd.Env, cmd.Dir = env, bins
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("seed --synthetic: %w: %s", err, lastLine(out))
+		return fmt.Errorf("seed --synthetic: %w: %s", err, benchenv.LastLine(out))
 	}
 	seeded := time.Since(start)
 	vary := make([]string, len(searchTerms))
@@ -69,7 +71,7 @@ func benchSearch(ctx context.Context, bins string, env []string, base, cookie st
 		var stdout, stderr bytes.Buffer
 		load.Stdout, load.Stderr = &stdout, &stderr
 		if err := load.Run(); err != nil {
-			return fmt.Errorf("search load: %w: %s", err, lastLine(stderr.Bytes()))
+			return fmt.Errorf("search load: %w: %s", err, benchenv.LastLine(stderr.Bytes()))
 		}
 		var res loadResult
 		if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -200,23 +199,3 @@ func (s *pgSampler) report(label string, rps float64) {
 	fmt.Fprintf(os.Stderr, "bench: pg_stat_activity %s, %d samples, mean backends: %s; max backends per app: %s%s\n",
 		label, s.samples, strings.Join(parts, ", "), strings.Join(apps, ", "), rates)
 }
-
-// cpu is the processor time the server has used so far (user and system),
-// from /proc; 0 where there is no /proc.
-func (p *proc) cpu() time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
-	if err != nil {
-		return 0
-	}
-	// Fields after the command name, which is in parentheses: state is [0], utime [11], stime [12].
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * time.Second / clockTicks
-}
-
-// clockTicks is USER_HZ, 100 on Linux whatever the kernel's own tick rate.
-const clockTicks = 100
