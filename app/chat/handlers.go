@@ -160,10 +160,13 @@ func (h *Handlers) renderRoom(c echo.Context, status int, p roomPage) error {
 	return c.Render(status, "chat_room", p)
 }
 
-func newClientID() string {
-	b := make([]byte, 12)
+func newClientID() string { return "form-" + randomHex(12) }
+
+// randomHex is n random bytes in hex: ids nobody can guess or repeat.
+func randomHex(n int) string {
+	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand does not fail
-	return "form-" + hex.EncodeToString(b)
+	return hex.EncodeToString(b)
 }
 
 // post is the form fallback: the same rules as a websocket send.

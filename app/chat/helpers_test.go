@@ -1,6 +1,7 @@
 package chat_test
 
 import (
+	"curbside/app/db/testdb"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -212,4 +213,10 @@ func (s *socket) echo(id int64) {
 		}
 		s.held = append(s.held, f)
 	}
+}
+
+// stored counts the chat messages matching where (a condition of the test's own).
+func stored(t *testing.T, a *webtest.App, where string, args ...any) int64 {
+	t.Helper()
+	return testdb.Scalar[int64](t, a.DB, `SELECT count(*) FROM chat_messages WHERE `+where, args...)
 }

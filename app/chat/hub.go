@@ -59,6 +59,8 @@ const hubBatch = sendQueue / 4
 // hubRoom is a room with clients on this instance.
 type hubRoom struct {
 	slug string
+	// private rooms (direct messages, consults) have members to keep to.
+	private bool
 	// lastID is the newest message delivered here; the next catch-up reads after it.
 	lastID  int64
 	clients map[*client]struct{}
@@ -128,7 +130,7 @@ func (h *Hub) heard(payload string) {
 	case kindMessage:
 		h.markDirty(roomID)
 	case kindHidden:
-		if id, err := parseID(what); err == nil {
+		if id, err := strconv.ParseInt(what, 10, 64); err == nil {
 			h.toRoom(roomID, func(slug string) []byte { return mustJSON(hiddenFrame{Type: "hidden", Room: slug, ID: id}) }, nil)
 		}
 	case kindMembers:
@@ -244,7 +246,7 @@ func (h *Hub) add(c *client, room *Room) {
 	h.mu.Lock()
 	r := h.rooms[room.ID]
 	if r == nil {
-		r = &hubRoom{slug: room.Slug, lastID: room.LastID, clients: map[*client]struct{}{}}
+		r = &hubRoom{slug: room.Slug, private: room.Private(), lastID: room.LastID, clients: map[*client]struct{}{}}
 		h.rooms[room.ID] = r
 	}
 	r.clients[c] = struct{}{}
@@ -363,7 +365,7 @@ func (h *Hub) regroupRooms(ctx context.Context) {
 		h.mu.Lock()
 		var gone []*client
 		slug := ""
-		if r := h.rooms[roomID]; r != nil && (strings.HasPrefix(r.slug, "dm-") || strings.HasPrefix(r.slug, "consult-")) {
+		if r := h.rooms[roomID]; r != nil && r.private {
 			slug = r.slug
 			for c := range r.clients {
 				if !members[c.viewer.UserID] {

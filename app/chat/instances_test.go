@@ -2,6 +2,7 @@ package chat_test
 
 import (
 	"context"
+	"curbside/app/db/testdb"
 	"net/url"
 	"strings"
 	"testing"
@@ -27,10 +28,10 @@ func TestMessagesCrossInstances(t *testing.T) {
 
 	// Cut every listener; the message sent while they are down must still
 	// arrive once they are back.
-	killed := 0
-	if err := one.DB.DB.Raw(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE application_name = ? AND datname = current_database()`, pubsub.ApplicationName).Scan(&killed).Error; err != nil || killed < 2 {
-		t.Fatalf("terminated %d listeners (%v), want 2", killed, err)
+	killed := testdb.Scalar[int64](t, one.DB, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = ? AND datname = current_database()`, pubsub.ApplicationName)
+	if killed < 2 {
+		t.Fatalf("terminated %d listeners, want 2", killed)
 	}
 	missed := as.say("general", "x-2", "sent while the listeners were down")
 	if f := bs.next("message"); f.id() != missed.id() {

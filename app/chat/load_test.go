@@ -1,6 +1,7 @@
 package chat_test
 
 import (
+	"curbside/app/db/testdb"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -97,9 +98,8 @@ func TestModeratorHidesAMessage(t *testing.T) {
 		t.Fatalf("a hidden message was replayed: %v", replay)
 	}
 	mod.PostForm("/mod/chat/messages/999999/hide", url.Values{}).Expect(http.StatusNotFound)
-	var audited int64
-	if err := a.DB.DB.Raw(`SELECT count(*) FROM audit_log WHERE action = 'chat.message_hidden' AND target_id = ?`, ack.id()).Scan(&audited).Error; err != nil || audited != 1 {
-		t.Fatalf("audit rows for the hiding = %d (%v), want 1", audited, err)
+	if audited := testdb.Scalar[int64](t, a.DB, `SELECT count(*) FROM audit_log WHERE action = 'chat.message_hidden' AND target_id = ?`, ack.id()); audited != 1 {
+		t.Fatalf("audit rows for the hiding = %d, want 1", audited)
 	}
 }
 

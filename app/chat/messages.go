@@ -125,7 +125,7 @@ func (s *Service) Latest(ctx context.Context, roomID int64, n int) ([]Message, e
 // text of this file, its values parameters.
 func (s *Service) messages(ctx context.Context, where string, args ...any) ([]Message, error) {
 	rows, err := db.Conn(ctx, s.db).Raw(`SELECT m.id, m.room_id, r.slug, m.author_id, u.handle, u.display_name, m.client_id,
-		m.body, m.body_html, m.created_at, m.hidden_at IS NOT NULL
+		m.body, m.body_html, m.created_at
 		FROM chat_messages m JOIN users u ON u.id = m.author_id JOIN chat_rooms r ON r.id = m.room_id WHERE `+where, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
@@ -136,7 +136,7 @@ func (s *Service) messages(ctx context.Context, where string, args ...any) ([]Me
 		var m Message
 		var html string
 		if err := rows.Scan(&m.ID, &m.RoomID, &m.Room, &m.AuthorID, &m.Author.Handle, &m.Author.DisplayName, &m.ClientID,
-			&m.Body, &html, &m.CreatedAt, &m.Hidden); err != nil {
+			&m.Body, &html, &m.CreatedAt); err != nil {
 			return nil, err
 		}
 		m.HTML = template.HTML(html) // rendered by the Markdown package and sanitised when stored
@@ -191,8 +191,6 @@ func (s *Service) Hide(ctx context.Context, v *identity.Viewer, id int64, meta i
 func (s *Service) Typing(ctx context.Context, v *identity.Viewer, room *Room) error {
 	return s.bus.Publish(ctx, Channel, announce(kindTyping, room.ID, v.Handle))
 }
-
-func parseID(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }
 
 // ConsultWaiting tells the open pages of a specialty's members (specialtyID)
 // or of one member (memberID) that a consult waits for them. It says which

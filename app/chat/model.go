@@ -74,7 +74,6 @@ type Message struct {
 	Body      string
 	HTML      template.HTML
 	CreatedAt time.Time
-	Hidden    bool
 	// Mine: the viewer wrote it.
 	Mine bool
 }

@@ -20,9 +20,8 @@ func TestRoomFormFallback(t *testing.T) {
 	member.PostForm("/chat/general/messages", form).Expect(http.StatusSeeOther).RedirectsTo("/chat/general#chat-end")
 	member.PostForm("/chat/general/messages", form).Expect(http.StatusSeeOther) // a double submit
 	member.Get("/chat/general").Expect(http.StatusOK).Contains("Morning all: <strong>ECG</strong> question for later.")
-	var n int64
-	if err := a.DB.DB.Raw(`SELECT count(*) FROM chat_messages WHERE client_id = ?`, clientID).Scan(&n).Error; err != nil || n != 1 {
-		t.Fatalf("stored %d rows for one form sent twice (%v)", n, err)
+	if n := stored(t, a, `client_id = ?`, clientID); n != 1 {
+		t.Fatalf("stored %d rows for one form sent twice", n)
 	}
 
 	member.PostForm("/chat/general/messages", url.Values{"body": {"   "}}).Expect(http.StatusUnprocessableEntity).Contains("Write a message.")
@@ -32,8 +31,8 @@ func TestRoomFormFallback(t *testing.T) {
 	held := "Seen today: Mr John Smith, call 555-123-4567."
 	member.PostForm("/chat/general/messages", url.Values{"body": {held}}).Expect(http.StatusUnprocessableEntity).
 		Contains("555-123-4567", `name="phi_ack"`)
-	if err := a.DB.DB.Raw(`SELECT count(*) FROM chat_messages WHERE body LIKE '%555-123-4567%'`).Scan(&n).Error; err != nil || n != 0 {
-		t.Fatalf("a held message was stored (%d, %v)", n, err)
+	if n := stored(t, a, `body LIKE '%555-123-4567%'`); n != 0 {
+		t.Fatalf("a held message was stored (%d)", n)
 	}
 	member.PostForm("/chat/general/messages", url.Values{"body": {held}, "phi_ack": {"on"}}).Expect(http.StatusSeeOther)
 	member.PostForm("/chat/nowhere/messages", url.Values{"body": {"hello"}}).Expect(http.StatusNotFound)
@@ -41,6 +40,11 @@ func TestRoomFormFallback(t *testing.T) {
 	res := member.PostRaw("/chat/general/messages", "application/x-www-form-urlencoded", strings.NewReader("body=no+token"))
 	res.Expect(http.StatusForbidden)
 	a.Client().Get("/chat/general").Expect(http.StatusSeeOther).RedirectsTo("/login?next=%2Fchat%2Fgeneral")
+	// Below verified, the chat is refused with the way to get there, and shows nothing of the room.
+	pending, _ := a.As("pending", "member", "cardiology")
+	pending.Get("/chat").Expect(http.StatusForbidden).Contains(`href="/verification"`)
+	pending.Get("/chat/general").Expect(http.StatusForbidden).Lacks("Morning all")
+	pending.PostForm("/chat/general/messages", url.Values{"body": {"let me in"}}).Expect(http.StatusForbidden)
 }
 
 // /chat lists the rooms with what is unread in each; opening a room reads it.

@@ -2,8 +2,6 @@ package chat
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -30,11 +28,7 @@ type remotePresence struct {
 	at      time.Time
 }
 
-func newInstanceID() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b) // crypto/rand does not fail
-	return hex.EncodeToString(b)
-}
+func newInstanceID() string { return randomHex(6) }
 
 // localHandles are the members in a room on this instance; h.mu is held.
 func (h *Hub) localHandles(r *hubRoom) []string {

@@ -28,9 +28,8 @@ func TestSendIsStoredOnceThenAcknowledged(t *testing.T) {
 	if ack.str("type") != "ack" || ack.str("client_id") != "c-1" || ack.id() == 0 {
 		t.Fatalf("ack = %v", ack)
 	}
-	var stored int64
-	if err := a.DB.DB.Raw(`SELECT count(*) FROM chat_messages WHERE id = ? AND client_id = 'c-1'`, ack.id()).Scan(&stored).Error; err != nil || stored != 1 {
-		t.Fatalf("stored rows for the ack = %d (%v), want 1", stored, err)
+	if n := stored(t, a, `id = ? AND client_id = 'c-1'`, ack.id()); n != 1 {
+		t.Fatalf("stored rows for the ack = %d, want 1", n)
 	}
 	got := bs.next("message")
 	if got.id() != ack.id() || got.str("body") != "Anyone seen **this** rash pattern?" || got.str("html") != "<p>Anyone seen <strong>this</strong> rash pattern?</p>\n" {
@@ -44,8 +43,8 @@ func TestSendIsStoredOnceThenAcknowledged(t *testing.T) {
 	if again.str("type") != "ack" || again.id() != ack.id() {
 		t.Fatalf("resend ack = %v, want id %d", again, ack.id())
 	}
-	if err := a.DB.DB.Raw(`SELECT count(*) FROM chat_messages WHERE client_id = 'c-1'`).Scan(&stored).Error; err != nil || stored != 1 {
-		t.Fatalf("rows after a resend = %d (%v), want 1", stored, err)
+	if n := stored(t, a, `client_id = 'c-1'`); n != 1 {
+		t.Fatalf("rows after a resend = %d, want 1", n)
 	}
 	// Bob hears of the message once: the next thing he gets is the next message.
 	next := as.say("general", "c-2", "second")
@@ -172,9 +171,8 @@ func TestPrivacyGuardOnTheSocket(t *testing.T) {
 	if f.str("code") != "phi" || f.str("client_id") != "p-1" || !strings.Contains(mustJSON(t, f["findings"]), "555-123-4567") {
 		t.Fatalf("held message: %v", f)
 	}
-	var n int64
-	if err := a.DB.DB.Raw(`SELECT count(*) FROM chat_messages WHERE client_id = 'p-1'`).Scan(&n).Error; err != nil || n != 0 {
-		t.Fatalf("a held message was stored: %d (%v)", n, err)
+	if n := stored(t, a, `client_id = 'p-1'`); n != 0 {
+		t.Fatalf("a held message was stored: %d", n)
 	}
 	s.send(map[string]any{"type": "send", "room": "general", "body": body, "client_id": "p-1", "phi_ack": true})
 	if f := s.answer("p-1"); f.str("type") != "ack" || f.id() == 0 {
