@@ -101,7 +101,8 @@
   }
 
   // scrollIntoView moves the view, never the focus.
-  function toEnd() { if (end) { end.scrollIntoView({ block: "end" }); } }
+  // The form, where there is one, so the box to answer in stays in view.
+  function toEnd() { var last = form || end; if (last) { last.scrollIntoView({ block: "end" }); } }
 
   function clock(iso) {
     var d = new Date(iso);
@@ -431,5 +432,8 @@
 
   outbox.forEach(showPending); // left from before a reload: shown, and sent once joined
   say(navigator.onLine === false ? OFFLINE : "Connecting…");
+  // A conversation opens at its latest messages, with the box to answer in
+  // view, unless the address points elsewhere on the page.
+  if (!location.hash) { toEnd(); }
   connect();
 })();
