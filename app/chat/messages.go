@@ -45,13 +45,6 @@ func (s *Service) Send(ctx context.Context, v *identity.Viewer, out Outgoing) (*
 	case !utf8.ValidString(out.Body) || strings.ContainsRune(out.Body, 0):
 		return nil, apperr.FieldErrors{"body": "The message holds characters that are not text."}
 	}
-	room, err := s.Room(ctx, v, out.Room)
-	if err != nil {
-		return nil, err
-	}
-	if room.Closed {
-		return s.resent(ctx, v, out.ClientID)
-	}
 	flagged, err := phi.Guard(out.PHIAck, map[string]string{"body": out.Body})
 	if err != nil {
 		return nil, err
@@ -60,27 +53,26 @@ func (s *Service) Send(ctx context.Context, v *identity.Viewer, out Outgoing) (*
 		return nil, err
 	}
 	rendered := markdown.Render(out.Body)
-	m := &Message{RoomID: room.ID, Room: room.Slug, AuthorID: v.UserID, Author: Author{Handle: v.Handle, DisplayName: v.DisplayName},
-		ClientID: out.ClientID, Body: out.Body, HTML: template.HTML(rendered.HTML), Mine: true}
-	// One statement, so one commit: it locks the open room's row, draws the
-	// id only then (so ids commit in order within a room), stores the
-	// message unless this client id was stored before, and announces it,
-	// which PostgreSQL delivers on commit.
-	err = db.ScanRow(ctx, s.db, `WITH room AS (SELECT id FROM chat_rooms WHERE id = $1 AND closed_at IS NULL FOR UPDATE),
-		stored AS (INSERT INTO chat_messages (room_id, author_id, client_id, body, body_html, phi_ack, created_at)
-			SELECT room.id, $2, $3, $4, $5, $6, $7 FROM room ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id, created_at)
-		SELECT stored.id, stored.created_at FROM stored, pg_notify($8, 'm:' || $1 || ':' || stored.id)`,
-		[]any{room.ID, v.UserID, out.ClientID, out.Body, string(rendered.HTML), flagged, s.now(), Channel},
-		&m.ID, &m.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s.resent(ctx, v, out.ClientID) // sent before, or the room closed meanwhile
-	} else if err != nil {
-		return nil, fmt.Errorf("store message: %w", err)
+	m := &Message{Room: out.Room, AuthorID: v.UserID, Author: Author{Handle: v.Handle, DisplayName: v.DisplayName},
+		ClientID: out.ClientID, Body: out.Body, HTML: template.HTML(rendered.HTML), CreatedAt: s.now(), Mine: true}
+	stored, err := s.store.write(ctx, m, flagged)
+	if err != nil {
+		return nil, err
 	}
-	if err := s.mentioned(ctx, v, room, rendered.Mentions); err != nil {
-		// The message stands: a notice that failed is logged, not a reason
-		// to make its author send it again.
-		s.log.Error("chat: tell the mentioned", "message", m.ID, "err", err)
+	if !stored {
+		// Not a room the viewer may write in (not found), a closed one, or
+		// a resend: the room is read only now, off the busy path.
+		if _, err := s.Room(ctx, v, out.Room); err != nil {
+			return nil, err
+		}
+		return s.resent(ctx, v, out.ClientID)
+	}
+	if len(rendered.Mentions) > 0 {
+		if err := s.tellMentioned(ctx, v, out.Room, rendered.Mentions); err != nil {
+			// The message stands: a notice that failed is logged, not a
+			// reason to make its author send it again.
+			s.log.Error("chat: tell the mentioned", "message", m.ID, "err", err)
+		}
 	}
 	return m, nil
 }

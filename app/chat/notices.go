@@ -12,12 +12,13 @@ import (
 // mentioned tells the members named with @handle who may read the room
 // that a message there mentions them. A notice says who and where, never
 // what: the message stays behind the login.
-func (s *Service) mentioned(ctx context.Context, v *identity.Viewer, room *Room, handles []string) error {
-	if len(handles) == 0 {
-		return nil
+func (s *Service) tellMentioned(ctx context.Context, v *identity.Viewer, slug string, handles []string) error {
+	room, err := s.Room(ctx, v, slug)
+	if err != nil {
+		return err
 	}
 	var ids []int64
-	err := db.Conn(ctx, s.db).Raw(`SELECT u.id FROM users u WHERE lower(u.handle) IN ? AND u.id <> ?
+	err = db.Conn(ctx, s.db).Raw(`SELECT u.id FROM users u WHERE lower(u.handle) IN ? AND u.id <> ?
 		AND (u.status = 'verified' OR u.role IN ('moderator', 'admin')) AND u.status <> 'suspended'
 		AND (? IN ('general', 'lounge') OR EXISTS (SELECT 1 FROM chat_members m WHERE m.room_id = ? AND m.user_id = u.id))`,
 		handles, v.UserID, room.Kind, room.ID).Scan(&ids).Error

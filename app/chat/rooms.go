@@ -28,13 +28,15 @@ type Service struct {
 	notify *notify.Service
 	bus    pubsub.Bus
 	limits *senders
+	store  *storer
 	log    *slog.Logger
 	now    func() time.Time
 }
 
 // NewService returns the chat rules; messages are announced on bus.
 func NewService(gdb *gorm.DB, auditLog *audit.Log, n *notify.Service, bus pubsub.Bus, log *slog.Logger) *Service {
-	return &Service{db: gdb, audit: auditLog, notify: n, bus: bus, limits: newSenders(sendRate, sendBurst), log: log,
+	return &Service{db: gdb, audit: auditLog, notify: n, bus: bus, limits: newSenders(sendRate, sendBurst),
+		store: &storer{db: gdb}, log: log,
 		now: func() time.Time { return time.Now().UTC() }}
 }
 

@@ -93,6 +93,14 @@ func newMarkdown() goldmark.Markdown {
 
 // Render converts Markdown to sanitised HTML and collects its mentions.
 func Render(src string) Result {
+	if plainLine(src) {
+		return renderPlain(src)
+	}
+	return renderParsed(src)
+}
+
+// renderParsed is Render through goldmark and the sanitiser.
+func renderParsed(src string) Result {
 	source := []byte(strings.ToValidUTF8(src, "\uFFFD"))
 	doc, handles := parse(source)
 	var buf bytes.Buffer
@@ -107,6 +115,9 @@ func Render(src string) Result {
 
 // Mentions returns the handles Render would report, without rendering HTML.
 func Mentions(src string) []string {
+	if plainLine(src) {
+		return nil
+	}
 	_, handles := parse([]byte(strings.ToValidUTF8(src, "\uFFFD")))
 	return handles
 }
