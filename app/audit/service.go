@@ -59,34 +59,3 @@ func (l *Log) Record(ctx context.Context, ev Event) error {
 	}
 	return nil
 }
-
-// Page is one page of the log, newest first.
-type Page struct {
-	Entries []Entry
-	Page    int
-	HasNext bool
-}
-
-// List returns page (from 1) of the log, newest first, perPage rows at a time.
-func (l *Log) List(ctx context.Context, page, perPage int) (Page, error) {
-	if page < 1 {
-		page = 1
-	}
-	var rows []Entry
-	err := l.db.WithContext(ctx).Table("audit_log AS a").
-		Select("a.*, COALESCE(u.handle, '') AS actor_handle").
-		Joins("LEFT JOIN users u ON u.id = a.actor_id").
-		Order("a.created_at DESC, a.id DESC").
-		Limit(perPage + 1).Offset((page - 1) * perPage).
-		Scan(&rows).Error
-	if err != nil {
-		return Page{}, fmt.Errorf("list audit log: %w", err)
-	}
-	p := Page{Page: page}
-	if len(rows) > perPage {
-		p.HasNext = true
-		rows = rows[:perPage]
-	}
-	p.Entries = rows
-	return p, nil
-}
