@@ -15,6 +15,7 @@ import (
 	"curbside/app/chat"
 	"curbside/app/consults"
 	"curbside/app/files"
+	"curbside/app/moderation"
 	"curbside/app/notify"
 	"curbside/app/pubsub"
 	"curbside/app/ratelimit"
@@ -103,6 +104,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 		verification.NewHandlers(a.Verification, a.Accounts).Routes(),
 		notify.NewHandlers(a.Notify).Routes(),
 		audit.NewHandlers(a.Audit).Routes(),
+		moderation.NewHandlers(moderation.NewService(gdb, a.Accounts, a.Audit)).Routes(),
 	)
 	var err error
 	a.Web, err = web.New(cfg, log, web.Deps{DB: gdb, Accounts: a.Accounts, Routes: routes})

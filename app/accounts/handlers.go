@@ -27,6 +27,9 @@ func NewHandlers(svc *Service, providers Providers, log *slog.Logger) *Handlers 
 
 // landingFor is where a member goes after signing in without a next page.
 func landingFor(u *User) string {
+	if u.Viewer().IsModerator() {
+		return paths.ModHome
+	}
 	if u.Viewer().IsVerified() {
 		return paths.Cases
 	}

@@ -18,6 +18,9 @@ import (
 // Roles lists the roles an admin may give.
 var Roles = []string{identity.RoleMember, identity.RoleModerator, identity.RoleAdmin}
 
+// ErrLastAdmin refuses to leave Curbside without an admin.
+var ErrLastAdmin = &apperr.Conflict{Message: "Curbside needs at least one admin: make someone else admin first."}
+
 // SetRole changes a member's role. The member's next request renews its
 // session token and sees the new rights.
 func (s *Service) SetRole(ctx context.Context, actorID, userID int64, role string, meta Meta) error {
@@ -26,12 +29,23 @@ func (s *Service) SetRole(ctx context.Context, actorID, userID int64, role strin
 	}
 	return db.Tx(ctx, s.db, func(ctx context.Context) error {
 		tx := db.Conn(ctx, s.db)
+		// The admins are locked first, always in the same order, so that
+		// two admins demoting each other at once cannot both succeed (nor
+		// wait for each other in a circle).
+		var admins []int64
+		if err := tx.Raw(`SELECT id FROM users WHERE role = ? AND status <> ? ORDER BY id FOR UPDATE`,
+			identity.RoleAdmin, identity.StatusSuspended).Scan(&admins).Error; err != nil {
+			return fmt.Errorf("lock admins: %w", err)
+		}
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
 		if u.Role == role {
 			return nil
+		}
+		if u.Role == identity.RoleAdmin && len(admins) == 1 && admins[0] == userID {
+			return ErrLastAdmin
 		}
 		if err := tx.Model(&User{}).Where("id = ?", userID).
 			Updates(map[string]any{"role": role, "updated_at": s.now()}).Error; err != nil {

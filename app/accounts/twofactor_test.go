@@ -132,7 +132,7 @@ func TestModeratorsNeedTwoFactor(t *testing.T) {
 	app.SignedIn(mod).Get("/mod/verifications").Expect(http.StatusForbidden).Contains("Log in with your code")
 	fresh := app.Client()
 	fresh.Login(mod.Email, mod.Password).RedirectsTo("/login/2fa")
-	fresh.PostForm("/login/2fa", url.Values{"code": {code(t, secret, time.Now().Add(30*time.Second))}}).RedirectsTo("/cases")
+	fresh.PostForm("/login/2fa", url.Values{"code": {code(t, secret, time.Now().Add(30*time.Second))}}).RedirectsTo("/mod") // moderators land on their home
 	fresh.Get("/mod/verifications").Expect(http.StatusOK)
 }
 

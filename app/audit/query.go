@@ -26,6 +26,8 @@ type Query struct {
 	TargetID   int64
 	// From and To bound the time, To excluded.
 	From, To time.Time
+	// Except leaves these actions out.
+	Except []string
 	// Before continues a listing after its last entry.
 	Before *Cursor
 }
@@ -81,6 +83,9 @@ func (l *Log) where(ctx context.Context, q Query) (string, []any, error) {
 	}
 	if q.Action != "" {
 		add("a.action LIKE ?", likePrefix(q.Action)+"%")
+	}
+	if len(q.Except) > 0 {
+		add("a.action NOT IN ?", q.Except)
 	}
 	if q.TargetType != "" {
 		add("a.target_type = ?", q.TargetType)

@@ -17,6 +17,7 @@ const (
 	Notifications    = "/notifications"
 	Cases            = "/cases"
 	Consults         = "/consults"
+	ModHome          = "/mod"
 	ModVerifications = "/mod/verifications"
 )
 

@@ -69,15 +69,15 @@ func (r *renderer) chrome(v *View) (err error) {
 type siteHeader struct {
 	Viewer  *identity.Viewer
 	Section string
-	// ModPage is the moderators' page shown ("verifications", "audit",
-	// "consults"), or "".
+	// ModPage is the moderators' page shown ("home", "verifications",
+	// "users", "audit", "consults"), or "".
 	ModPage    string
 	Unread     int64
 	CSRF, Logo string
 }
 
 // modPages are the moderators' pages the header marks as current.
-var modPages = map[string]bool{"verifications": true, "audit": true, "consults": true}
+var modPages = map[string]bool{"verifications": true, "audit": true, "consults": true, "users": true}
 
 // navSections are the sections the header marks as current.
 var navSections = map[string]bool{"cases": true, "consults": true, "chat": true, "search": true, "verification": true, "notifications": true, "settings": true}
@@ -86,7 +86,9 @@ var navSections = map[string]bool{"cases": true, "consults": true, "chat": true,
 // count, with this response's form token in its logout form.
 func (r *renderer) header(c echo.Context, v *View) (template.HTML, error) {
 	h := siteHeader{Viewer: v.Viewer, Unread: v.Unread, Logo: r.assets.Logo}
-	if rest, ok := strings.CutPrefix(v.Path, "/mod/"); ok {
+	if v.Path == "/mod" {
+		h.ModPage = "home"
+	} else if rest, ok := strings.CutPrefix(v.Path, "/mod/"); ok {
 		if page, _, _ := strings.Cut(rest, "/"); modPages[page] {
 			h.ModPage = page
 		}

@@ -1,0 +1,19 @@
+package moderation
+
+import (
+	"net/http"
+
+	"curbside/app/web/kit"
+)
+
+// Routes lists the moderation pages with who may reach them.
+func (h *Handlers) Routes() []kit.Route {
+	return []kit.Route{
+		{Method: http.MethodGet, Path: "/mod", Level: kit.Moderator, Handler: h.home},
+		{Method: http.MethodGet, Path: "/mod/users", Level: kit.Moderator, Handler: h.directory},
+		{Method: http.MethodGet, Path: "/mod/users/:id", Level: kit.Moderator, Handler: h.member},
+		{Method: http.MethodPost, Path: "/mod/users/:id/suspend", Level: kit.Moderator, Handler: h.suspend},
+		{Method: http.MethodPost, Path: "/mod/users/:id/unsuspend", Level: kit.Moderator, Handler: h.unsuspend},
+		{Method: http.MethodPost, Path: "/admin/users/:id/role", Level: kit.Admin, Handler: h.setRole},
+	}
+}
