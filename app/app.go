@@ -104,7 +104,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 		verification.NewHandlers(a.Verification, a.Accounts).Routes(),
 		notify.NewHandlers(a.Notify).Routes(),
 		audit.NewHandlers(a.Audit).Routes(),
-		moderation.NewHandlers(moderation.NewService(gdb, a.Accounts, a.Audit)).Routes(),
+		moderation.NewHandlers(moderation.NewService(gdb, a.Accounts, a.Chat, a.Audit, a.Notify, a.Limits)).Routes(),
 	)
 	var err error
 	a.Web, err = web.New(cfg, log, web.Deps{DB: gdb, Accounts: a.Accounts, Routes: routes})

@@ -13,6 +13,7 @@ import (
 	"curbside/app/accounts"
 	"curbside/app/apperr"
 	"curbside/app/files"
+	"curbside/app/paths"
 	"curbside/app/phi"
 	"curbside/app/web/kit"
 )
@@ -159,7 +160,10 @@ func (h *Handlers) show(c echo.Context) error {
 	}
 	v := kit.ViewerOf(c)
 	page, err := h.svc.Open(c.Request().Context(), v, id)
-	if err != nil {
+	if errors.Is(err, ErrRemoved) {
+		return &kit.Denied{Title: "Removed by a moderator", Message: "A moderator removed this case: it broke the community's rules.",
+			LinkURL: paths.Cases, LinkText: "Back to the cases"}
+	} else if err != nil {
 		return err
 	}
 	form := kit.Form{Values: map[string]string{"body": page.Case.ReplyDraft}, Errors: map[string]string{}}

@@ -33,7 +33,7 @@ func (h *Handlers) caseTop(c echo.Context, p *casePage) (template.HTML, error) {
 	var key kit.KeyBuilder
 	key.Int(cs.ID, int64(len(cs.Images))).Str(cs.Title, cs.Specialty, cs.SpecialtySlug, strings.Join(cs.Tags, ","), head.Ago,
 		cs.AgeBand, cs.Sex, cs.CareSetting)
-	authorKey(&key, cs.Author).Bool(cs.EditedAt != nil, cs.OutcomeAt != nil, cs.Following, cs.Mine, head.CanModerate)
+	authorKey(&key, cs.Author).Bool(cs.EditedAt != nil, cs.OutcomeAt != nil, cs.Following, cs.Mine, head.CanModerate, cs.Hidden)
 	return h.kept.heads.Render(c, "case-head", key.String(), func() any {
 		keptCase := *cs
 		keptCase.BodyHTML, keptCase.OutcomeHTML = template.HTML(kit.Hole(1)), template.HTML(kit.Hole(2))
@@ -48,7 +48,9 @@ type replyItem struct {
 	Ago      string
 	CaseID   int64
 	CaseMine bool
-	CSRF     string
+	// Moderator: the member may hide and restore replies.
+	Moderator bool
+	CSRF      string
 }
 
 // replyItemSize is about what a reply's item holds besides its body, so
@@ -56,7 +58,7 @@ type replyItem struct {
 const replyItemSize = 1024
 
 // replyItems renders the replies of a case for the member, in one piece.
-func (h *Handlers) replyItems(c echo.Context, cs *Case, replies []Reply) (template.HTML, error) {
+func (h *Handlers) replyItems(c echo.Context, cs *Case, replies []Reply, moderator bool) (template.HTML, error) {
 	var b strings.Builder
 	size := len(replies) * replyItemSize
 	for _, r := range replies {
@@ -66,13 +68,13 @@ func (h *Handlers) replyItems(c echo.Context, cs *Case, replies []Reply) (templa
 	var key kit.KeyBuilder
 	token := formToken(c)
 	for _, r := range replies {
-		item := replyItem{Reply: r, Ago: kit.Ago(r.CreatedAt), CaseID: cs.ID, CaseMine: cs.Mine}
+		item := replyItem{Reply: r, Ago: kit.Ago(r.CreatedAt), CaseID: cs.ID, CaseMine: cs.Mine, Moderator: moderator}
 		edited := int64(0)
 		if r.EditedAt != nil {
 			edited = r.EditedAt.UnixMicro()
 		}
 		key.Reset().Int(r.ID, cs.ID, edited, int64(r.HelpfulCount)).Str(item.Ago)
-		authorKey(&key, r.Author).Bool(r.MarkedByMe, r.Mine, r.Accepted, r.New, r.Deleted, cs.Mine)
+		authorKey(&key, r.Author).Bool(r.MarkedByMe, r.Mine, r.Accepted, r.New, r.Deleted, cs.Mine, r.Hidden, moderator)
 		err := h.kept.replies.RenderTo(&b, c, "reply-item", key.String(), func() any {
 			item.CSRF, item.BodyHTML = kit.Hole(0), template.HTML(kit.Hole(1))
 			return item

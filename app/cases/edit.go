@@ -32,7 +32,7 @@ func (s *Service) EditCase(ctx context.Context, v *identity.Viewer, id int64, in
 		Anonymous   bool
 		SpecialtyID int16
 	}
-	if err := s.db.WithContext(ctx).Raw("SELECT author_id, title, body, anonymous, specialty_id FROM cases WHERE id = ? AND deleted_at IS NULL", id).
+	if err := s.db.WithContext(ctx).Raw("SELECT author_id, title, body, anonymous, specialty_id FROM cases WHERE id = ? AND deleted_at IS NULL AND hidden_at IS NULL", id).
 		Scan(&old).Error; err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (s *Service) EditReply(ctx context.Context, v *identity.Viewer, replyID int
 		Anonymous        bool
 	}
 	if err := s.db.WithContext(ctx).Raw(`SELECT r.case_id, r.author_id, r.body, r.anonymous FROM replies r JOIN cases c ON c.id = r.case_id
-		WHERE r.id = ? AND r.deleted_at IS NULL AND c.deleted_at IS NULL`, replyID).Scan(&old).Error; err != nil {
+		WHERE r.id = ? AND r.deleted_at IS NULL AND r.hidden_at IS NULL AND c.deleted_at IS NULL AND c.hidden_at IS NULL`, replyID).Scan(&old).Error; err != nil {
 		return 0, err
 	}
 	if old.CaseID == 0 {
@@ -222,7 +222,7 @@ func (s *Service) OwnReply(ctx context.Context, v *identity.Viewer, replyID int6
 		Body             string
 	}
 	if err := s.db.WithContext(ctx).Raw(`SELECT r.case_id, r.author_id, r.body FROM replies r JOIN cases c ON c.id = r.case_id
-		WHERE r.id = ? AND r.deleted_at IS NULL AND c.deleted_at IS NULL`, replyID).Scan(&r).Error; err != nil {
+		WHERE r.id = ? AND r.deleted_at IS NULL AND r.hidden_at IS NULL AND c.deleted_at IS NULL AND c.hidden_at IS NULL`, replyID).Scan(&r).Error; err != nil {
 		return nil, err
 	}
 	if r.CaseID == 0 {

@@ -78,7 +78,7 @@ func (s *Service) storeImages(ctx context.Context, ownerID, caseID int64, images
 func (s *Service) Image(ctx context.Context, caseID int64, position int, thumb bool) (*files.File, error) {
 	var fileID int64
 	err := s.db.WithContext(ctx).Raw(`SELECT i.file_id FROM case_images i JOIN cases c ON c.id = i.case_id
-		WHERE i.case_id = ? AND i.position = ? AND c.deleted_at IS NULL`, caseID, position).Row().Scan(&fileID)
+		WHERE i.case_id = ? AND i.position = ? AND c.deleted_at IS NULL AND c.hidden_at IS NULL`, caseID, position).Row().Scan(&fileID)
 	if err != nil {
 		return nil, fmt.Errorf("image %d of case %d: %w", position, caseID, apperr.ErrNotFound)
 	}

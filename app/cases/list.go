@@ -139,7 +139,7 @@ func (s *Service) List(ctx context.Context, v *identity.Viewer, q ListQuery) (Li
 	}
 	q.Page = max(q.Page, 1)
 	// $1 is the reader, for the join on what they have read (summaryJoins).
-	where := []string{"c.deleted_at IS NULL"}
+	where := []string{"c.deleted_at IS NULL", "c.hidden_at IS NULL"}
 	args := []any{v.UserID}
 	param := func(v any) string {
 		args = append(args, v)

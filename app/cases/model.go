@@ -53,6 +53,8 @@ type Case struct {
 	AcceptedReplyID int64
 	EditedAt        *time.Time
 	Images          []Image
+	// Hidden by a moderator: members are told it was removed.
+	Hidden bool
 	// What the viewer may do and has done.
 	Mine      bool
 	Following bool
@@ -85,4 +87,7 @@ type Reply struct {
 	CreatedAt    time.Time
 	EditedAt     *time.Time
 	Deleted      bool
+	// Hidden by a moderator: members see that it was removed, moderators
+	// still read it.
+	Hidden bool
 }

@@ -26,7 +26,7 @@ type caseHead struct {
 // visibleCase loads a case that has not been deleted.
 func (s *Service) visibleCase(ctx context.Context, id int64) (*caseHead, error) {
 	var c caseHead
-	err := db.Conn(ctx, s.db).Raw("SELECT id, author_id, anonymous, accepted_reply_id FROM cases WHERE id = ? AND deleted_at IS NULL", id).
+	err := db.Conn(ctx, s.db).Raw("SELECT id, author_id, anonymous, accepted_reply_id FROM cases WHERE id = ? AND deleted_at IS NULL AND hidden_at IS NULL", id).
 		Scan(&c).Error
 	if err != nil {
 		return nil, fmt.Errorf("load case %d: %w", id, err)
@@ -105,7 +105,7 @@ func (s *Service) ToggleHelpful(ctx context.Context, v *identity.Viewer, replyID
 			AuthorID int64
 		}
 		if err := tx.Raw(`SELECT r.case_id, r.author_id FROM replies r JOIN cases c ON c.id = r.case_id
-			WHERE r.id = ? AND r.deleted_at IS NULL AND c.deleted_at IS NULL FOR UPDATE OF r`, replyID).Scan(&r).Error; err != nil {
+			WHERE r.id = ? AND r.deleted_at IS NULL AND r.hidden_at IS NULL AND c.deleted_at IS NULL AND c.hidden_at IS NULL FOR UPDATE OF r`, replyID).Scan(&r).Error; err != nil {
 			return err
 		}
 		if r.CaseID == 0 {

@@ -42,7 +42,7 @@ func (h *Handlers) renderCase(c echo.Context, status int, p casePage) error {
 	if p.Head, err = h.caseTop(c, &p); err != nil {
 		return err
 	}
-	if p.ReplyItems, err = h.replyItems(c, &p.Case, p.Replies); err != nil {
+	if p.ReplyItems, err = h.replyItems(c, &p.Case, p.Replies, p.Viewer.CanModerate()); err != nil {
 		return err
 	}
 	if p.ReplyBox, err = h.replyBox(c, p.Reply); err != nil {

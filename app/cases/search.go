@@ -83,10 +83,10 @@ ORDER BY h.rank DESC, h.case_id DESC, h.reply_id DESC`
 // newest rows until enough match.
 var candidatesSQL = [2]string{
 	`SELECT c.id, c.search, c.last_activity_at FROM cases c
-	WHERE c.search @@ ?::tsquery AND c.deleted_at IS NULL %[1]s
+	WHERE c.search @@ ?::tsquery AND c.deleted_at IS NULL AND c.hidden_at IS NULL %[1]s
 	ORDER BY c.last_activity_at DESC LIMIT ` + searchCandidates,
 	`SELECT r.id, r.case_id, r.search, r.created_at FROM replies r JOIN cases c ON c.id = r.case_id
-	WHERE r.search @@ ?::tsquery AND r.deleted_at IS NULL AND c.deleted_at IS NULL %[1]s
+	WHERE r.search @@ ?::tsquery AND r.deleted_at IS NULL AND r.hidden_at IS NULL AND c.deleted_at IS NULL AND c.hidden_at IS NULL %[1]s
 	ORDER BY r.id DESC LIMIT ` + searchCandidates,
 }
 
@@ -102,11 +102,11 @@ const phraseWindow = "600"
 
 var phraseCandidatesSQL = [2]string{
 	`SELECT * FROM (SELECT c.id, c.search, c.last_activity_at FROM cases c
-		WHERE c.search @@ ?::tsquery AND c.deleted_at IS NULL %[1]s
+		WHERE c.search @@ ?::tsquery AND c.deleted_at IS NULL AND c.hidden_at IS NULL %[1]s
 		ORDER BY c.last_activity_at DESC LIMIT ` + phraseWindow + `) w
 	WHERE w.search @@ ?::tsquery ORDER BY w.last_activity_at DESC LIMIT ` + searchCandidates,
 	`SELECT * FROM (SELECT r.id, r.case_id, r.search, r.created_at FROM replies r JOIN cases c ON c.id = r.case_id
-		WHERE r.search @@ ?::tsquery AND r.deleted_at IS NULL AND c.deleted_at IS NULL %[1]s
+		WHERE r.search @@ ?::tsquery AND r.deleted_at IS NULL AND r.hidden_at IS NULL AND c.deleted_at IS NULL AND c.hidden_at IS NULL %[1]s
 		ORDER BY r.id DESC LIMIT ` + phraseWindow + `) w
 	WHERE w.search @@ ?::tsquery ORDER BY w.id DESC LIMIT ` + searchCandidates,
 }

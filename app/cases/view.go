@@ -17,6 +17,10 @@ import (
 	"curbside/app/identity"
 )
 
+// ErrRemoved refuses a case a moderator hid to members: it exists, but they
+// may no longer read it.
+var ErrRemoved = fmt.Errorf("case removed by a moderator: %w", apperr.ErrForbidden)
+
 // Page is a case with its discussion, as one member sees it.
 type Page struct {
 	Case    Case
@@ -30,6 +34,9 @@ func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64) (*Page
 	c, replies, err := s.load(ctx, v, id)
 	if err != nil {
 		return nil, err
+	}
+	if c.Hidden && !v.CanModerate() {
+		return nil, ErrRemoved
 	}
 	// A page read again with nothing new writes nothing: reading stays
 	// a read, however often a member reloads.
@@ -70,7 +77,7 @@ var caseQuery = `SELECT ` + summaryColumns + `, c.body, c.body_html, c.age_band,
 	EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = $1), COALESCE(rd.last_reply_id, 0),
 	COALESCE((SELECT string_agg(i.position::text, ',' ORDER BY i.position) FROM case_images i WHERE i.case_id = c.id), ''),
 	COALESCE((SELECT d.body FROM drafts d WHERE d.user_id = $1 AND d.case_id = c.id), ''),
-	ARRAY(SELECT h.reply_id FROM reply_helpful h WHERE h.user_id = $1 AND h.case_id = c.id)
+	ARRAY(SELECT h.reply_id FROM reply_helpful h WHERE h.user_id = $1 AND h.case_id = c.id), c.hidden_at IS NOT NULL
 	` + strings.Replace(summaryJoins, "?", "$1", 1) + ` WHERE c.id = $2 AND c.deleted_at IS NULL`
 
 // load reads a case and its replies as the viewer sees them, both queries
@@ -95,7 +102,7 @@ func (s *Service) load(ctx context.Context, v *identity.Viewer, id int64) (*Case
 			return fmt.Errorf("load replies: %w", err)
 		}
 		defer rows.Close()
-		replies, err = scanReplies(rows, c, specialties)
+		replies, err = scanReplies(rows, c, specialties, v.CanModerate())
 		return err
 	})
 	return c, replies, err
@@ -115,7 +122,7 @@ func scanCase(row scanner, v *identity.Viewer, id int64, specialties specialtyIn
 	var lastRead int64
 	var images string
 	err := row.Scan(append(sum.dest(), &c.Body, &bodyHTML, &ageBand, &sex, &setting, &outcome, &outcomeHTML,
-		&c.OutcomeAt, &accepted, &c.EditedAt, &authorID, &following, &lastRead, &images, &c.ReplyDraft, &c.markedHelpful)...)
+		&c.OutcomeAt, &accepted, &c.EditedAt, &authorID, &following, &lastRead, &images, &c.ReplyDraft, &c.markedHelpful, &c.Hidden)...)
 	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("case %d: %w", id, apperr.ErrNotFound)
 	} else if err != nil {
@@ -143,22 +150,22 @@ func scanCase(row scanner, v *identity.Viewer, id int64, specialties specialtyIn
 const repliesQuery = `SELECT r.id, r.case_id,
 	CASE WHEN r.anonymous THEN '' ELSE u.handle END, CASE WHEN r.anonymous THEN '' ELSE u.display_name END,
 	u.specialty_id, r.body_html, r.helpful_count, r.author_id = $1,
-	r.created_at, r.edited_at, r.deleted_at IS NOT NULL
+	r.created_at, r.edited_at, r.deleted_at IS NOT NULL, r.hidden_at IS NOT NULL
 	FROM replies r JOIN users u ON u.id = r.author_id
 	WHERE r.case_id = $2 ORDER BY r.id`
 
-func scanReplies(rows pgx.Rows, c *Case, specialties specialtyIndex) ([]Reply, error) {
+func scanReplies(rows pgx.Rows, c *Case, specialties specialtyIndex, moderator bool) ([]Reply, error) {
 	list := make([]Reply, 0, c.ReplyCount+1)
 	for rows.Next() {
 		var r Reply
 		var html string
 		var authorSpecialty *int16
 		if err := rows.Scan(&r.ID, &r.CaseID, &r.Author.Handle, &r.Author.DisplayName, &authorSpecialty, &html,
-			&r.HelpfulCount, &r.Mine, &r.CreatedAt, &r.EditedAt, &r.Deleted); err != nil {
+			&r.HelpfulCount, &r.Mine, &r.CreatedAt, &r.EditedAt, &r.Deleted, &r.Hidden); err != nil {
 			return nil, err
 		}
 		r.Author.Specialty = specialties.name(authorSpecialty)
-		if r.Deleted { // the place in the thread stays; the words and the author go
+		if r.Deleted || r.Hidden && !moderator { // the place in the thread stays; the words and the author go
 			html, r.Author = "", Author{}
 		}
 		r.BodyHTML = template.HTML(html)

@@ -178,6 +178,25 @@ func (s *Service) Hide(ctx context.Context, v *identity.Viewer, id int64, meta i
 	})
 }
 
+// Restore brings a hidden message back: it shows again on the room's page
+// (open clients see it after a reload). A moderator's call.
+func (s *Service) Restore(ctx context.Context, v *identity.Viewer, id int64, meta identity.Meta) error {
+	if !v.IsModerator() {
+		return apperr.ErrForbidden
+	}
+	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+		res := db.Conn(ctx, s.db).Exec(`UPDATE chat_messages SET hidden_at = NULL, hidden_by = NULL WHERE id = ? AND hidden_at IS NOT NULL`, id)
+		if res.Error != nil {
+			return fmt.Errorf("restore message: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("hidden message %d: %w", id, apperr.ErrNotFound)
+		}
+		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: "chat.message_restored", TargetType: "message",
+			TargetID: id, IP: meta.IP})
+	})
+}
+
 // Typing tells the room's other clients, on every instance, that the
 // viewer is typing; nothing is stored.
 func (s *Service) Typing(ctx context.Context, v *identity.Viewer, room *Room) error {

@@ -111,7 +111,7 @@ func (h *Handlers) render(c echo.Context, status int, p consultPage) error {
 	if p.Head, err = h.head(c, &p.Page); err != nil {
 		return err
 	}
-	if p.Thread, err = h.messageItems(c, p.Consult.ID, p.Messages); err != nil {
+	if p.Thread, err = h.messageItems(c, p.Consult.ID, p.Messages, kit.ViewerOf(c)); err != nil {
 		return err
 	}
 	if p.Message.Values == nil {

@@ -107,6 +107,8 @@ type Message struct {
 	IsAnswer    bool
 	CreatedAt   time.Time
 	Attachments []Attachment
+	// Hidden by a moderator: the parties see that it was removed.
+	Hidden bool
 }
 
 // Event is one move of a consult's status, for its timeline.

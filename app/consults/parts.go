@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"curbside/app/identity"
 	"curbside/app/web/kit"
 )
 
@@ -22,13 +23,16 @@ type messageItem struct {
 	Message
 	Ago   string
 	Files FileList
+	// Mine: the viewer wrote it; Moderator: the viewer may hide it.
+	Mine, Moderator bool
+	CSRF            string
 }
 
 // messageItemSize is about what a message's item holds besides its body.
 const messageItemSize = 512
 
 // messageItems renders a consult's thread in one piece.
-func (h *Handlers) messageItems(c echo.Context, consultID int64, msgs []Message) (template.HTML, error) {
+func (h *Handlers) messageItems(c echo.Context, consultID int64, msgs []Message, v *identity.Viewer) (template.HTML, error) {
 	var b strings.Builder
 	size := len(msgs) * messageItemSize
 	for _, m := range msgs {
@@ -37,15 +41,16 @@ func (h *Handlers) messageItems(c echo.Context, consultID int64, msgs []Message)
 	b.Grow(size)
 	var key kit.KeyBuilder
 	for _, m := range msgs {
-		item := messageItem{Message: m, Ago: kit.Ago(m.CreatedAt), Files: FileList{ConsultID: consultID, Files: m.Attachments}}
-		key.Reset().Int(m.ID, consultID).Bool(m.IsAnswer).Str(item.Ago, m.Author.Handle, m.Author.DisplayName)
+		item := messageItem{Message: m, Ago: kit.Ago(m.CreatedAt), Files: FileList{ConsultID: consultID, Files: m.Attachments},
+			Mine: m.Author.ID == v.UserID, Moderator: v.CanModerate()}
+		key.Reset().Int(m.ID, consultID).Bool(m.IsAnswer, m.Hidden, item.Mine, item.Moderator).Str(item.Ago, m.Author.Handle, m.Author.DisplayName)
 		for _, a := range m.Attachments {
 			key.Int(a.ID, int64(a.SizeBytes)).Str(a.ContentType)
 		}
 		err := h.messages.RenderTo(&b, c, "consult-message", key.String(), func() any {
-			item.BodyHTML = template.HTML(kit.Hole(0))
+			item.CSRF, item.BodyHTML = kit.Hole(0), template.HTML(kit.Hole(1))
 			return item
-		}, m.BodyHTML)
+		}, template.HTML(kit.FormToken(c)), m.BodyHTML)
 		if err != nil {
 			return "", err
 		}

@@ -31,8 +31,8 @@ const consultQuery = `SELECT c.id, c.requester_id, ru.handle, ru.display_name, c
 	LEFT JOIN users au ON au.id = c.addressed_to LEFT JOIN users cu ON cu.id = c.consultant_id
 	WHERE c.id = $1`
 
-const messagesQuery = `SELECT m.id, m.author_id, u.handle, u.display_name, m.body_html, m.is_answer, m.created_at
-	FROM consult_messages m JOIN users u ON u.id = m.author_id WHERE m.consult_id = $1 ORDER BY m.id`
+const messagesQuery = `SELECT m.id, m.author_id, u.handle, u.display_name, m.body_html, m.is_answer, m.created_at,
+	m.hidden_at IS NOT NULL FROM consult_messages m JOIN users u ON u.id = m.author_id WHERE m.consult_id = $1 ORDER BY m.id`
 
 const attachmentsQuery = `SELECT a.id, a.message_id, d.content_type, d.size_bytes
 	FROM consult_attachments a JOIN documents d ON d.id = a.file_id WHERE a.consult_id = $1 ORDER BY a.id`
@@ -80,6 +80,11 @@ func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, meta i
 	if !rel.canSee() {
 		// Nothing loaded reaches the viewer: the page is not rendered.
 		return nil, notFound(id)
+	}
+	for i := range p.Messages {
+		if m := &p.Messages[i]; m.Hidden && !v.CanModerate() {
+			m.BodyHTML, m.Attachments = "", nil
+		}
 	}
 	if err := s.auditView(ctx, v, rel, id, meta, "status", c.Status); err != nil {
 		return nil, err
@@ -142,7 +147,7 @@ func scanMessages(res pgx.BatchResults) ([]Message, error) {
 	for rows.Next() {
 		var m Message
 		var html string
-		if err := rows.Scan(&m.ID, &m.Author.ID, &m.Author.Handle, &m.Author.DisplayName, &html, &m.IsAnswer, &m.CreatedAt); err != nil {
+		if err := rows.Scan(&m.ID, &m.Author.ID, &m.Author.Handle, &m.Author.DisplayName, &html, &m.IsAnswer, &m.CreatedAt, &m.Hidden); err != nil {
 			return nil, err
 		}
 		m.BodyHTML = template.HTML(html) // sanitised when stored

@@ -14,6 +14,8 @@ type Overview struct {
 	// OldestPending is when the longest-waiting request came in.
 	OldestPending *time.Time
 	Suspended     int64
+	// OpenFlags counts the targets with open flags.
+	OpenFlags int64
 	// AuditToday counts the audit log's events of the last 24 hours.
 	AuditToday int64
 }
@@ -25,8 +27,9 @@ func (s *Service) Overview(ctx context.Context) (*Overview, error) {
 		(SELECT count(*) FROM verification_requests WHERE status = 'pending'),
 		(SELECT min(created_at) FROM verification_requests WHERE status = 'pending'),
 		(SELECT count(*) FROM users WHERE status = 'suspended'),
-		(SELECT count(*) FROM audit_log WHERE created_at > now() - interval '24 hours')`, nil,
-		&o.PendingVerifications, &o.OldestPending, &o.Suspended, &o.AuditToday)
+		(SELECT count(*) FROM audit_log WHERE created_at > now() - interval '24 hours'),
+		(SELECT count(*) FROM (SELECT DISTINCT target_type, target_id FROM flags WHERE resolved_at IS NULL) open)`, nil,
+		&o.PendingVerifications, &o.OldestPending, &o.Suspended, &o.AuditToday, &o.OpenFlags)
 	if err != nil {
 		return nil, fmt.Errorf("moderation overview: %w", err)
 	}

@@ -1,6 +1,6 @@
 // Package moderation is what moderators and admins do to keep the community
-// trustworthy: the member directory and each member's record, suspensions
-// and roles.
+// trustworthy: members' flags and their resolution (dismiss, hide, suspend),
+// the member directory and each member's record, suspensions and roles.
 package moderation
 
 import (
@@ -11,6 +11,8 @@ import (
 
 	"curbside/app/audit"
 	"curbside/app/identity"
+	"curbside/app/notify"
+	"curbside/app/ratelimit"
 )
 
 // Accounts is what moderation asks of the accounts capability.
@@ -20,16 +22,26 @@ type Accounts interface {
 	SetRole(ctx context.Context, actorID, userID int64, role string, meta identity.Meta) error
 }
 
+// Chat is what moderation asks of the chat capability: it takes a hidden
+// message off the screens where it is open.
+type Chat interface {
+	Hide(ctx context.Context, v *identity.Viewer, id int64, meta identity.Meta) error
+	Restore(ctx context.Context, v *identity.Viewer, id int64, meta identity.Meta) error
+}
+
 // Service holds the moderation rules.
 type Service struct {
 	db       *gorm.DB
 	accounts Accounts
+	chat     Chat
 	audit    *audit.Log
+	notify   *notify.Service
+	limits   *ratelimit.Limiter
 }
 
 // NewService returns the moderation rules.
-func NewService(gdb *gorm.DB, accounts Accounts, auditLog *audit.Log) *Service {
-	return &Service{db: gdb, accounts: accounts, audit: auditLog}
+func NewService(gdb *gorm.DB, accounts Accounts, chat Chat, auditLog *audit.Log, n *notify.Service, limits *ratelimit.Limiter) *Service {
+	return &Service{db: gdb, accounts: accounts, chat: chat, audit: auditLog, notify: n, limits: limits}
 }
 
 // MemberRow is a member as the directory lists them.

@@ -76,8 +76,19 @@ type siteHeader struct {
 	CSRF, Logo string
 }
 
+// flagForm is the argument of the flag-form and hide-form partials: what is
+// flagged or hidden, the form token, the page to go back to, and (for
+// moderators) whether it is hidden now.
+type flagForm struct {
+	Type   string
+	ID     int64
+	CSRF   string
+	Next   string
+	Hidden bool
+}
+
 // modPages are the moderators' pages the header marks as current.
-var modPages = map[string]bool{"verifications": true, "audit": true, "consults": true, "users": true}
+var modPages = map[string]bool{"verifications": true, "audit": true, "consults": true, "users": true, "flags": true}
 
 // navSections are the sections the header marks as current.
 var navSections = map[string]bool{"cases": true, "consults": true, "chat": true, "search": true, "verification": true, "notifications": true, "settings": true}
@@ -161,8 +172,12 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 		"field":     r.fieldHTML,
 		"attr":      attr,
 		"add":       func(a, b int) int { return a + b },
-		"pngData":   pngData,
-		"size":      humanSize,
+		"flag":      func(kind string, id int64, csrf, next string) flagForm { return flagForm{kind, id, csrf, next, false} },
+		"moderate": func(kind string, id int64, hidden bool, csrf, next string) flagForm {
+			return flagForm{kind, id, csrf, next, hidden}
+		},
+		"pngData": pngData,
+		"size":    humanSize,
 		"providerName": func(name string) string {
 			if display, ok := providerNames[name]; ok {
 				return display
