@@ -40,6 +40,8 @@ func (e Entry) TargetLink() string {
 		return "/consults/" + id
 	case "verification_request":
 		return "/mod/verifications/" + id
+	case "user":
+		return "/mod/users/" + id
 	}
 	return ""
 }

@@ -104,6 +104,7 @@ func TestHiddenReplyShowsRemoved(t *testing.T) {
 	testdb.Exec(t, app.DB, `UPDATE replies SET phi_ack = true WHERE id = ?`, reply)
 
 	mod.Get("/mod/flags").Expect(http.StatusOK).Contains("Published over the privacy guard", "quokkaword")
+	mod.Get("/mod").Expect(http.StatusOK).Contains(`<span class="figure">1</span><span class="what">published over the privacy guard`)
 	mod.PostForm("/mod/hidden", url.Values{"target_type": {"reply"}, "target_id": {strconv.FormatInt(reply, 10)},
 		"action": {"hide"}, "next": {"/mod/flags"}}).RedirectsTo("/mod/flags")
 	mod.PostForm("/mod/hidden", url.Values{"target_type": {"reply"}, "target_id": {strconv.FormatInt(reply, 10)},
@@ -187,5 +188,8 @@ func TestFlaggedChatMessageAndMember(t *testing.T) {
 	mod.PostForm(userFlag, url.Values{"action": {"suspend"}}).Expect(http.StatusUnprocessableEntity).Contains("Say why the author is suspended")
 	mod.PostForm(userFlag, url.Values{"action": {"suspend"}, "note": {"Advertising in every room."}}).RedirectsTo("/mod/flags")
 	writer.Get("/chat").RedirectsTo("/login?next=%2Fchat")
+	mod.Get(memberPath(writerAcct.ID)).Expect(http.StatusOK).Contains("Advertising.", "Spams every room.", ">suspend<", ">hide<")
+	mod.Get(memberPath(testdb.Scalar[int64](t, app.DB, `SELECT reporter_id FROM flags LIMIT 1`))).Expect(http.StatusOK).
+		Contains("Sent by this member", "Spams every room.")
 	app.Client().Login(writerAcct.Email, writerAcct.Password).Expect(http.StatusForbidden).Contains("Advertising in every room.")
 }

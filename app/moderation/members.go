@@ -91,6 +91,9 @@ func (s *Service) Member(ctx context.Context, v *identity.Viewer, id int64, meta
 		ORDER BY p.created_at DESC, p.id DESC LIMIT ?`, id, id, recordLimit).Scan(&m.Posts).Error; err != nil {
 		return nil, fmt.Errorf("load posts: %w", err)
 	}
+	if err := s.memberFlags(ctx, id, &m); err != nil {
+		return nil, err
+	}
 	page, err := s.audit.List(ctx, audit.Query{TargetType: "user", TargetID: id, Except: routine}, recordLimit)
 	if err != nil {
 		return nil, err
@@ -107,4 +110,29 @@ func (s *Service) Member(ctx context.Context, v *identity.Viewer, id int64, meta
 		}
 	}
 	return &m, nil
+}
+
+// flagLines reads flags with the reporter's handle: about is fixed text of
+// this file, its values parameters.
+const flagLines = `SELECT f.id, f.target_type, f.target_id, u.handle AS reporter, f.reason, COALESCE(f.resolution, '') AS resolution,
+	f.created_at FROM flags f JOIN users u ON u.id = f.reporter_id WHERE `
+
+// memberFlags reads the flags about a member (on their account or on what
+// they wrote) and the flags they sent.
+func (s *Service) memberFlags(ctx context.Context, id int64, m *Member) error {
+	conn := db.Conn(ctx, s.db)
+	err := conn.Raw(flagLines+`(f.target_type = 'user' AND f.target_id = @id)
+		OR (f.target_type = 'case' AND f.target_id IN (SELECT c.id FROM cases c WHERE c.author_id = @id))
+		OR (f.target_type = 'reply' AND f.target_id IN (SELECT r.id FROM replies r WHERE r.author_id = @id))
+		OR (f.target_type = 'message' AND f.target_id IN (SELECT cm.id FROM chat_messages cm WHERE cm.author_id = @id))
+		OR (f.target_type = 'consult_message' AND f.target_id IN (SELECT cm.id FROM consult_messages cm WHERE cm.author_id = @id))
+		ORDER BY f.created_at DESC, f.id DESC LIMIT @limit`, sql.Named("id", id), sql.Named("limit", recordLimit)).Scan(&m.FlagsAbout).Error
+	if err != nil {
+		return fmt.Errorf("read flags about a member: %w", err)
+	}
+	if err := conn.Raw(flagLines+`f.reporter_id = ? ORDER BY f.created_at DESC, f.id DESC LIMIT ?`, id, recordLimit).
+		Scan(&m.FlagsSent).Error; err != nil {
+		return fmt.Errorf("read a member's flags: %w", err)
+	}
+	return nil
 }

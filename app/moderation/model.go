@@ -63,7 +63,20 @@ type Member struct {
 	SuspensionReason string
 	Requests         []Request
 	Posts            []Post
-	Actions          []audit.Entry
+	// FlagsAbout are flags on the member's posts and account; FlagsSent, theirs.
+	FlagsAbout, FlagsSent []FlagLine
+	Actions               []audit.Entry
+}
+
+// FlagLine is a flag on a member's record.
+type FlagLine struct {
+	ID         int64
+	TargetType string
+	TargetID   int64
+	Reporter   string // handle
+	Reason     string
+	Resolution string // "" while open
+	CreatedAt  time.Time
 }
 
 // Request is one of a member's verification requests.
