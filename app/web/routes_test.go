@@ -2,64 +2,13 @@ package web_test
 
 import (
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
 	"curbside/app/identity"
-	"curbside/app/web/kit"
 	"curbside/app/web/webtest"
 )
-
-// TestRouteTableLevels walks every route in the table with a visitor at each
-// level and checks that the guard lets in exactly those at or above it.
-func TestRouteTableLevels(t *testing.T) {
-	t.Parallel()
-	app := webtest.New(t)
-	type visitor struct {
-		level  kit.Level
-		status string
-		role   string
-	}
-	visitors := []visitor{
-		{kit.SignedIn, identity.StatusUnverified, identity.RoleMember},
-		{kit.SignedIn, identity.StatusPending, identity.RoleMember},
-		{kit.SignedIn, identity.StatusRejected, identity.RoleMember},
-		{kit.Verified, identity.StatusVerified, identity.RoleMember},
-		{kit.Moderator, identity.StatusVerified, identity.RoleModerator},
-		{kit.Admin, identity.StatusVerified, identity.RoleAdmin},
-	}
-	param := regexp.MustCompile(`:[a-z_]+|\*`)
-	for _, rt := range app.Server.Routes() {
-		path := param.ReplaceAllString(rt.Path, "1")
-		send := func(c *webtest.Client) *webtest.Response {
-			if rt.Method == http.MethodGet {
-				return c.Get(path)
-			}
-			return c.PostForm(path, url.Values{})
-		}
-		anon := send(app.Client())
-		if rt.Level == kit.Public {
-			if anon.Status == http.StatusForbidden || strings.HasPrefix(anon.Location(), "/login?next=") {
-				t.Errorf("%s %s is public but an anonymous visitor got %d %s", rt.Method, rt.Path, anon.Status, anon.Location())
-			}
-			continue
-		}
-		if anon.Status != http.StatusSeeOther || !strings.HasPrefix(anon.Location(), "/login?next=") {
-			t.Errorf("%s %s (%s): anonymous got %d %q, want 303 to /login?next=", rt.Method, rt.Path, rt.Level, anon.Status, anon.Location())
-		}
-		for _, v := range visitors {
-			c, _ := app.As(v.status, v.role, "")
-			res := send(c)
-			denied := res.Status == http.StatusForbidden || strings.HasPrefix(res.Location(), "/login")
-			if want := v.level < rt.Level; denied != want {
-				t.Errorf("%s %s (%s): %s %s got %d %q; denied=%v, want %v",
-					rt.Method, rt.Path, rt.Level, v.status, v.role, res.Status, res.Location(), denied, want)
-			}
-		}
-	}
-}
 
 func TestUnverifiedMemberIsToldHowToGetIn(t *testing.T) {
 	t.Parallel()
