@@ -95,7 +95,20 @@ func (s *Service) DraftByID(ctx context.Context, v *identity.Viewer, id int64) (
 
 // DeleteDraft discards one of the member's drafts (published, or given up).
 func (s *Service) DeleteDraft(ctx context.Context, v *identity.Viewer, id int64) error {
-	return db.Conn(ctx, s.db).Exec("DELETE FROM drafts WHERE id = ? AND user_id = ?", id, v.UserID).Error
+	deleted, err := s.discardDraft(ctx, v, id)
+	if err == nil && !deleted { // gone already, or another member's: alike
+		return fmt.Errorf("draft %d: %w", id, apperr.ErrNotFound)
+	}
+	return err
+}
+
+// discardDraft deletes the member's draft id, if there is one.
+func (s *Service) discardDraft(ctx context.Context, v *identity.Viewer, id int64) (bool, error) {
+	res := db.Conn(ctx, s.db).Exec("DELETE FROM drafts WHERE id = ? AND user_id = ?", id, v.UserID)
+	if res.Error != nil {
+		return false, fmt.Errorf("delete draft: %w", res.Error)
+	}
+	return res.RowsAffected > 0, nil
 }
 
 // deleteReplyDraft discards the member's reply draft for a case once the reply is published.

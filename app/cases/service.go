@@ -217,7 +217,7 @@ func (s *Service) Create(ctx context.Context, v *identity.Viewer, in NewCase, me
 		if err := s.markRead(ctx, v.UserID, id); err != nil {
 			return err
 		}
-		if err := s.DeleteDraft(ctx, v, in.DraftID); err != nil {
+		if _, err := s.discardDraft(ctx, v, in.DraftID); err != nil {
 			return err
 		}
 		if err := s.recordPost(ctx, v, auditCaseCreated, auditPHIAcked, "case", id, flagged, meta); err != nil {
