@@ -148,6 +148,9 @@ func (h *Handlers) renderRoom(c echo.Context, status int, p roomPage) error {
 		return err
 	}
 	for i := range p.Messages {
+		if m := &p.Messages[i]; m.Hidden && !v.CanModerate() {
+			m.Body, m.HTML, m.Author = "", "", Author{} // the place stays; the words and the author go
+		}
 		p.Messages[i].Mine = p.Messages[i].AuthorID == v.UserID
 		p.LastSeen = p.Messages[i].ID
 	}

@@ -104,9 +104,10 @@ func (s *Service) Since(ctx context.Context, roomID, after int64, limit int) ([]
 	return s.messages(ctx, `m.room_id = ? AND m.id > ? AND m.hidden_at IS NULL ORDER BY m.id LIMIT `+strconv.Itoa(limit), roomID, after)
 }
 
-// Latest returns a room's last n visible messages, oldest first.
+// Latest returns a room's last n messages, oldest first: hidden ones too,
+// marked, for the page to show in their place.
 func (s *Service) Latest(ctx context.Context, roomID int64, n int) ([]Message, error) {
-	list, err := s.messages(ctx, `m.room_id = ? AND m.hidden_at IS NULL ORDER BY m.id DESC LIMIT `+strconv.Itoa(n), roomID)
+	list, err := s.messages(ctx, `m.room_id = ? ORDER BY m.id DESC LIMIT `+strconv.Itoa(n), roomID)
 	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
 		list[i], list[j] = list[j], list[i]
 	}
@@ -117,7 +118,7 @@ func (s *Service) Latest(ctx context.Context, roomID int64, n int) ([]Message, e
 // text of this file, its values parameters.
 func (s *Service) messages(ctx context.Context, where string, args ...any) ([]Message, error) {
 	rows, err := db.Conn(ctx, s.db).Raw(`SELECT m.id, m.room_id, r.slug, m.author_id, u.handle, u.display_name, m.client_id,
-		m.body, m.body_html, m.created_at
+		m.body, m.body_html, m.created_at, m.hidden_at IS NOT NULL
 		FROM chat_messages m JOIN users u ON u.id = m.author_id JOIN chat_rooms r ON r.id = m.room_id WHERE `+where, args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
@@ -128,7 +129,7 @@ func (s *Service) messages(ctx context.Context, where string, args ...any) ([]Me
 		var m Message
 		var html string
 		if err := rows.Scan(&m.ID, &m.RoomID, &m.Room, &m.AuthorID, &m.Author.Handle, &m.Author.DisplayName, &m.ClientID,
-			&m.Body, &html, &m.CreatedAt); err != nil {
+			&m.Body, &html, &m.CreatedAt, &m.Hidden); err != nil {
 			return nil, err
 		}
 		m.HTML = template.HTML(html) // rendered by the Markdown package and sanitised when stored

@@ -76,4 +76,6 @@ type Message struct {
 	CreatedAt time.Time
 	// Mine: the viewer wrote it.
 	Mine bool
+	// Hidden by a moderator: shown to members as removed.
+	Hidden bool
 }

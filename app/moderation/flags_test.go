@@ -180,7 +180,8 @@ func TestFlaggedChatMessageAndMember(t *testing.T) {
 	if f := readUntil("hidden"); int64(f["id"].(float64)) != msg {
 		t.Fatalf("hidden frame = %v, want message %d", f, msg)
 	}
-	reader.Get("/chat/general").Expect(http.StatusOK).Lacks("buy my supplements")
+	reader.Get("/chat/general").Expect(http.StatusOK).Contains("Removed by a moderator.").Lacks("buy my supplements")
+	mod.Get("/chat/general").Expect(http.StatusOK).Contains("buy my supplements", "hidden by a moderator", ">Restore<")
 
 	userFlag := "/mod/flags/" + strconv.FormatInt(openFlag(t, app, "user", writerAcct.ID), 10) + "/resolve"
 	mod.Get("/mod/flags").Expect(http.StatusOK).Contains("Spams every room.", "Suspend the member").Lacks(`value="hide"`)

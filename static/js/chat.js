@@ -119,6 +119,14 @@
 
   function remove(node) { if (node && node.parentNode) { node.parentNode.removeChild(node); } }
 
+  // removed leaves a hidden message's place, as the server's page shows it.
+  function removed(li) {
+    if (!li) { return; }
+    while (li.firstChild) { li.removeChild(li.firstChild); }
+    li.className = "chat-message removed";
+    li.appendChild(el("p", "muted small", "Removed by a moderator."));
+  }
+
   // Messages are kept in id order, above the pending ones (not yet stored).
   function place(li, id) {
     var next = null;
@@ -328,7 +336,7 @@
         break;
       case "typing": onTyping(f.handle); break;
       case "presence": onPresence(f.online); break;
-      case "hidden": hidden[f.id] = true; remove(document.getElementById("m-" + f.id)); break;
+      case "hidden": hidden[f.id] = true; removed(document.getElementById("m-" + f.id)); break;
       case "consult": onConsult(f); break;
       case "error": onError(f); break;
     }
