@@ -5,6 +5,7 @@ package chat
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"time"
 
@@ -52,6 +53,22 @@ type Room struct {
 	Unread int64
 	// LastReadID is the member's read marker.
 	LastReadID int64
+}
+
+// OtherMember is, in a direct-message room, the member other than me
+// (the room's slug names both: DirectRoom makes it); 0 elsewhere.
+func (r *Room) OtherMember(me int64) int64 {
+	if r.Kind != KindDM {
+		return 0
+	}
+	var a, b int64
+	if _, err := fmt.Sscanf(r.Slug, "dm-%d-%d", &a, &b); err != nil {
+		return 0
+	}
+	if a == me {
+		return b
+	}
+	return a
 }
 
 // Private rooms are visible to their members only.

@@ -126,6 +126,9 @@ func TestFlagsOnlyWhatYouCanSee(t *testing.T) {
 	room := strings.TrimPrefix(alice.Get("/chat/dm/"+bob.Handle).Expect(http.StatusSeeOther).Location(), "/chat/")
 	alice.PostForm("/chat/"+room+"/messages", url.Values{"body": {"between us"}}).Expect(http.StatusSeeOther)
 	dm := testdb.Scalar[int64](t, app.DB, `SELECT id FROM chat_messages WHERE body = 'between us'`)
+	// In a direct conversation, the other member can be flagged.
+	alice.Get("/chat/"+room).Expect(http.StatusOK).Contains("Flag this member", `name="target_type" value="user"`,
+		`name="target_id" value="`+strconv.FormatInt(bob.ID, 10)+`"`)
 	flag(eve, "message", dm, "curious", "/chat").Expect(http.StatusNotFound)
 
 	res := alice.PostForm("/consults", url.Values{"specialty": {"neurology"}, "urgency": {"routine"},

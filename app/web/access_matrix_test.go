@@ -136,8 +136,12 @@ type accountKind struct {
 // signedIn makes a member of status and role with a session; second, when
 // set, gives the session its second factor.
 func signedIn(status, role string, second bool) func(t *testing.T, app *webtest.App) *webtest.Client {
+	return signedInAs(status, role, "cardiology", second)
+}
+
+func signedInAs(status, role, specialty string, second bool) func(t *testing.T, app *webtest.App) *webtest.Client {
 	return func(t *testing.T, app *webtest.App) *webtest.Client {
-		c, acct := app.As(status, role, "cardiology")
+		c, acct := app.As(status, role, specialty)
 		if second {
 			testdb.Exec(t, app.DB, "UPDATE users SET totp_enabled_at = now() WHERE id = ?", acct.ID)
 			testdb.Exec(t, app.DB, "UPDATE sessions SET second_factor_at = now() WHERE user_id = ?", acct.ID)
@@ -152,6 +156,9 @@ var accountKinds = []accountKind{
 	{"pending", in, signedIn(identity.StatusPending, identity.RoleMember, false)},
 	{"rejected", in, signedIn(identity.StatusRejected, identity.RoleMember, false)},
 	{"verified member", ver, signedIn(identity.StatusVerified, identity.RoleMember, false)},
+	// Objects of one specialty (an open consult) are tried by another's
+	// members in TestOthersPrivateThingsAreNotFound; here, the routes.
+	{"verified member of another specialty", ver, signedInAs(identity.StatusVerified, identity.RoleMember, "neurology", false)},
 	{"moderator without a second factor", ver, signedIn(identity.StatusVerified, identity.RoleModerator, false)},
 	{"moderator", mod, signedIn(identity.StatusVerified, identity.RoleModerator, true)},
 	{"admin", adm, signedIn(identity.StatusVerified, identity.RoleAdmin, true)},
