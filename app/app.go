@@ -39,6 +39,7 @@ type App struct {
 	Cases        *cases.Service
 	Consults     *consults.Service
 	Chat         *chat.Service
+	Moderation   *moderation.Service
 	ChatHub      *chat.Hub
 	Web          *web.Server
 	// Bus carries messages between instances (session endings, soon chat).
@@ -94,6 +95,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 	a.ChatHub = chat.NewHub(a.Chat, a.Bus, a.Accounts, log)
 	a.Consults = consults.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())
 	a.Consults.Rooms, a.Consults.Live = a.Chat, a.Chat
+	a.Moderation = moderation.NewService(gdb, a.Accounts, a.Chat, a.Audit, a.Notify, a.Limits)
 	a.Verification = verification.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())
 
 	routes := slices.Concat(
@@ -104,7 +106,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 		verification.NewHandlers(a.Verification, a.Accounts).Routes(),
 		notify.NewHandlers(a.Notify).Routes(),
 		audit.NewHandlers(a.Audit).Routes(),
-		moderation.NewHandlers(moderation.NewService(gdb, a.Accounts, a.Chat, a.Audit, a.Notify, a.Limits)).Routes(),
+		moderation.NewHandlers(a.Moderation).Routes(),
 	)
 	var err error
 	a.Web, err = web.New(cfg, log, web.Deps{DB: gdb, Accounts: a.Accounts, Routes: routes})

@@ -33,7 +33,8 @@ var DemoAccounts = []DemoAccount{
 // Demo creates the demo accounts that do not exist yet, prints every one of
 // them, and starts the forum with the demo cases. Running it again changes
 // nothing and prints the same lines.
-func Demo(ctx context.Context, acct *accounts.Service, forum *cases.Service, consultSvc *consults.Service, chatSvc *chat.Service, out io.Writer) error {
+func Demo(ctx context.Context, acct *accounts.Service, forum *cases.Service, flags Flagger, consultSvc *consults.Service, chatSvc *chat.Service,
+	out io.Writer) error {
 	for _, d := range DemoAccounts {
 		_, err := acct.ByEmail(ctx, d.Email)
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -49,7 +50,7 @@ func Demo(ctx context.Context, acct *accounts.Service, forum *cases.Service, con
 	if err != nil {
 		return err
 	}
-	if err := demoForum(ctx, forum, viewers); err != nil {
+	if err := demoForum(ctx, forum, flags, viewers); err != nil {
 		return err
 	}
 	if err := demoConsults(ctx, consultSvc, viewers); err != nil {

@@ -10,6 +10,13 @@ type demoCase struct {
 	// Accepted is the index of the reply the author accepts, or -1.
 	Accepted int
 	Outcome  string
+	// Flag, when set, is a demo member's flag on the case, so that the
+	// moderators' queue has something to show.
+	Flag *demoFlag
+}
+
+type demoFlag struct {
+	From, Reason string
 }
 
 type demoReply struct {
@@ -58,6 +65,7 @@ var demoCases = []demoCase{
 		}},
 	{Author: okafor, Title: "Hyponatraemia in a marathon runner", Specialty: "internal-medicine", Tags: "sodium, sports-medicine",
 		AgeBand: "30-39", Sex: "male", Setting: "rural", Accepted: 0, Anonymous: true,
+		Flag: &demoFlag{From: nair, Reason: "A marathon collapse with these details was in the local news: could this identify the runner?"},
 		Body: "Collapsed at the finish line of a marathon, confused, vomiting. Drank water at every station. Na 124 mmol/L, glucose 6.1 mmol/L, temperature 37.8 C. " +
 			"Our clinic has no lab on weekends. Hypertonic saline here, or transfer first?",
 		Replies: []demoReply{

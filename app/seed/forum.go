@@ -14,7 +14,7 @@ import (
 
 // demoForum posts the demo cases, their replies, marks and outcomes, once:
 // when the first demo case exists, it does nothing.
-func demoForum(ctx context.Context, forum *cases.Service, viewers map[string]*identity.Viewer) error {
+func demoForum(ctx context.Context, forum *cases.Service, flags Flagger, viewers map[string]*identity.Viewer) error {
 	if done, err := forum.Exists(ctx, viewers[demoCases[0].Author], demoCases[0].Title); err != nil || done {
 		return err
 	}
@@ -51,8 +51,18 @@ func demoForum(ctx context.Context, forum *cases.Service, viewers map[string]*id
 				return err
 			}
 		}
+		if f := dc.Flag; f != nil {
+			if err := flags.Flag(ctx, viewers[f.From], "case", id, f.Reason); err != nil {
+				return fmt.Errorf("demo flag on %q: %w", dc.Title, err)
+			}
+		}
 	}
 	return nil
+}
+
+// Flagger files a member's flag for the moderators.
+type Flagger interface {
+	Flag(ctx context.Context, v *identity.Viewer, kind string, id int64, reason string) error
 }
 
 // demoImage draws a plaque-like ring, so the demo shows an attached image.

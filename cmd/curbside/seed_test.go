@@ -44,8 +44,16 @@ func TestSeedDemoStartsTheForum(t *testing.T) {
 	if n := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM chat_rooms WHERE kind = 'consult'"); n == 0 {
 		t.Fatal("the demo's claimed consults have no chat rooms")
 	}
+	// A flag waits in the moderators' queue.
+	openFlags := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM flags WHERE resolved_at IS NULL")
+	if openFlags != 1 {
+		t.Fatalf("%d open demo flags, want 1", openFlags)
+	}
 	if _, err := runCLI(t, tdb.URL, "seed", "--demo"); err != nil {
 		t.Fatal(err)
+	}
+	if again := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM flags"); again != openFlags {
+		t.Fatalf("a second seed filed %d flags, want %d", again, openFlags)
 	}
 	if again := testdb.Scalar[int64](t, tdb, "SELECT count(*) FROM cases"); again != cases {
 		t.Fatalf("seeding again made %d cases, had %d", again, cases)
