@@ -21,6 +21,7 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodGet, Path: "/settings", Level: kit.SignedIn, Handler: h.settings},
 		{Method: http.MethodGet, Path: "/settings/security", Level: kit.SignedIn, Handler: h.security},
 		{Method: http.MethodPost, Path: "/settings/security/sessions/:id/revoke", Level: kit.SignedIn, Handler: h.revokeSession},
+		{Method: http.MethodPost, Path: "/settings/security/sessions/revoke-others", Level: kit.SignedIn, Handler: h.revokeOtherSessions},
 		{Method: http.MethodPost, Path: "/settings/security/password", Level: kit.SignedIn, Handler: h.changePassword},
 		{Method: http.MethodPost, Path: "/settings/security/2fa/setup", Level: kit.SignedIn, Handler: h.setupTOTP},
 		{Method: http.MethodPost, Path: "/settings/security/2fa/enable", Level: kit.SignedIn, Handler: h.enableTOTP},

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -97,6 +98,27 @@ func (s *Service) RevokeSession(ctx context.Context, userID, sessionID int64, me
 		return s.audit.Record(ctx, audit.Event{ActorID: userID, Action: audit.SessionRevoked,
 			TargetType: "session", TargetID: sessionID, IP: meta.IP})
 	})
+}
+
+// RevokeOtherSessions ends every session of the member but the one in use,
+// and says how many ended.
+func (s *Service) RevokeOtherSessions(ctx context.Context, v *identity.Viewer, meta Meta) (int64, error) {
+	var ended int64
+	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
+		if err := db.Conn(ctx, s.db).Raw(`SELECT count(*) FROM sessions WHERE user_id = ? AND id <> ?`, v.UserID, v.SessionID).
+			Scan(&ended).Error; err != nil {
+			return fmt.Errorf("count sessions: %w", err)
+		}
+		if ended == 0 {
+			return nil
+		}
+		if err := s.endSessions(ctx, v.UserID, v.SessionID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: audit.OtherSessionsRevoked, TargetType: "user",
+			TargetID: v.UserID, IP: meta.IP, Detail: map[string]string{"sessions": strconv.FormatInt(ended, 10)}})
+	})
+	return ended, err
 }
 
 // Logout ends the current session.

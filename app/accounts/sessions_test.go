@@ -212,3 +212,28 @@ func TestLostRenewalIsRecovered(t *testing.T) {
 	stale.SetCookie("curbside_session", old)
 	stale.Get("/cases").RedirectsTo("/login?next=%2Fcases")
 }
+
+// "Sign out all other sessions" ends every session of the member but this
+// one, and nobody else's; alone, there is nothing to sign out.
+func TestSignOutAllOtherSessions(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	laptop := app.SignedIn(acct)
+	laptop.Get("/settings/security").Expect(http.StatusOK).Lacks("Sign out all other sessions")
+	laptop.PostForm("/settings/security/sessions/revoke-others", url.Values{}).RedirectsTo("/settings/security")
+	laptop.Get("/settings/security").Expect(http.StatusOK).Contains("No other session was signed in.")
+
+	phone, tablet := app.SignedIn(acct), app.SignedIn(acct)
+	otherBrowser := app.SignedIn(app.Member(identity.StatusVerified, identity.RoleMember, ""))
+	laptop.Get("/settings/security").Expect(http.StatusOK).Contains("Sign out all other sessions")
+	laptop.PostForm("/settings/security/sessions/revoke-others", url.Values{}).RedirectsTo("/settings/security")
+	laptop.Get("/settings/security").Expect(http.StatusOK).Contains("The 2 other sessions were signed out.").Lacks("Sign out all other sessions")
+	phone.Get("/cases").RedirectsTo("/login?next=%2Fcases")
+	tablet.Get("/cases").RedirectsTo("/login?next=%2Fcases")
+	otherBrowser.Get("/cases").Expect(http.StatusOK)
+	if n := testdb.Scalar[int64](t, app.DB, `SELECT count(*) FROM audit_log WHERE action = 'account.other_sessions_revoked'
+		AND actor_id = ? AND detail->>'sessions' = '2'`, acct.ID); n != 1 {
+		t.Fatalf("%d audit rows for signing out the others, want 1", n)
+	}
+}

@@ -3,6 +3,7 @@ package accounts
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -54,6 +55,22 @@ func (h *Handlers) revokeSession(c echo.Context) error {
 		return kit.SeeOther(c, paths.Login)
 	}
 	kit.Flash(c, "The session was signed out.")
+	return kit.SeeOther(c, paths.SettingsSecurity)
+}
+
+func (h *Handlers) revokeOtherSessions(c echo.Context) error {
+	n, err := h.svc.RevokeOtherSessions(c.Request().Context(), kit.ViewerOf(c), kit.Meta(c))
+	if err != nil {
+		return err
+	}
+	switch n {
+	case 0:
+		kit.Flash(c, "No other session was signed in.")
+	case 1:
+		kit.Flash(c, "The other session was signed out.")
+	default:
+		kit.Flash(c, "The "+strconv.FormatInt(n, 10)+" other sessions were signed out.")
+	}
 	return kit.SeeOther(c, paths.SettingsSecurity)
 }
 

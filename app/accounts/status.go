@@ -29,13 +29,9 @@ func (s *Service) SetRole(ctx context.Context, actorID, userID int64, role strin
 	}
 	return db.Tx(ctx, s.db, func(ctx context.Context) error {
 		tx := db.Conn(ctx, s.db)
-		// The admins are locked first, always in the same order, so that
-		// two admins demoting each other at once cannot both succeed (nor
-		// wait for each other in a circle).
-		var admins []int64
-		if err := tx.Raw(`SELECT id FROM users WHERE role = ? AND status <> ? ORDER BY id FOR UPDATE`,
-			identity.RoleAdmin, identity.StatusSuspended).Scan(&admins).Error; err != nil {
-			return fmt.Errorf("lock admins: %w", err)
+		lastAdmin, err := lockAdmins(tx, userID)
+		if err != nil {
+			return err
 		}
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil {
@@ -44,7 +40,7 @@ func (s *Service) SetRole(ctx context.Context, actorID, userID int64, role strin
 		if u.Role == role {
 			return nil
 		}
-		if u.Role == identity.RoleAdmin && len(admins) == 1 && admins[0] == userID {
+		if lastAdmin {
 			return ErrLastAdmin
 		}
 		if err := tx.Model(&User{}).Where("id = ?", userID).
@@ -102,12 +98,19 @@ func (s *Service) Suspend(ctx context.Context, actorID, userID int64, reason str
 	}
 	return db.Tx(ctx, s.db, func(ctx context.Context) error {
 		tx := db.Conn(ctx, s.db)
+		lastAdmin, err := lockAdmins(tx, userID)
+		if err != nil {
+			return err
+		}
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil {
 			return err
 		}
 		if u.Status == identity.StatusSuspended {
 			return fmt.Errorf("already suspended: %w", apperr.ErrConflict)
+		}
+		if lastAdmin {
+			return ErrLastAdmin
 		}
 		if err := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{
 			"status": identity.StatusSuspended, "status_before_suspension": u.Status,
@@ -144,6 +147,19 @@ func (s *Service) Unsuspend(ctx context.Context, actorID, userID int64, meta Met
 		return s.audit.Record(ctx, audit.Event{ActorID: actorID, Action: audit.StatusChanged, TargetType: "user",
 			TargetID: userID, IP: meta.IP, Detail: map[string]string{"from": identity.StatusSuspended, "to": restored}})
 	})
+}
+
+// lockAdmins locks the active admins, always first and in id order, so that
+// two admins demoting or suspending each other at once cannot both succeed
+// (nor wait for each other in a circle); it reports whether userID is the
+// only one.
+func lockAdmins(tx *gorm.DB, userID int64) (bool, error) {
+	var admins []int64
+	if err := tx.Raw(`SELECT id FROM users WHERE role = ? AND status <> ? ORDER BY id FOR UPDATE`,
+		identity.RoleAdmin, identity.StatusSuspended).Scan(&admins).Error; err != nil {
+		return false, fmt.Errorf("lock admins: %w", err)
+	}
+	return len(admins) == 1 && admins[0] == userID, nil
 }
 
 func lockUser(ctx context.Context, tx *gorm.DB, id int64) (*User, error) {

@@ -156,4 +156,7 @@ func TestAuditLogExportsCSV(t *testing.T) {
 		t.Fatalf("%d export events recorded, want 1", n)
 	}
 	mod.Get("/mod/audit?actor=@nobody-here&format=csv").Expect(http.StatusUnprocessableEntity).Contains("No member has the handle")
+	if n := testdb.Scalar[int64](t, app.DB, `SELECT count(*) FROM audit_log WHERE action = 'audit.exported'`); n != 1 {
+		t.Fatalf("%d export events after a refused export, want still 1", n)
+	}
 }

@@ -136,17 +136,19 @@ func (h *Handlers) export(c echo.Context, q Query) error {
 	ctx := c.Request().Context()
 	v := kit.ViewerOf(c)
 	detail := map[string]string{"filters": string(filterQuery(kit.NewForm(c, filterFields...)))}
-	if err := h.log.Record(ctx, Event{ActorID: v.UserID, Action: Exported, IP: kit.Meta(c).IP, Detail: detail}); err != nil {
-		return err
-	}
 	res := c.Response()
 	w := csv.NewWriter(res)
-	begin := func() {
+	begin := func() error {
+		// Recorded once the filters stand, before the first row leaves.
+		if err := h.log.Record(ctx, Event{ActorID: v.UserID, Action: Exported, IP: kit.Meta(c).IP, Detail: detail}); err != nil {
+			return err
+		}
 		res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 		res.Header().Set("Content-Disposition", `attachment; filename="curbside-audit-`+time.Now().UTC().Format("20060102-150405")+`.csv"`)
 		res.Header().Set("Cache-Control", "no-store")
 		res.WriteHeader(http.StatusOK)
 		_ = w.Write([]string{"id", "time_utc", "actor_id", "actor_handle", "action", "target_type", "target_id", "address", "details"})
+		return nil
 	}
 	err := h.log.Export(ctx, q, begin, func(e Entry) error {
 		_ = w.Write(e.csvRecord())

@@ -141,7 +141,7 @@ func likePrefix(s string) string {
 // List returns up to perPage entries matching q, newest first.
 func (l *Log) List(ctx context.Context, q Query, perPage int) (Page, error) {
 	var p Page
-	err := l.each(ctx, q, perPage+1, func() {}, func(e Entry) error {
+	err := l.each(ctx, q, perPage+1, func() error { return nil }, func(e Entry) error {
 		p.Entries = append(p.Entries, e)
 		return nil
 	})
@@ -159,13 +159,13 @@ func (l *Log) List(ctx context.Context, q Query, perPage int) (Page, error) {
 // Export hands every entry matching q to fn, newest first, reading them as
 // it goes rather than all at once. begin runs first, once the query stands:
 // a filter that cannot be used is an error before anything is sent.
-func (l *Log) Export(ctx context.Context, q Query, begin func(), fn func(Entry) error) error {
+func (l *Log) Export(ctx context.Context, q Query, begin func() error, fn func(Entry) error) error {
 	return l.each(ctx, q, 0, begin, fn)
 }
 
 // each reads the entries matching q (at most limit, 0 for all) into fn,
 // after begin.
-func (l *Log) each(ctx context.Context, q Query, limit int, begin func(), fn func(Entry) error) error {
+func (l *Log) each(ctx context.Context, q Query, limit int, begin func() error, fn func(Entry) error) error {
 	where, args, err := l.where(ctx, q)
 	if err != nil {
 		return err
@@ -180,7 +180,9 @@ func (l *Log) each(ctx context.Context, q Query, limit int, begin func(), fn fun
 		return fmt.Errorf("read audit log: %w", err)
 	}
 	defer rows.Close()
-	begin()
+	if err := begin(); err != nil {
+		return err
+	}
 	for rows.Next() {
 		var e Entry
 		var detail jsonDetail

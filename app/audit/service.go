@@ -11,18 +11,20 @@ import (
 
 // Actions recorded by the accounts capability; other capabilities add theirs.
 const (
-	Signup          = "account.signup"
-	Login           = "account.login"
-	LoginFailed     = "account.login_failed"
-	LoginThrottled  = "account.login_throttled"
-	Logout          = "account.logout"
-	SessionRevoked  = "account.session_revoked"
-	PasswordChanged = "account.password_changed"
-	RoleChanged     = "account.role_changed"
-	StatusChanged   = "account.status_changed"
-	UserCreated     = "account.created_by_cli"
-	TwoFactorOn     = "account.2fa_enabled"
-	TwoFactorOff    = "account.2fa_disabled"
+	Signup         = "account.signup"
+	Login          = "account.login"
+	LoginFailed    = "account.login_failed"
+	LoginThrottled = "account.login_throttled"
+	Logout         = "account.logout"
+	SessionRevoked = "account.session_revoked"
+	// OtherSessionsRevoked: a member signed out everywhere but where they are.
+	OtherSessionsRevoked = "account.other_sessions_revoked"
+	PasswordChanged      = "account.password_changed"
+	RoleChanged          = "account.role_changed"
+	StatusChanged        = "account.status_changed"
+	UserCreated          = "account.created_by_cli"
+	TwoFactorOn          = "account.2fa_enabled"
+	TwoFactorOff         = "account.2fa_disabled"
 )
 
 // Event describes what happened; Record stores it.

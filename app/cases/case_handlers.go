@@ -179,7 +179,7 @@ func (h *Handlers) image(c echo.Context) error {
 	if err != nil || pos < 0 || pos >= MaxImages {
 		return apperr.ErrNotFound
 	}
-	f, err := h.svc.Image(c.Request().Context(), id, pos, c.QueryParam("size") == "thumb")
+	f, err := h.svc.Image(c.Request().Context(), kit.ViewerOf(c), id, pos, c.QueryParam("size") == "thumb")
 	if err != nil {
 		return err
 	}

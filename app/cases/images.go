@@ -8,6 +8,7 @@ import (
 	"curbside/app/apperr"
 	"curbside/app/db"
 	"curbside/app/files"
+	"curbside/app/identity"
 	"curbside/app/media"
 )
 
@@ -75,10 +76,12 @@ func (s *Service) storeImages(ctx context.Context, ownerID, caseID int64, images
 // Image returns an image of a case (thumb: its thumbnail); the URL names the
 // case and the image's place, never a file or its owner, so an anonymous
 // case's images say nothing of its author.
-func (s *Service) Image(ctx context.Context, caseID int64, position int, thumb bool) (*files.File, error) {
+// A case a moderator hid keeps its images from members, not from moderators.
+func (s *Service) Image(ctx context.Context, v *identity.Viewer, caseID int64, position int, thumb bool) (*files.File, error) {
 	var fileID int64
 	err := s.db.WithContext(ctx).Raw(`SELECT i.file_id FROM case_images i JOIN cases c ON c.id = i.case_id
-		WHERE i.case_id = ? AND i.position = ? AND c.deleted_at IS NULL AND c.hidden_at IS NULL`, caseID, position).Row().Scan(&fileID)
+		WHERE i.case_id = ? AND i.position = ? AND c.deleted_at IS NULL AND (c.hidden_at IS NULL OR ?)`,
+		caseID, position, v.CanModerate()).Row().Scan(&fileID)
 	if err != nil {
 		return nil, fmt.Errorf("image %d of case %d: %w", position, caseID, apperr.ErrNotFound)
 	}

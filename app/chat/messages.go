@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"curbside/app/apperr"
@@ -36,8 +38,10 @@ var ErrTooLong = fmt.Errorf("a message is at most %d characters", MaxBody)
 func (s *Service) Send(ctx context.Context, v *identity.Viewer, out Outgoing) (*Message, error) {
 	out.Body = strings.TrimSpace(out.Body)
 	switch {
-	case out.ClientID == "" || len(out.ClientID) > maxClientID || !utf8.ValidString(out.ClientID):
+	case !usableClientID(out.ClientID):
 		return nil, ErrBadClientID
+	case !roomSlug.MatchString(out.Room):
+		return nil, fmt.Errorf("room: %w", apperr.ErrNotFound) // no room has such a name
 	case out.Body == "":
 		return nil, apperr.FieldErrors{"body": "Write a message."}
 	case utf8.RuneCountInString(out.Body) > MaxBody:
@@ -75,6 +79,17 @@ func (s *Service) Send(ctx context.Context, v *identity.Viewer, out Outgoing) (*
 		}
 	}
 	return m, nil
+}
+
+// roomSlug is the shape of every room's name: general, lounge-…, dm-…, consult-….
+var roomSlug = regexp.MustCompile(`^[a-z0-9-]{1,100}$`)
+
+// usableClientID: 1 to maxClientID bytes of text without control characters.
+func usableClientID(id string) bool {
+	if id == "" || len(id) > maxClientID || !utf8.ValidString(id) {
+		return false
+	}
+	return !strings.ContainsFunc(id, unicode.IsControl)
 }
 
 // resent returns the viewer's message with clientID, stored earlier: a
@@ -169,7 +184,7 @@ func (s *Service) Hide(ctx context.Context, v *identity.Viewer, id int64, meta i
 			return fmt.Errorf("hide message: %w", err)
 		}
 		if roomID == 0 {
-			return fmt.Errorf("message %d: %w", id, apperr.ErrNotFound)
+			return s.hiddenAlready(ctx, id, true)
 		}
 		if err := s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: "chat.message_hidden", TargetType: "message",
 			TargetID: id, IP: meta.IP}); err != nil {
@@ -191,11 +206,27 @@ func (s *Service) Restore(ctx context.Context, v *identity.Viewer, id int64, met
 			return fmt.Errorf("restore message: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return fmt.Errorf("hidden message %d: %w", id, apperr.ErrNotFound)
+			return s.hiddenAlready(ctx, id, false)
 		}
 		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: "chat.message_restored", TargetType: "message",
 			TargetID: id, IP: meta.IP})
 	})
+}
+
+// hiddenAlready explains a hide (hide) or restore that changed nothing: the
+// message is as asked already, or there is no such message.
+func (s *Service) hiddenAlready(ctx context.Context, id int64, hide bool) error {
+	var hidden *bool
+	if err := db.Conn(ctx, s.db).Raw(`SELECT hidden_at IS NOT NULL FROM chat_messages WHERE id = ?`, id).Scan(&hidden).Error; err != nil {
+		return fmt.Errorf("read message: %w", err)
+	}
+	switch {
+	case hidden == nil:
+		return fmt.Errorf("message %d: %w", id, apperr.ErrNotFound)
+	case hide:
+		return &apperr.Conflict{Message: "It is hidden already."}
+	}
+	return &apperr.Conflict{Message: "It is not hidden."}
 }
 
 // Typing tells the room's other clients, on every instance, that the

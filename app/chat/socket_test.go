@@ -135,6 +135,14 @@ func TestBadFramesGetErrors(t *testing.T) {
 	if f := s.say("general", "", "no client id"); f.str("code") != "bad_request" {
 		t.Fatalf("no client id: %v", f)
 	}
+	// Text the database would refuse never reaches a statement that other
+	// members' messages share.
+	if f := s.say("general", "nul\x00id", "a NUL in the client id"); f.str("code") != "bad_request" {
+		t.Fatalf("a NUL in the client id: %v", f)
+	}
+	if f := s.say("gen\x00eral", "nul-room", "a NUL in the room"); f.str("code") != "not_found" {
+		t.Fatalf("a NUL in the room: %v", f)
+	}
 	if f := s.say("general", "ok", "still here"); f.str("type") != "ack" {
 		t.Fatalf("after bad frames: %v", f)
 	}

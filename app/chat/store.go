@@ -97,7 +97,15 @@ func (st *storer) write(ctx context.Context, m *Message, phiAck bool) (bool, err
 // others, and hands what gathered meanwhile to the first of it.
 func (st *storer) run(ctx context.Context, batch []*unsaved) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
-	err := st.insert(ctx, batch)
+	err := st.insertSafely(ctx, batch)
+	if err != nil && len(batch) > 1 {
+		// One message the database refuses must not fail the others that
+		// shared its statement: each is written alone, with its own answer.
+		for _, u := range batch {
+			u.err = st.insertSafely(ctx, []*unsaved{u})
+		}
+		err = nil
+	}
 	cancel()
 	st.mu.Lock()
 	next := st.waiting[:min(len(st.waiting), storeBatch)]
@@ -118,6 +126,18 @@ func (st *storer) run(ctx context.Context, batch []*unsaved) {
 	if len(next) > 0 {
 		next[0].lead <- next
 	}
+}
+
+// insertSafely is insert, with a panic turned into the batch's error: the
+// hand-off after it must happen whatever goes wrong, or every later send on
+// this instance would wait forever.
+func (st *storer) insertSafely(ctx context.Context, batch []*unsaved) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("store messages: panic: %v", p)
+		}
+	}()
+	return st.insert(ctx, batch)
 }
 
 // insert runs storeStatement for batch and marks what it wrote.

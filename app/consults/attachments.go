@@ -118,8 +118,11 @@ func (s *Service) File(ctx context.Context, v *identity.Viewer, consultID, attac
 		return nil, notFound(consultID)
 	}
 	var fileID int64
-	err = s.db.WithContext(ctx).Raw("SELECT file_id FROM consult_attachments WHERE id = ? AND consult_id = ?",
-		attachmentID, consultID).Row().Scan(&fileID)
+	// A moderator hid the message it came with: the parties see it removed,
+	// its files too; moderators still open them.
+	err = s.db.WithContext(ctx).Raw(`SELECT a.file_id FROM consult_attachments a LEFT JOIN consult_messages m ON m.id = a.message_id
+		WHERE a.id = ? AND a.consult_id = ? AND (m.hidden_at IS NULL OR ?)`,
+		attachmentID, consultID, v.CanModerate()).Row().Scan(&fileID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("attachment %d of consult %d: %w", attachmentID, consultID, apperr.ErrNotFound)
 	} else if err != nil {

@@ -3,6 +3,7 @@ package consults_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,6 +59,16 @@ func TestConsultAttachments(t *testing.T) {
 		t.Fatalf("%d audited attachment views by the moderator, want 1", n)
 	}
 	gp.Get(strings.TrimSuffix(links[0], "1") + "999").Expect(http.StatusNotFound)
+
+	// A moderator hides the message: its words and its file are gone for
+	// the parties, not for moderators.
+	message := scalar[int64](t, app, "SELECT id FROM consult_messages WHERE body = 'Here is the annotated tracing.'")
+	mod.PostForm("/mod/hidden", url.Values{"target_type": {"consult_message"}, "target_id": {strconv.FormatInt(message, 10)},
+		"action": {"hide"}, "next": {id}}).RedirectsTo(id)
+	gp.Get(id).Expect(http.StatusOK).Contains("Removed by a moderator.").Lacks("annotated tracing", links[2])
+	gp.Get(links[2]).Expect(http.StatusNotFound)
+	mod.Get(links[2]).Expect(http.StatusOK)
+	mod.Get(id).Expect(http.StatusOK).Contains("annotated tracing", "hidden by a moderator", ">Restore<")
 
 	// What cannot be used is refused at the field, and the form asks for the files again.
 	gp.PostMultipart("/consults", url.Values{"specialty": {"cardiology"}, "question": {"Kept question?"}},

@@ -29,7 +29,7 @@ func (h *Handlers) flag(c echo.Context) error {
 	var fe apperr.FieldErrors
 	switch {
 	case errors.As(err, &fe):
-		form.Errors = fe
+		form.Errors, form.Values["next"] = fe, next
 		return c.Render(http.StatusUnprocessableEntity, "flag_form", flagPage{Form: form})
 	case errors.Is(err, ErrFlaggedAlready):
 		kit.Flash(c, ErrFlaggedAlready.Message)

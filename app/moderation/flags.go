@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"curbside/app/accounts"
 	"curbside/app/apperr"
 	"curbside/app/audit"
 	"curbside/app/db"
@@ -199,7 +200,8 @@ func (s *Service) Resolve(ctx context.Context, v *identity.Viewer, id int64, r R
 				ids, reporters = append(ids, f.ID), append(reporters, f.ReporterID)
 			}
 		}
-		if err := s.carryOut(ctx, v, target.TargetType, target.TargetID, r, meta); err != nil {
+		anonymous, err := s.carryOut(ctx, v, target.TargetType, target.TargetID, r, meta)
+		if err != nil {
 			return err
 		}
 		if err := db.Conn(ctx, s.db).Exec(`UPDATE flags SET resolved_at = now(), resolved_by = ?, resolution = ?, note = ? WHERE id IN ?`,
@@ -211,47 +213,60 @@ func (s *Service) Resolve(ctx context.Context, v *identity.Viewer, id int64, r R
 		if err := s.audit.Record(ctx, ev); err != nil {
 			return err
 		}
-		return s.tellReporters(ctx, reporters, target.TargetType, r.Action)
+		outcome := r.Action
+		if anonymous && outcome == Suspend {
+			outcome = actedOn // who was suspended would name the anonymous author
+		}
+		return s.tellReporters(ctx, reporters, target.TargetType, outcome)
 	})
 }
 
-// carryOut applies a resolution to its target.
-func (s *Service) carryOut(ctx context.Context, v *identity.Viewer, kind string, id int64, r Resolution, meta identity.Meta) error {
+// carryOut applies a resolution to its target, and reports whether the
+// target was posted anonymously.
+func (s *Service) carryOut(ctx context.Context, v *identity.Viewer, kind string, id int64, r Resolution, meta identity.Meta) (bool, error) {
 	switch r.Action {
 	case Hide:
-		return s.setHidden(ctx, v, kind, id, true, meta)
-	case Suspend:
-		author, err := s.author(ctx, kind, id)
-		if err != nil {
-			return err
-		}
-		if err := s.mayActOn(ctx, v, author); err != nil {
-			return err
-		}
-		err = s.accounts.Suspend(ctx, v.UserID, author, r.Note, meta)
+		err := s.setHidden(ctx, v, kind, id, true, meta)
 		if errors.Is(err, apperr.ErrConflict) {
-			return nil // suspended already: the flags are still answered
+			return false, nil // hidden already, from its page: the flags are still answered
 		}
-		return err
+		return false, err
+	case Suspend:
+		t, err := s.target(ctx, kind, id)
+		if err != nil {
+			return false, err
+		}
+		if err := s.mayActOn(ctx, v, t.AuthorID); err != nil {
+			return false, err
+		}
+		err = s.accounts.Suspend(ctx, v.UserID, t.AuthorID, r.Note, meta)
+		if errors.Is(err, apperr.ErrConflict) && !errors.Is(err, accounts.ErrLastAdmin) {
+			return t.Anonymous, nil // suspended already: the flags are still answered
+		}
+		return t.Anonymous, err
 	}
-	return nil
+	return false, nil
 }
 
-// author finds who wrote a target (a member is their own author).
-func (s *Service) author(ctx context.Context, kind string, id int64) (int64, error) {
+// target reads one target.
+func (s *Service) target(ctx context.Context, kind string, id int64) (Target, error) {
 	targets, err := s.targets(ctx, map[string][]int64{kind: {id}})
 	if err != nil {
-		return 0, err
+		return Target{}, err
 	}
 	t, ok := targets[Target{Type: kind, ID: id}.Key()]
 	if !ok {
-		return 0, fmt.Errorf("%s %d: %w", kind, id, apperr.ErrNotFound)
+		return Target{}, fmt.Errorf("%s %d: %w", kind, id, apperr.ErrNotFound)
 	}
-	return t.AuthorID, nil
+	return t, nil
 }
+
+// actedOn is the outcome told when saying which would reveal too much.
+const actedOn = "acted"
 
 // outcomes tell a flagging member what came of their flag.
 var outcomes = map[string]string{
+	actedOn: "A moderator acted on what you flagged. Thank you for keeping watch.",
 	Dismiss: "A moderator looked at what you flagged and left it as it is. Thank you for keeping watch.",
 	Hide:    "A moderator removed what you flagged. Thank you for keeping watch.",
 	Suspend: "A moderator suspended the author of what you flagged. Thank you for keeping watch.",

@@ -197,3 +197,47 @@ func TestFlaggedChatMessageAndMember(t *testing.T) {
 		Contains("Sent by this member", "Spams every room.")
 	app.Client().Login(writerAcct.Email, writerAcct.Password).Expect(http.StatusForbidden).Contains("Advertising in every room.")
 }
+
+// Deciding "hide" on something a moderator hid already from its page still
+// answers the flags; hiding or restoring twice is a conflict.
+func TestHideIsAnsweredWhenHiddenAlready(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	app.StartRunners()
+	writer, _ := app.Verified("cardiology")
+	reader, _ := app.Verified("neurology")
+	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
+	writer.PostForm("/chat/general/messages", url.Values{"body": {"cheap pills here"}}).Expect(http.StatusSeeOther)
+	msg := testdb.Scalar[int64](t, app.DB, `SELECT id FROM chat_messages WHERE body = 'cheap pills here'`)
+	flag(reader, "message", msg, "Spam.", "/chat/general").RedirectsTo("/chat/general")
+	mod.PostForm("/mod/chat/messages/"+strconv.FormatInt(msg, 10)+"/hide", url.Values{"next": {"/chat/general"}}).
+		RedirectsTo("/chat/general")
+	mod.PostForm("/mod/flags/"+strconv.FormatInt(openFlag(t, app, "message", msg), 10)+"/resolve",
+		url.Values{"action": {"hide"}}).RedirectsTo("/mod/flags")
+	hidden := url.Values{"target_type": {"message"}, "target_id": {strconv.FormatInt(msg, 10)}, "action": {"hide"}}
+	mod.PostForm("/mod/hidden", hidden).Expect(http.StatusConflict).Contains("hidden already")
+	hidden.Set("action", "restore")
+	mod.PostForm("/mod/hidden", hidden).RedirectsTo("/mod/flags")
+	mod.PostForm("/mod/hidden", hidden).Expect(http.StatusConflict).Contains("not hidden")
+	hidden.Set("target_type", "poem")
+	mod.PostForm("/mod/hidden", hidden).Expect(http.StatusNotFound)
+	reader.Get("/chat/general").Expect(http.StatusOK).Contains("cheap pills here")
+}
+
+// Suspending the author of an anonymous post tells the flagging member only
+// that a moderator acted: who was suspended would say who wrote it.
+func TestSuspensionOverAnAnonymousPostNamesNobody(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	author, _ := app.Verified("cardiology")
+	reader, readerAcct := app.Verified("neurology")
+	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
+	id := postCase(t, author, "Anonymous rant about a hospital", true)
+	flag(reader, "case", id, "Defamatory.", "/cases").RedirectsTo("/cases")
+	mod.PostForm("/mod/flags/"+strconv.FormatInt(openFlag(t, app, "case", id), 10)+"/resolve",
+		url.Values{"action": {"suspend"}, "note": {"Defamation."}}).RedirectsTo("/mod/flags")
+	told := testdb.Scalar[string](t, app.DB, `SELECT body FROM notifications WHERE user_id = ? AND kind = 'flag_resolved'`, readerAcct.ID)
+	if !strings.Contains(told, "acted on what you flagged") || strings.Contains(told, "suspend") {
+		t.Fatalf("the flagging member was told %q", told)
+	}
+}

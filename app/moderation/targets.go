@@ -184,8 +184,10 @@ func (s *Service) setHidden(ctx context.Context, v *identity.Viewer, kind string
 		return s.chat.Restore(ctx, v, id, meta)
 	}
 	table, ok := hideTables[kind]
-	if !ok {
+	if kind == TargetUser {
 		return apperr.FieldErrors{"action": "A member cannot be hidden: suspend them instead."}
+	} else if !ok {
+		return fmt.Errorf("%q: %w", kind, apperr.ErrNotFound) // nothing of that kind
 	}
 	set, want := "hidden_at = now(), hidden_by = ?", "hidden_at IS NULL"
 	args := []any{v.UserID, id}

@@ -56,6 +56,7 @@ var accessMatrix = []matrixRow{
 	{"GET", "/settings", in},
 	{"GET", "/settings/security", in},
 	{"POST", "/settings/security/sessions/:id/revoke", in},
+	{"POST", "/settings/security/sessions/revoke-others", in},
 	{"POST", "/settings/security/password", in},
 	{"POST", "/settings/security/2fa/setup", in},
 	{"POST", "/settings/security/2fa/enable", in},

@@ -145,7 +145,9 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, out
 	}
 	switch {
 	case *demo && !*synthetic:
-		return withApp(ctx, getenv, false, func(a *app.App) error { return seed.Demo(ctx, a.Accounts, a.Cases, a.Moderation, a.Consults, a.Chat, out) })
+		return withApp(ctx, getenv, false, func(a *app.App) error {
+			return seed.Demo(ctx, a.Accounts, a.Cases, a.Moderation, a.Consults, a.Chat, out)
+		})
 	case *synthetic && !*demo:
 		if *n < 1 {
 			return usageError("seed: --cases must be at least 1")
