@@ -118,7 +118,7 @@ func verifyAccountPassword(ctx context.Context, u *User, password string) (bool,
 
 // ChangePassword replaces the member's password after checking the current
 // one (or sets a first one), and ends every other session.
-func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, current, code, next string, meta Meta) error {
+func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, current, code, next string, meta Meta) (token string, err error) {
 	errs := apperr.FieldErrors{}
 	// An account made through a provider has no password yet: it may set one,
 	// once it has shown a code or signed in just now.
@@ -126,14 +126,14 @@ func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, curren
 		if err := s.confirmIdentity(ctx, v, "", code, meta); err != nil {
 			var fe apperr.FieldErrors
 			if !errors.As(err, &fe) {
-				return err
+				return "", err
 			}
 			errs = fe
 		}
 	} else {
 		ok, err := s.confirmPassword(ctx, v, current, meta)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if !ok {
 			errs.Add("current_password", "This is not your current password.")
@@ -143,13 +143,13 @@ func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, curren
 		errs.Add("new_password", msg)
 	}
 	if err := errs.OrNil(); err != nil {
-		return err
+		return "", err
 	}
 	hash, err := HashPassword(ctx, next)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return db.Tx(ctx, s.db, func(ctx context.Context) error {
+	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
 		tx := db.Conn(ctx, s.db)
 		if err := tx.Model(&User{}).Where("id = ?", v.UserID).
 			Updates(map[string]any{"password_hash": hash, "updated_at": s.now()}).Error; err != nil {
@@ -158,7 +158,11 @@ func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, curren
 		if err := s.endSessions(ctx, v.UserID, v.SessionID); err != nil {
 			return err
 		}
+		if token, err = s.rotateToken(ctx, v.SessionID); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: audit.PasswordChanged,
 			TargetType: "user", TargetID: v.UserID, IP: meta.IP})
 	})
+	return token, err
 }

@@ -121,6 +121,20 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, v *identity.Viewer, m
 	return ended, err
 }
 
+// rotateToken gives the session a new token at once, with no grace for the
+// old one, within the transaction ctx carries: when a session gains its
+// second factor or its member a new password, a copy of the old token (the
+// one a thief might hold) must not carry the new trust.
+func (s *Service) rotateToken(ctx context.Context, sessionID int64) (string, error) {
+	token := randomToken()
+	err := db.Conn(ctx, s.db).Model(&Session{}).Where("id = ?", sessionID).Updates(map[string]any{
+		"token_hash": hashToken(token), "prev_token_hash": nil, "prev_valid_until": nil, "renewed_at": s.now()}).Error
+	if err != nil {
+		return "", fmt.Errorf("renew session token: %w", err)
+	}
+	return token, nil
+}
+
 // Logout ends the current session.
 func (s *Service) Logout(ctx context.Context, v *identity.Viewer, meta Meta) error {
 	return db.Tx(ctx, s.db, func(ctx context.Context) error {

@@ -103,6 +103,9 @@ func TestChangePassword(t *testing.T) {
 	app := webtest.New(t)
 	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	here, elsewhere := app.SignedIn(acct), app.SignedIn(acct)
+	// A copy of this browser's token, as a thief who read it would hold.
+	stolen := app.Client()
+	stolen.SetCookie("curbside_session", here.Cookie("curbside_session"))
 
 	here.PostForm("/settings/security/password", url.Values{"current_password": {"wrong one entirely"}, "new_password": {"short"}}).
 		Expect(http.StatusUnprocessableEntity).Contains("not your current password", "at least 12 characters", "Active sessions")
@@ -112,6 +115,9 @@ func TestChangePassword(t *testing.T) {
 		RedirectsTo("/settings/security")
 	here.Get("/settings/security").Expect(http.StatusOK).Contains("Your password is changed")
 	elsewhere.Get("/settings/security").RedirectsTo("/login?next=%2Fsettings%2Fsecurity")
+	// The session that changed it goes on with a new token; the old one is dead.
+	stolen.Get("/settings/security").RedirectsTo("/login?next=%2Fsettings%2Fsecurity")
+	here.Get("/cases").Expect(http.StatusOK)
 	app.Client().Login(acct.Email, acct.Password).Expect(http.StatusUnauthorized)
 	app.Client().Login(acct.Email, "a brand new passphrase").Expect(http.StatusSeeOther)
 	if n := countAudit(t, app, "account.password_changed"); n != 1 {

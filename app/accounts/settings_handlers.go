@@ -75,7 +75,11 @@ func (h *Handlers) revokeOtherSessions(c echo.Context) error {
 }
 
 func (h *Handlers) changePassword(c echo.Context) error {
-	err := h.svc.ChangePassword(c.Request().Context(), kit.ViewerOf(c), c.FormValue("current_password"), c.FormValue("code"), c.FormValue("new_password"), kit.Meta(c))
+	token, err := h.svc.ChangePassword(c.Request().Context(), kit.ViewerOf(c), c.FormValue("current_password"), c.FormValue("code"),
+		c.FormValue("new_password"), kit.Meta(c))
+	if err == nil {
+		kit.SetSessionCookie(c, token)
+	}
 	return h.afterSettingsForm(c, err, "Your password is changed, and your other sessions are signed out.", "")
 }
 

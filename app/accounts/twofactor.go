@@ -177,13 +177,12 @@ func checkTOTP(secret, code string, lastStep int64, now time.Time) int64 {
 
 // EnableTOTP confirms the pending secret with a code from it and returns
 // fresh recovery codes, shown to the member once.
-func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, password string, meta Meta) ([]string, error) {
+func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, password string, meta Meta) (codes []string, token string, err error) {
 	// A stolen session must not be able to bind its own authenticator.
 	if err := s.confirmIdentity(ctx, v, password, "", meta); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	var codes []string
-	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
+	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
 		tx := db.Conn(ctx, s.db)
 		u, err := lockUser(ctx, tx, v.UserID)
 		if err != nil {
@@ -214,14 +213,23 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, pass
 		if err := s.endSessions(ctx, u.ID, v.SessionID); err != nil {
 			return err
 		}
+		if token, err = s.rotateToken(ctx, v.SessionID); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, audit.Event{ActorID: u.ID, Action: audit.TwoFactorOn, TargetType: "user", TargetID: u.ID, IP: meta.IP})
 	})
-	return codes, err
+	return codes, token, err
 }
+
+// ErrTwoFactorOff refuses to turn off two-factor login that is not on.
+var ErrTwoFactorOff = &apperr.Conflict{Message: "Two-factor login is off already."}
 
 // DisableTOTP turns two-factor login off after checking the password (if the
 // account has one) and a current code.
 func (s *Service) DisableTOTP(ctx context.Context, v *identity.Viewer, password, code string, meta Meta) error {
+	if !v.TwoFactor {
+		return ErrTwoFactorOff // nothing to turn off, and nothing to record
+	}
 	if err := s.confirmIdentity(ctx, v, password, code, meta); err != nil {
 		return err
 	}

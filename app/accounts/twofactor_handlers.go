@@ -66,8 +66,9 @@ func (h *Handlers) setupTOTP(c echo.Context) error {
 }
 
 func (h *Handlers) enableTOTP(c echo.Context) error {
-	codes, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), c.FormValue("password"), kit.Meta(c))
+	codes, token, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), c.FormValue("password"), kit.Meta(c))
 	if err == nil {
+		kit.SetSessionCookie(c, token)
 		// Shown once, on the page this redirect leads to; only their hashes are kept.
 		sealed, serr := h.svc.SealForBrowser(kit.ViewerOf(c), strings.Join(codes, "."))
 		if serr != nil {

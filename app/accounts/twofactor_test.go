@@ -125,8 +125,13 @@ func TestModeratorsNeedTwoFactor(t *testing.T) {
 	c, other := app.SignedIn(mod), app.SignedIn(mod)
 	c.Get("/mod/verifications").Expect(http.StatusForbidden).Contains("Two-factor login required", "/settings/security#two-factor")
 	c.Get("/cases").Expect(http.StatusOK) // the rest of the site stays open
+	stolen := app.Client() // a copy of the token from before enrolment
+	stolen.SetCookie("curbside_session", c.Cookie("curbside_session"))
 	secret, _, _ := enableTwoFactor(t, c, mod.Password)
 	c.Get("/mod/verifications").Expect(http.StatusOK) // this session proved a code
+	// The session's token was renewed as it gained the second factor: the
+	// copy reaches neither /mod/* nor anything else.
+	stolen.Get("/mod/verifications").RedirectsTo("/login?next=%2Fmod%2Fverifications")
 	// Other sessions end at enrolment, and a password-only session never gets in.
 	other.Get("/cases").RedirectsTo("/login?next=%2Fcases")
 	app.SignedIn(mod).Get("/mod/verifications").Expect(http.StatusForbidden).Contains("Log in with your code")
@@ -186,4 +191,16 @@ func TestLegacySealedSecretStillWorks(t *testing.T) {
 	thief, _ := app.Verified("")
 	thief.SetCookie("curbside_recovery", base64.RawURLEncoding.EncodeToString(sealed))
 	thief.Get("/settings/security").Expect(http.StatusOK).Lacks(secret)
+}
+
+// Turning off two-factor login that is off is a conflict, and records nothing.
+func TestDisablingTwoFactorThatIsOff(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, acct := app.Verified("")
+	c.PostForm("/settings/security/2fa/disable", url.Values{"password": {acct.Password}}).
+		Expect(http.StatusConflict).Contains("Two-factor login is off already.")
+	if n := countAudit(t, app, "account.2fa_disabled"); n != 0 {
+		t.Fatalf("%d audit rows for turning off what was off, want 0", n)
+	}
 }
