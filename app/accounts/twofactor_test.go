@@ -125,7 +125,7 @@ func TestModeratorsNeedTwoFactor(t *testing.T) {
 	c, other := app.SignedIn(mod), app.SignedIn(mod)
 	c.Get("/mod/verifications").Expect(http.StatusForbidden).Contains("Two-factor login required", "/settings/security#two-factor")
 	c.Get("/cases").Expect(http.StatusOK) // the rest of the site stays open
-	stolen := app.Client() // a copy of the token from before enrolment
+	stolen := app.Client()                // a copy of the token from before enrolment
 	stolen.SetCookie("curbside_session", c.Cookie("curbside_session"))
 	secret, _, _ := enableTwoFactor(t, c, mod.Password)
 	c.Get("/mod/verifications").Expect(http.StatusOK) // this session proved a code
