@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
 	"gorm.io/gorm"
 
@@ -83,7 +82,7 @@ func (s *Service) createFromProvider(ctx context.Context, ext ExternalUser, meta
 	if err := s.allowSignup(ctx, meta); err != nil {
 		return nil, err
 	}
-	name := strings.Join(strings.FieldsFunc(ext.Name, unicode.IsControl), " ")
+	name := dropInvisible(ext.Name)
 	if name = strings.TrimSpace(truncate(name, 80)); name == "" {
 		name = strings.SplitN(email, "@", 2)[0]
 	}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -86,8 +85,8 @@ func ValidateNewAccount(in NewAccount) apperr.FieldErrors {
 		errs.Add("display_name", "Enter the name other members will see.")
 	case utf8.RuneCountInString(name) > 80:
 		errs.Add("display_name", "Use at most 80 characters.")
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		errs.Add("display_name", "Use letters, spaces and punctuation only.")
+	case strings.IndexFunc(name, invisible) >= 0:
+		errs.Add("display_name", "Use letters, spaces and punctuation only: no invisible or direction-changing characters.")
 	}
 	return errs
 }
@@ -100,6 +99,9 @@ func checkEmail(email string) string {
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != email || strings.ContainsRune(email, utf8.RuneError) || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") {
 		return "Enter an email address like name@example.org."
+	}
+	if strings.IndexFunc(email, invisible) >= 0 || mixesScripts(email) {
+		return "This address mixes alphabets or holds invisible characters (a Cyrillic “а” among Latin letters, say): type it in one alphabet."
 	}
 	return ""
 }

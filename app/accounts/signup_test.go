@@ -41,6 +41,12 @@ func TestSignup(t *testing.T) {
 		{"missing name", "d@clinic.org", "a long enough passphrase", "  ", "display_name", "Enter the name"},
 		{"overlong password", "e@clinic.org", strings.Repeat("p", 1025), "Dr. E", "password", "at most 1024"},
 		{"duplicate email in another case", "ANA.RUIZ@clinic.org", "a long enough passphrase", "Dr. Ana Two", "email", "already exists"},
+		// Look-alikes: a Cyrillic а in a Latin address, a Greek ο in a domain,
+		// and names that reorder or hide what they show.
+		{"mixed-script address", "\u0430na.ruiz@clinic.org", "a long enough passphrase", "Dr. Ana Three", "email", "mixes alphabets"},
+		{"mixed-script domain", "ana@clinic.\u03bfrg", "a long enough passphrase", "Dr. Ana Four", "email", "mixes alphabets"},
+		{"bidi override in a name", "f@clinic.org", "a long enough passphrase", "Dr. \u202eziuR anA", "display_name", "no invisible or direction-changing"},
+		{"zero-width joiner in a name", "g@clinic.org", "a long enough passphrase", "Dr. A\u200dna", "display_name", "no invisible or direction-changing"},
 	}
 	for _, tc := range cases {
 		{
