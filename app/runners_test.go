@@ -69,7 +69,7 @@ func TestServeStopsTheWebServerFirst(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"CURBSIDE_SECRET": strings.Repeat("s", 40), "CURBSIDE_ADDR": addr}[k]
+		return map[string]string{"CURBSIDE_SECRET": "kT4q9Zw2LmX7vR1pN8sB3yH6cJ0fD5gA-test", "CURBSIDE_ADDR": addr}[k]
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -86,8 +86,8 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, err)
 	}
 	if s := getenv("CURBSIDE_SECRET"); s != "" {
-		if len(s) < 32 {
-			errs = append(errs, errors.New("CURBSIDE_SECRET must be at least 32 characters"))
+		if msg := weakSecret(s); msg != "" {
+			errs = append(errs, errors.New("CURBSIDE_SECRET "+msg))
 		}
 		cfg.Secret = []byte(s)
 	}
@@ -207,4 +207,24 @@ func parseCIDRs(raw string) ([]*net.IPNet, error) {
 		nets = append(nets, n)
 	}
 	return nets, nil
+}
+
+// weakSecret says why a secret would be guessed, or "": too short, a
+// placeholder copied from an example, or too few different characters to
+// be random (a word repeated, a run of one key).
+func weakSecret(s string) string {
+	lower := strings.ToLower(s)
+	distinct := map[rune]bool{}
+	for _, r := range s {
+		distinct[r] = true
+	}
+	switch {
+	case len(s) < 32:
+		return "must be at least 32 characters"
+	case strings.Contains(lower, "change-me"), strings.Contains(lower, "changeme"), strings.Contains(lower, "replace-me"):
+		return "is the example's placeholder: generate one, e.g. with `openssl rand -hex 32`"
+	case len(distinct) < 12:
+		return "is not random enough: generate one, e.g. with `openssl rand -hex 32`"
+	}
+	return ""
 }

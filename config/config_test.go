@@ -85,3 +85,24 @@ func TestAnyProviderByName(t *testing.T) {
 		t.Fatalf("providers %+v", cfg.OAuth)
 	}
 }
+
+// A secret that would be guessed is refused at start, with one line saying
+// why: too short, the example's placeholder, or too few characters to be random.
+func TestWeakSecretsAreRefused(t *testing.T) {
+	for secret, why := range map[string]string{
+		"short": "at least 32 characters",
+		"change-me-to-a-long-random-string-0123456789": "placeholder",
+		strings.Repeat("ab", 20):                       "not random enough",
+		strings.Repeat("password", 5):                  "not random enough",
+	} {
+		_, err := Load(func(k string) string { return map[string]string{"CURBSIDE_SECRET": secret}[k] })
+		if err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("secret %q: err %v, want %q", secret, err, why)
+		}
+	}
+	if _, err := Load(func(k string) string {
+		return map[string]string{"CURBSIDE_SECRET": "9f2c41d7e08b6a35c1f4e97d20a8b3c6"}[k]
+	}); err != nil {
+		t.Errorf("a random secret refused: %v", err)
+	}
+}

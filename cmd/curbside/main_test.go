@@ -16,7 +16,7 @@ import (
 func runCLI(t *testing.T, dbURL string, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	env := map[string]string{"DATABASE_URL": dbURL, "CURBSIDE_SECRET": strings.Repeat("k", 40)}
+	env := map[string]string{"DATABASE_URL": dbURL, "CURBSIDE_SECRET": "kT4q9Zw2LmX7vR1pN8sB3yH6cJ0fD5gA-test"}
 	err := run(context.Background(), args, func(k string) string { return env[k] }, &out)
 	return out.String(), err
 }
@@ -153,7 +153,7 @@ func TestServeFailsFastWhenThePortIsTaken(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	env := map[string]string{"DATABASE_URL": tdb.URL, "CURBSIDE_SECRET": strings.Repeat("k", 40), "CURBSIDE_ADDR": ln.Addr().String()}
+	env := map[string]string{"DATABASE_URL": tdb.URL, "CURBSIDE_SECRET": "kT4q9Zw2LmX7vR1pN8sB3yH6cJ0fD5gA-test", "CURBSIDE_ADDR": ln.Addr().String()}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, io.Discard)
