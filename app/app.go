@@ -89,6 +89,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 	a.Accounts = accounts.NewService(gdb, a.Audit, a.Limits, accounts.Settings{
 		Idle: cfg.SessionIdle, Lifetime: cfg.SessionLifetime, Secret: cfg.Secret})
 	a.Notify = notify.NewService(gdb)
+	a.Accounts.Outbox, a.Accounts.BaseURL = a.Notify, cfg.BaseURL.String()
 	a.Files = files.NewStore(gdb)
 	a.Cases = cases.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits)
 	a.Chat = chat.NewService(gdb, a.Audit, a.Notify, a.Bus, log)

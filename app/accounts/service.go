@@ -37,7 +37,11 @@ type Service struct {
 	legacySealKey [32]byte
 	limits        *ratelimit.Limiter
 	seen          lastSeen
-	specialties   atomic.Pointer[[]Specialty]
+	// Outbox sends the mail accounts write (reset links); BaseURL makes
+	// their links absolute. Both are set by the composition root.
+	Outbox      Outbox
+	BaseURL     string
+	specialties atomic.Pointer[[]Specialty]
 }
 
 // Settings are the account rules' knobs from the configuration.

@@ -20,11 +20,14 @@ const (
 	// OtherSessionsRevoked: a member signed out everywhere but where they are.
 	OtherSessionsRevoked = "account.other_sessions_revoked"
 	PasswordChanged      = "account.password_changed"
-	RoleChanged          = "account.role_changed"
-	StatusChanged        = "account.status_changed"
-	UserCreated          = "account.created_by_cli"
-	TwoFactorOn          = "account.2fa_enabled"
-	TwoFactorOff         = "account.2fa_disabled"
+	// PasswordResetRequested: a reset link was mailed; PasswordReset: one was used.
+	PasswordResetRequested = "account.password_reset_requested"
+	PasswordReset          = "account.password_reset"
+	RoleChanged            = "account.role_changed"
+	StatusChanged          = "account.status_changed"
+	UserCreated            = "account.created_by_cli"
+	TwoFactorOn            = "account.2fa_enabled"
+	TwoFactorOff           = "account.2fa_disabled"
 )
 
 // Event describes what happened; Record stores it.

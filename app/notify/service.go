@@ -66,6 +66,15 @@ func (s *Service) SendAll(ctx context.Context, notices []Notice) error {
 	return nil
 }
 
+// Mail queues one e-mail, with no notification in the app (a reset link
+// is for the mailbox only), within the transaction ctx carries.
+func (s *Service) Mail(ctx context.Context, to, subject, body string) error {
+	if err := db.Conn(ctx, s.db).Create(&Email{ToAddress: to, Subject: subject, Body: body}).Error; err != nil {
+		return fmt.Errorf("queue e-mail: %w", err)
+	}
+	return nil
+}
+
 // Recent lists a member's latest notifications, newest first.
 func (s *Service) Recent(ctx context.Context, userID int64, limit int) ([]Notification, error) {
 	var list []Notification

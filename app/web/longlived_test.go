@@ -27,7 +27,9 @@ import (
 func TestLongLivedConnectionsEscapeTimeoutsAndCloseOnShutdown(t *testing.T) {
 	t.Parallel()
 	tdb := testdb.New(t)
-	cfg, err := config.Load(func(k string) string { return map[string]string{"CURBSIDE_SECRET": "kT4q9Zw2LmX7vR1pN8sB3yH6cJ0fD5gA-test"}[k] })
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"CURBSIDE_SECRET": "kT4q9Zw2LmX7vR1pN8sB3yH6cJ0fD5gA-test"}[k]
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
