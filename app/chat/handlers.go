@@ -33,7 +33,7 @@ func NewHandlers(svc *Service, hub *Hub, baseURL *url.URL) *Handlers {
 		ReadBufferSize: 1024, WriteBufferSize: 1024, HandshakeTimeout: 10 * time.Second,
 		// Write buffers are lent for a write only: most sockets are idle.
 		WriteBufferPool: &sync.Pool{},
-		CheckOrigin:     func(r *http.Request) bool { return sameOrigin(r.Header.Get("Origin"), baseURL, r.Host) },
+		CheckOrigin:     func(r *http.Request) bool { return kit.SameOrigin(r.Header.Get("Origin"), baseURL, r.Host) },
 	}}
 }
 
@@ -48,20 +48,6 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodPost, Path: "/mod/chat/messages/:id/hide", Level: kit.Moderator, Handler: h.hide},
 		{Method: http.MethodGet, Path: "/ws", Level: kit.Verified, Handler: h.socket, LongLived: true},
 	}
-}
-
-// sameOrigin accepts pages of the site itself: the configured base URL's
-// origin, or the host the request was sent to (as a browser's same-origin
-// rule has it). A page of any other site, or none, is refused.
-func sameOrigin(origin string, base *url.URL, host string) bool {
-	u, err := url.Parse(origin)
-	if origin == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return false
-	}
-	if base != nil && u.Scheme == base.Scheme && strings.EqualFold(u.Host, base.Host) {
-		return true
-	}
-	return strings.EqualFold(u.Host, host)
 }
 
 // indexPage is /chat: the member's own rooms first, the other lounges after.

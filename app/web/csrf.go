@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -52,15 +54,34 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		if safeMethods[c.Request().Method] {
 			return next(c)
 		}
+		if !s.fromThisSite(c.Request()) {
+			return csrfDenied()
+		}
+		// The token comes in a header or in the body, never in the URL,
+		// where logs, history and Referer headers would keep it.
 		sent := c.Request().Header.Get("X-CSRF-Token")
 		if sent == "" {
-			sent = c.FormValue("_csrf")
+			sent = c.Request().PostFormValue("_csrf")
 		}
 		if !csrfMatches(sent, token) {
 			return csrfDenied()
 		}
 		return next(c)
 	}
+}
+
+// fromThisSite checks where an unsafe request says it comes from: its
+// Origin, else its Referer, must be a page of this site. A request that
+// names neither (some clients send none) is left to the token.
+func (s *Server) fromThisSite(r *http.Request) bool {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		return kit.SameOrigin(origin, s.cfg.BaseURL, r.Host)
+	}
+	if referer := r.Header.Get("Referer"); referer != "" {
+		u, err := url.Parse(referer)
+		return err == nil && kit.SameOrigin(u.Scheme+"://"+u.Host, s.cfg.BaseURL, r.Host)
+	}
+	return true
 }
 
 // csrfMatches accepts the masked token pages carry, or the raw one: scripts

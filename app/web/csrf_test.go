@@ -69,3 +69,31 @@ func TestCSRFTokenIsMaskedPerRender(t *testing.T) {
 		post("", bad).Expect(http.StatusForbidden).Contains("This form has expired")
 	}
 }
+
+// A form sent from another site is refused even with a good token, and the
+// token is read from the header or the body, never from the URL.
+func TestCSRFChecksWhereTheFormCameFrom(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	c := app.Client()
+	token := pageCSRF(t, c, "/login")
+	post := func(path string, body url.Values, headers map[string]string) *webtest.Response {
+		req, _ := http.NewRequest(http.MethodPost, path, strings.NewReader(body.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		return c.DoPath(req)
+	}
+	form := url.Values{"email": {acct.Email}, "password": {"not the password at all"}, "_csrf": {token}}
+	// Refused by login itself (401) means the CSRF check let it through.
+	post("/login", form, map[string]string{"Origin": app.HTTP.URL}).Expect(http.StatusUnauthorized)
+	post("/login", form, map[string]string{"Referer": app.HTTP.URL + "/login"}).Expect(http.StatusUnauthorized)
+	post("/login", form, nil).Expect(http.StatusUnauthorized)
+	post("/login", form, map[string]string{"Origin": "https://evil.example"}).Expect(http.StatusForbidden).Contains("This form has expired")
+	post("/login", form, map[string]string{"Origin": "null"}).Expect(http.StatusForbidden)
+	post("/login", form, map[string]string{"Referer": "https://evil.example/page"}).Expect(http.StatusForbidden)
+	noToken := url.Values{"email": {acct.Email}, "password": {"not the password at all"}}
+	post("/login?_csrf="+url.QueryEscape(token), noToken, nil).Expect(http.StatusForbidden)
+}

@@ -211,3 +211,17 @@ func plural(n int, unit string) string {
 	}
 	return strconv.Itoa(n) + " " + unit + "s"
 }
+
+// SameOrigin accepts pages of the site itself: the configured base URL's
+// origin, or the host the request was sent to (as a browser's same-origin
+// rule has it). A page of any other site, or none, is refused.
+func SameOrigin(origin string, base *url.URL, host string) bool {
+	u, err := url.Parse(origin)
+	if origin == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	if base != nil && u.Scheme == base.Scheme && strings.EqualFold(u.Host, base.Host) {
+		return true
+	}
+	return strings.EqualFold(u.Host, host)
+}
