@@ -120,7 +120,8 @@ func (s *Service) useSecondFactor(tx *gorm.DB, u *User, code string) (string, er
 	if step := checkTOTP(secret, code, u.TOTPLastStep, s.now()); step != 0 {
 		return "totp", tx.Model(&User{}).Where("id = ?", u.ID).Update("totp_last_step", step).Error
 	}
-	res := tx.Model(&recoveryCode{}).Where("user_id = ? AND code_hash = ? AND used_at IS NULL", u.ID, hashRecovery(code)).
+	keyed, legacy := s.recoveryHashes(code)
+	res := tx.Model(&recoveryCode{}).Where("user_id = ? AND (code_hash = ? OR code_hash = ?) AND used_at IS NULL", u.ID, keyed, legacy).
 		Update("used_at", s.now())
 	if res.Error != nil || res.RowsAffected == 0 {
 		return "", res.Error

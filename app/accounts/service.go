@@ -35,8 +35,11 @@ type Service struct {
 	signKey [32]byte
 	// legacySealKey opens TOTP secrets sealed by earlier versions.
 	legacySealKey [32]byte
-	limits        *ratelimit.Limiter
-	seen          lastSeen
+	// recoveryKey keys the hashes of recovery codes: a copy of the table
+	// alone does not let anyone try codes offline.
+	recoveryKey [32]byte
+	limits      *ratelimit.Limiter
+	seen        lastSeen
 	// Outbox sends the mail accounts write (reset links); BaseURL makes
 	// their links absolute. Both are set by the composition root.
 	Outbox      Outbox
@@ -58,6 +61,7 @@ func NewService(db *gorm.DB, log *audit.Log, limits *ratelimit.Limiter, set Sett
 		sealKey:       sha256.Sum256(append([]byte("curbside seal\x00"), secret...)),
 		signKey:       sha256.Sum256(append([]byte("curbside sign\x00"), secret...)),
 		legacySealKey: sha256.Sum256(append([]byte("curbside totp seal\x00"), secret...)),
+		recoveryKey:   sha256.Sum256(append([]byte("curbside recovery codes\x00"), secret...)),
 		limits:        limits}
 }
 

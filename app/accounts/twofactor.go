@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -203,7 +204,7 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, pass
 			Updates(map[string]any{"totp_enabled_at": s.now(), "totp_last_step": step}).Error; err != nil {
 			return err
 		}
-		if codes, err = replaceRecoveryCodes(tx, u.ID); err != nil {
+		if codes, err = s.replaceRecoveryCodes(tx, u.ID); err != nil {
 			return err
 		}
 		// This session has just proved a code; every other one must log in again with one.
@@ -256,12 +257,18 @@ type recoveryCode struct {
 
 func (recoveryCode) TableName() string { return "recovery_codes" }
 
-func hashRecovery(code string) []byte {
-	sum := sha256.Sum256([]byte(strings.ToLower(strings.ReplaceAll(strings.TrimSpace(code), "-", ""))))
-	return sum[:]
+// recoveryHashes are the hashes a recovery code may be stored under: keyed
+// (HMAC with a key derived from the secret) since this version, plain
+// SHA-256 before, still accepted until the member makes new codes.
+func (s *Service) recoveryHashes(code string) (keyed, legacy []byte) {
+	normal := []byte(strings.ToLower(strings.ReplaceAll(strings.TrimSpace(code), "-", "")))
+	mac := hmac.New(sha256.New, s.recoveryKey[:])
+	mac.Write(normal)
+	sum := sha256.Sum256(normal)
+	return mac.Sum(nil), sum[:]
 }
 
-func replaceRecoveryCodes(tx *gorm.DB, userID int64) ([]string, error) {
+func (s *Service) replaceRecoveryCodes(tx *gorm.DB, userID int64) ([]string, error) {
 	if err := tx.Where("user_id = ?", userID).Delete(&recoveryCode{}).Error; err != nil {
 		return nil, err
 	}
@@ -274,7 +281,8 @@ func replaceRecoveryCodes(tx *gorm.DB, userID int64) ([]string, error) {
 		}
 		raw := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:10]
 		codes[i] = raw[:5] + "-" + raw[5:]
-		rows[i] = recoveryCode{UserID: userID, CodeHash: hashRecovery(raw)}
+		keyed, _ := s.recoveryHashes(raw)
+		rows[i] = recoveryCode{UserID: userID, CodeHash: keyed}
 	}
 	return codes, tx.Create(&rows).Error
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,6 +81,19 @@ func TestTwoFactorLogin(t *testing.T) {
 	c.PostForm("/login/2fa", url.Values{"code": {code(t, secret, time.Now().Add(30*time.Second))}, "next": {"/settings/security"}}).
 		RedirectsTo("/settings/security")
 	c.Get("/settings/security").Expect(http.StatusOK)
+
+	// Recovery codes are kept under a keyed hash, not plain SHA-256: a copy
+	// of the table is no list of codes to try offline.
+	plain := strings.ToLower(strings.ReplaceAll(recovery[3], "-", ""))
+	if n := testdb.Scalar[int64](t, app.DB, `SELECT count(*) FROM recovery_codes WHERE code_hash = sha256(?::bytea)`, plain); n != 0 {
+		t.Fatal("a recovery code is stored as its plain SHA-256")
+	}
+	// One stored the old way (plain SHA-256) still works, once.
+	legacy := "abcde12345"
+	testdb.Exec(t, app.DB, `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, sha256(?::bytea))`, acct.ID, legacy)
+	l := app.Client()
+	l.Login(acct.Email, acct.Password).RedirectsTo("/login/2fa")
+	l.PostForm("/login/2fa", url.Values{"code": {"abcde-12345"}}).RedirectsTo("/cases")
 
 	// A recovery code works once.
 	r := app.Client()
