@@ -22,8 +22,10 @@ type User struct {
 	TOTPSecret             []byte     `gorm:"column:totp_secret"`
 	TOTPEnabledAt          *time.Time `gorm:"column:totp_enabled_at"`
 	TOTPLastStep           int64      `gorm:"column:totp_last_step"`
-	CreatedAt              time.Time
-	UpdatedAt              time.Time
+	// EmailConfirmedAt is when the member proved the address theirs (nil: not yet).
+	EmailConfirmedAt *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Session is a signed-in browser. Only a hash of its token is stored.
@@ -59,6 +61,6 @@ func (u *User) Viewer() *identity.Viewer {
 	return &identity.Viewer{
 		UserID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName,
 		Email: u.Email, Role: u.Role, Status: u.Status, SpecialtyID: u.SpecialtyID, TwoFactor: u.TOTPEnabledAt != nil,
-		HasPassword: u.PasswordHash != nil,
+		HasPassword: u.PasswordHash != nil, EmailConfirmed: u.EmailConfirmedAt != nil,
 	}
 }

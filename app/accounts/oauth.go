@@ -86,7 +86,8 @@ func (s *Service) createFromProvider(ctx context.Context, ext ExternalUser, meta
 	if name = strings.TrimSpace(truncate(name, 80)); name == "" {
 		name = strings.SplitN(email, "@", 2)[0]
 	}
-	u := &User{Email: email, DisplayName: name, Role: identity.RoleMember, Status: identity.StatusUnverified}
+	now := s.now() // the provider vouched for the address (EmailVerified above)
+	u := &User{Email: email, DisplayName: name, Role: identity.RoleMember, Status: identity.StatusUnverified, EmailConfirmedAt: &now}
 	ev := audit.Event{ActorID: actorSelf, Action: audit.Signup, TargetType: "user", IP: meta.IP, Detail: map[string]string{"via": ext.Provider}}
 	err := s.insertAccount(ctx, u, ev, func(tx *gorm.DB) error {
 		return tx.Create(&OAuthIdentity{UserID: u.ID, Provider: ext.Provider, Subject: ext.Subject, Email: email}).Error

@@ -117,7 +117,7 @@ func TestOAuthNeedsAVerifiedEmail(t *testing.T) {
 	}
 	res, err := app.Server.Accounts().OAuthLogin(t.Context(), accounts.ExternalUser{Provider: "okta", Subject: "s1",
 		Email: "someone@clinic.org", Name: "Some\x07one", EmailVerified: true}, accounts.Meta{IP: "192.0.2.1"})
-	if err != nil || res.User.DisplayName != "Some one" || res.Session == "" {
+	if err != nil || res.User.DisplayName != "Some one" || res.Session == "" || res.User.EmailConfirmedAt == nil {
 		t.Fatalf("verified address: %v %+v", err, res)
 	}
 }

@@ -54,16 +54,10 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, meta M
 	} else if err != nil {
 		return err
 	}
-	token := randomToken()
 	return db.Tx(ctx, s.db, func(ctx context.Context) error {
-		tx := db.Conn(ctx, s.db)
-		now := s.now()
-		if err := tx.Exec(`UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, now, u.ID).Error; err != nil {
-			return fmt.Errorf("retire reset links: %w", err)
-		}
-		if err := tx.Exec(`INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-			u.ID, hashToken(token), now, now.Add(resetLifetime)).Error; err != nil {
-			return fmt.Errorf("store reset link: %w", err)
+		token, err := s.issueLink(ctx, resetLinks, u.ID, resetLifetime)
+		if err != nil {
+			return err
 		}
 		link := s.BaseURL + "/password/reset?token=" + url.QueryEscape(token)
 		body := "Someone, we hope you, asked to reset the password of your Curbside account.\n\n" +
@@ -79,10 +73,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, meta M
 
 // ResetLinkWorks reports whether a reset link can still be used.
 func (s *Service) ResetLinkWorks(ctx context.Context, token string) (bool, error) {
-	var n int64
-	err := db.Conn(ctx, s.db).Raw(`SELECT count(*) FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`,
-		hashToken(token), s.now()).Scan(&n).Error
-	return n > 0, err
+	return s.linkWorks(ctx, resetLinks, token)
 }
 
 // ResetPassword sets a new password through a reset link, spends the link
@@ -99,26 +90,22 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, met
 		return err
 	}
 	return db.Tx(ctx, s.db, func(ctx context.Context) error {
-		tx := db.Conn(ctx, s.db)
-		var link struct{ ID, UserID int64 }
-		if err := tx.Raw(`SELECT id, user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? FOR UPDATE`,
-			hashToken(token), s.now()).Scan(&link).Error; err != nil {
-			return fmt.Errorf("read reset link: %w", err)
+		userID, err := s.spendLink(ctx, resetLinks, token)
+		if err != nil {
+			return err
 		}
-		if link.ID == 0 {
+		if userID == 0 {
 			return ErrResetLinkInvalid
 		}
-		if err := tx.Exec(`UPDATE password_resets SET used_at = ? WHERE id = ?`, s.now(), link.ID).Error; err != nil {
-			return fmt.Errorf("spend reset link: %w", err)
-		}
-		if err := tx.Model(&User{}).Where("id = ?", link.UserID).
+		tx := db.Conn(ctx, s.db)
+		if err := tx.Model(&User{}).Where("id = ?", userID).
 			Updates(map[string]any{"password_hash": hash, "updated_at": s.now()}).Error; err != nil {
 			return fmt.Errorf("reset password: %w", err)
 		}
-		if err := s.endSessions(ctx, link.UserID, 0); err != nil {
+		if err := s.endSessions(ctx, userID, 0); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, audit.Event{ActorID: link.UserID, Action: audit.PasswordReset, TargetType: "user",
-			TargetID: link.UserID, IP: meta.IP})
+		return s.audit.Record(ctx, audit.Event{ActorID: userID, Action: audit.PasswordReset, TargetType: "user",
+			TargetID: userID, IP: meta.IP})
 	})
 }

@@ -19,6 +19,8 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodPost, Path: "/password/forgot", Level: kit.Public, Handler: h.forgot},
 		{Method: http.MethodGet, Path: "/password/reset", Level: kit.Public, Handler: h.resetForm},
 		{Method: http.MethodPost, Path: "/password/reset", Level: kit.Public, Handler: h.reset},
+		{Method: http.MethodGet, Path: "/confirm", Level: kit.Public, Handler: h.confirm},
+		{Method: http.MethodPost, Path: "/confirm/resend", Level: kit.SignedIn, Handler: h.resendConfirmation},
 		{Method: http.MethodGet, Path: "/auth/:provider", Level: kit.Public, Handler: h.oauthBegin},
 		{Method: http.MethodGet, Path: "/auth/:provider/callback", Level: kit.Public, Handler: h.oauthCallback},
 		{Method: http.MethodPost, Path: "/logout", Level: kit.SignedIn, Handler: h.logout},

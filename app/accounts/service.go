@@ -76,6 +76,9 @@ type NewAccount struct {
 	Role        string // default member
 	Status      string // default unverified
 	Specialty   string // slug, optional
+	// Unconfirmed: the address still has to be confirmed through a mailed
+	// link (a sign-up); else it counts as confirmed.
+	Unconfirmed bool
 }
 
 // ValidateNewAccount checks the sign-up fields and returns messages by field name.
@@ -154,6 +157,10 @@ func (s *Service) Create(ctx context.Context, in NewAccount, actorID int64, meta
 	}
 	u := &User{Email: in.Email, DisplayName: in.DisplayName, PasswordHash: &hash,
 		Role: in.Role, Status: in.Status, SpecialtyID: specialtyID}
+	if !in.Unconfirmed { // made by the command line or a test: the address is taken as given
+		now := s.now()
+		u.EmailConfirmedAt = &now
+	}
 	action := audit.Signup
 	if actorID != 0 || meta.IP == "" {
 		action = audit.UserCreated
@@ -236,7 +243,7 @@ func (s *Service) allowSignup(ctx context.Context, meta Meta) error {
 
 // Signup creates an unverified member and signs it in, returning the session token.
 func (s *Service) Signup(ctx context.Context, in NewAccount, meta Meta) (*User, string, error) {
-	in.Role, in.Status, in.Specialty = identity.RoleMember, identity.StatusUnverified, ""
+	in.Role, in.Status, in.Specialty, in.Unconfirmed = identity.RoleMember, identity.StatusUnverified, "", true
 	if errs := ValidateNewAccount(in); len(errs) > 0 {
 		return nil, "", errs
 	}
@@ -245,6 +252,9 @@ func (s *Service) Signup(ctx context.Context, in NewAccount, meta Meta) (*User, 
 	}
 	u, err := s.Create(ctx, in, 0, meta)
 	if err != nil {
+		return nil, "", err
+	}
+	if err := db.Tx(ctx, s.db, func(ctx context.Context) error { return s.sendConfirmation(ctx, u) }); err != nil {
 		return nil, "", err
 	}
 	token, err := s.StartSession(ctx, u, meta)

@@ -23,6 +23,7 @@ const (
 	// PasswordResetRequested: a reset link was mailed; PasswordReset: one was used.
 	PasswordResetRequested = "account.password_reset_requested"
 	PasswordReset          = "account.password_reset"
+	EmailConfirmed         = "account.email_confirmed"
 	RoleChanged            = "account.role_changed"
 	StatusChanged          = "account.status_changed"
 	UserCreated            = "account.created_by_cli"

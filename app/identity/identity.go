@@ -36,6 +36,8 @@ type Viewer struct {
 	// TwoFactorPending: a two-factor set-up was begun and awaits its first code.
 	TwoFactorPending bool
 	HasPassword      bool
+	// EmailConfirmed: the member confirmed their address through the mailed link.
+	EmailConfirmed bool
 	// SignedInAt is when this session began.
 	SignedInAt time.Time
 	// SecondFactorRequired: moderation powers need a session opened with a

@@ -54,6 +54,8 @@ var accessMatrix = []matrixRow{
 	{"POST", "/password/forgot", pub},
 	{"GET", "/password/reset", pub},
 	{"POST", "/password/reset", pub},
+	{"GET", "/confirm", pub},
+	{"POST", "/confirm/resend", in},
 	{"GET", "/auth/:provider", pub},
 	{"GET", "/auth/:provider/callback", pub},
 	{"POST", "/logout", in},

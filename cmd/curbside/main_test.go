@@ -33,9 +33,11 @@ func TestUserCreate(t *testing.T) {
 		t.Fatalf("output %q", out)
 	}
 	var role, status, slug string
-	testdb.Row(t, tdb, "SELECT u.role, u.status, s.slug FROM users u JOIN specialties s ON s.id = u.specialty_id WHERE u.email = ?", "lee@clinic.org")(&role, &status, &slug)
-	if role != "moderator" || status != "verified" || slug != "neurology" {
-		t.Fatalf("stored role=%s status=%s specialty=%s", role, status, slug)
+	var confirmed bool
+	testdb.Row(t, tdb, `SELECT u.role, u.status, s.slug, u.email_confirmed_at IS NOT NULL FROM users u
+		JOIN specialties s ON s.id = u.specialty_id WHERE u.email = ?`, "lee@clinic.org")(&role, &status, &slug, &confirmed)
+	if role != "moderator" || status != "verified" || slug != "neurology" || !confirmed {
+		t.Fatalf("stored role=%s status=%s specialty=%s confirmed=%v", role, status, slug, confirmed)
 	}
 
 	for _, bad := range [][]string{

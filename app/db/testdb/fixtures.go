@@ -131,8 +131,8 @@ func insertUser(t testing.TB, g Queryer, role, status string, opts []Option) Use
 		specialty = &u.SpecialtyID
 	}
 	u.ID = Scalar[int64](t, g, `INSERT INTO users (email, handle, display_name, role, status,
-		status_before_suspension, suspension_reason, specialty_id, password_hash, totp_enabled_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN now() END) RETURNING id`,
+		status_before_suspension, suspension_reason, specialty_id, password_hash, totp_enabled_at, email_confirmed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN now() END, now()) RETURNING id`,
 		u.Email, u.Handle, u.DisplayName, u.Role, u.Status, x.before, x.reason, specialty, x.passwordHash, x.twoFactor)
 	return u
 }

@@ -73,3 +73,34 @@ func (h *Handlers) reset(c echo.Context) error {
 	kit.Flash(c, "Your password is changed and every session signed out: log in with the new one.")
 	return kit.SeeOther(c, paths.Login)
 }
+
+// confirm confirms the address a link was mailed to, then goes on: to the
+// member's pages when signed in, else to log in.
+func (h *Handlers) confirm(c echo.Context) error {
+	err := h.svc.ConfirmEmail(c.Request().Context(), c.QueryParam("token"), kit.Meta(c))
+	if errors.Is(err, ErrConfirmLinkInvalid) {
+		return c.Render(http.StatusGone, "confirm", nil)
+	} else if err != nil {
+		return err
+	}
+	kit.Flash(c, "Thank you: your e-mail address is confirmed.")
+	if kit.ViewerOf(c) == nil {
+		return kit.SeeOther(c, paths.Login)
+	}
+	return kit.SeeOther(c, "/")
+}
+
+// resendConfirmation mails the confirmation link again.
+func (h *Handlers) resendConfirmation(c echo.Context) error {
+	v := kit.ViewerOf(c)
+	err := h.svc.ResendConfirmation(c.Request().Context(), v)
+	switch {
+	case errors.Is(err, ErrConfirmedAlready):
+		kit.Flash(c, ErrConfirmedAlready.Message)
+	case err != nil:
+		return err
+	default:
+		kit.Flash(c, "A new link is on its way to "+v.Email+".")
+	}
+	return kit.SeeOther(c, kit.SafeNext(c.FormValue("next"), "/"))
+}
