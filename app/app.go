@@ -17,6 +17,7 @@ import (
 	"curbside/app/files"
 	"curbside/app/moderation"
 	"curbside/app/notify"
+	"curbside/app/profiles"
 	"curbside/app/pubsub"
 	"curbside/app/ratelimit"
 	"curbside/app/verification"
@@ -108,6 +109,7 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 		notify.NewHandlers(a.Notify).Routes(),
 		audit.NewHandlers(a.Audit).Routes(),
 		moderation.NewHandlers(a.Moderation).Routes(),
+		profiles.NewHandlers(profiles.NewService(gdb, a.Audit)).Routes(),
 	)
 	var err error
 	a.Web, err = web.New(cfg, log, web.Deps{DB: gdb, Accounts: a.Accounts, Routes: routes})

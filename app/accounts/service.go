@@ -90,16 +90,24 @@ func ValidateNewAccount(in NewAccount) apperr.FieldErrors {
 	if msg := CheckPassword(in.Password); msg != "" {
 		errs.Add("password", msg)
 	}
-	name := strings.TrimSpace(in.DisplayName)
-	switch {
-	case name == "":
-		errs.Add("display_name", "Enter the name other members will see.")
-	case utf8.RuneCountInString(name) > 80:
-		errs.Add("display_name", "Use at most 80 characters.")
-	case strings.IndexFunc(name, invisible) >= 0:
-		errs.Add("display_name", "Use letters, spaces and punctuation only: no invisible or direction-changing characters.")
+	if msg := CheckDisplayName(in.DisplayName); msg != "" {
+		errs.Add("display_name", msg)
 	}
 	return errs
+}
+
+// CheckDisplayName returns why a display name is not acceptable, or "".
+func CheckDisplayName(name string) string {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "Enter the name other members will see."
+	case utf8.RuneCountInString(name) > 80:
+		return "Use at most 80 characters."
+	case strings.IndexFunc(name, invisible) >= 0:
+		return "Use letters, spaces and punctuation only: no invisible or direction-changing characters."
+	}
+	return ""
 }
 
 func checkEmail(email string) string {

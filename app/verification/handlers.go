@@ -11,6 +11,7 @@ import (
 	"curbside/app/apperr"
 	"curbside/app/files"
 	"curbside/app/identity"
+	"curbside/app/jurisdictions"
 	"curbside/app/paths"
 	"curbside/app/web/kit"
 )
@@ -47,7 +48,7 @@ func (h *Handlers) renderStatus(c echo.Context, code int, form kit.Form) error {
 		return err
 	}
 	page := statusPage{Form: form}
-	for _, j := range licenseStates {
+	for _, j := range jurisdictions.List {
 		page.States = append(page.States, kit.Option{Value: j.Code, Label: j.Name})
 	}
 	page.Specialties = accounts.SpecialtyOptions(specs)

@@ -18,6 +18,7 @@ import (
 	"curbside/app/db"
 	"curbside/app/files"
 	"curbside/app/identity"
+	"curbside/app/jurisdictions"
 	"curbside/app/media"
 	"curbside/app/notify"
 	"curbside/app/ratelimit"
@@ -89,7 +90,7 @@ func (s *Service) validate(ctx context.Context, a *Application) (*accounts.Speci
 	if msg := registry.NPIProblem(a.NPI); msg != "" {
 		errs.Add("npi", msg)
 	}
-	if !validState(a.LicenseState) {
+	if !jurisdictions.Valid(a.LicenseState) {
 		errs.Add("license_state", "Choose the state or territory that issued your license.")
 	}
 	if !licenseNumberPattern.MatchString(a.LicenseNumber) {

@@ -1,8 +1,10 @@
-package verification
+// Package jurisdictions lists the US states, DC and territories that license
+// physicians, by their two-letter postal code: for licenses and profiles.
+package jurisdictions
 
-// licenseStates are the jurisdictions that license physicians in the US: the
+// List holds the jurisdictions that license physicians in the US: the
 // states, DC and the territories, by their two-letter postal code.
-var licenseStates = []jurisdiction{
+var List = []Jurisdiction{
 	{"AL", "Alabama"}, {"AK", "Alaska"}, {"AS", "American Samoa"},
 	{"AZ", "Arizona"}, {"AR", "Arkansas"}, {"CA", "California"},
 	{"CO", "Colorado"}, {"CT", "Connecticut"}, {"DE", "Delaware"},
@@ -24,12 +26,12 @@ var licenseStates = []jurisdiction{
 	{"WI", "Wisconsin"}, {"WY", "Wyoming"},
 }
 
-// jurisdiction is a licensing state or territory.
-type jurisdiction struct{ Code, Name string }
+// Jurisdiction is a licensing state or territory.
+type Jurisdiction struct{ Code, Name string }
 
-// validState reports whether code is one of licenseStates.
-func validState(code string) bool {
-	for _, s := range licenseStates {
+// Valid reports whether code is one of List.
+func Valid(code string) bool {
+	for _, s := range List {
 		if s.Code == code {
 			return true
 		}
