@@ -17,6 +17,14 @@ type flagPage struct {
 	Form kit.Form
 }
 
+// flagForm shows the flag form for what the link names; the target is
+// checked when the form is sent.
+func (h *Handlers) flagForm(c echo.Context) error {
+	form := kit.NewForm(c, "target_type", "target_id", "next")
+	form.Values["next"] = kit.SafeNext(form.Value("next"), "/cases")
+	return c.Render(http.StatusOK, "flag_form", flagPage{Form: form})
+}
+
 // flag takes a member's flag, then goes back to the page they flagged from.
 func (h *Handlers) flag(c echo.Context) error {
 	form := kit.NewForm(c, "target_type", "target_id", "reason", "next")

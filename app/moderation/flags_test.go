@@ -37,7 +37,12 @@ func TestFlaggedCaseIsHiddenAndRestored(t *testing.T) {
 	id := postCase(t, author, "Quarrelsome colleague zebracase", true)
 	page := "/cases/" + strconv.FormatInt(id, 10)
 
-	alice.Get(page).Expect(http.StatusOK).Contains(`name="target_type" value="case"`, "Send to the moderators")
+	// Each item links to the flag form, which leads back to it.
+	alice.Get(page).Expect(http.StatusOK).Contains(`href="/flags/new?target_type=case&amp;target_id=` + strconv.FormatInt(id, 10) + `&amp;next=%2fcases%2f`)
+	alice.Get("/flags/new?target_type=case&target_id="+strconv.FormatInt(id, 10)+"&next="+url.QueryEscape(page)).Expect(http.StatusOK).
+		Contains(`name="target_type" value="case"`, `name="next" value="`+page+`"`, "What is wrong with it?", "Send to the moderators")
+	alice.Get("/flags/new?target_type=case&target_id=1&next=https://evil.example").Expect(http.StatusOK).
+		Contains(`name="next" value="/cases"`).Lacks("evil.example")
 	flag(alice, "case", id, "Names a colleague and mocks them.", page).RedirectsTo(page)
 	alice.Get(page).Expect(http.StatusOK).Contains("a moderator will look at it")
 	flag(alice, "case", id, "Again!", page).RedirectsTo(page)
@@ -127,8 +132,8 @@ func TestFlagsOnlyWhatYouCanSee(t *testing.T) {
 	alice.PostForm("/chat/"+room+"/messages", url.Values{"body": {"between us"}}).Expect(http.StatusSeeOther)
 	dm := testdb.Scalar[int64](t, app.DB, `SELECT id FROM chat_messages WHERE body = 'between us'`)
 	// In a direct conversation, the other member can be flagged.
-	alice.Get("/chat/"+room).Expect(http.StatusOK).Contains("Flag this member", `name="target_type" value="user"`,
-		`name="target_id" value="`+strconv.FormatInt(bob.ID, 10)+`"`)
+	alice.Get("/chat/"+room).Expect(http.StatusOK).Contains("Flag this member",
+		`href="/flags/new?target_type=user&amp;target_id=`+strconv.FormatInt(bob.ID, 10)+`&amp;`)
 	flag(eve, "message", dm, "curious", "/chat").Expect(http.StatusNotFound)
 
 	res := alice.PostForm("/consults", url.Values{"specialty": {"neurology"}, "urgency": {"routine"},
@@ -156,7 +161,7 @@ func TestFlaggedChatMessageAndMember(t *testing.T) {
 	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 	writer.PostForm("/chat/general/messages", url.Values{"body": {"buy my supplements"}}).Expect(http.StatusSeeOther)
 	msg := testdb.Scalar[int64](t, app.DB, `SELECT id FROM chat_messages WHERE body = 'buy my supplements'`)
-	reader.Get("/chat/general").Expect(http.StatusOK).Contains(`name="target_type" value="message"`)
+	reader.Get("/chat/general").Expect(http.StatusOK).Contains(`href="/flags/new?target_type=message&amp;target_id=` + strconv.FormatInt(msg, 10) + `&amp;`)
 	flag(reader, "message", msg, "Advertising.", "/chat/general").RedirectsTo("/chat/general")
 	flag(reader, "user", writerAcct.ID, "Spams every room.", "/chat/general").RedirectsTo("/chat/general")
 

@@ -125,6 +125,7 @@ var accessMatrix = []matrixRow{
 	{"POST", "/mod/users/:id/suspend", mod},
 	{"POST", "/mod/users/:id/unsuspend", mod},
 	{"POST", "/admin/users/:id/role", adm},
+	{"GET", "/flags/new", ver},
 	{"POST", "/flags", ver},
 	{"GET", "/u/:handle", ver},
 	{"GET", "/settings/profile", in},
