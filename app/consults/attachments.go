@@ -20,7 +20,6 @@ import (
 const (
 	MaxAttachments    = 5
 	MaxAttachmentSize = 10 << 20
-	maxAttachmentPx   = 25_000_000
 )
 
 // Upload is a file sent with a request or a message.
@@ -71,7 +70,7 @@ func cleanAttachments(ctx context.Context, uploads []Upload) ([]media.Cleaned, e
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		cleaned, err := media.Clean(up.Data, maxAttachmentPx)
+		cleaned, err := media.Clean(up.Data, media.DocumentLimits)
 		<-decodeSlots
 		msg := ""
 		switch {

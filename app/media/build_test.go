@@ -11,6 +11,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"testing"
 )
 
@@ -148,7 +149,7 @@ func afterIHDR(p []byte, chunks ...[]byte) []byte {
 
 func mustClean(t *testing.T, data []byte) Cleaned {
 	t.Helper()
-	c, err := Clean(data, 1<<20)
+	c, err := Clean(data, pixels(1<<20))
 	if err != nil {
 		t.Fatalf("Clean: %v", err)
 	}
@@ -173,3 +174,7 @@ func isBlue(c color.Color) bool {
 	r, g, b, _ := c.RGBA()
 	return b>>8 > 150 && r>>8 < 100 && g>>8 < 100
 }
+
+// pixels are limits of n pixels and no byte bound: what Clean took before
+// it took limits.
+func pixels(n int) ImageLimits { return ImageLimits{MaxPixels: n, MaxBytes: math.MaxInt64} }

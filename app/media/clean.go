@@ -51,8 +51,8 @@ type Cleaned struct {
 // profiles, comments, PNG text chunks, embedded thumbnails and anything
 // appended after the image (polyglot payloads). A JPEG's EXIF orientation is
 // baked into the pixels first, since the tag that carried it is discarded.
-// Images with more than maxPixels pixels are refused with ErrTooLarge before
-// they are decoded; a non-positive maxPixels refuses every image.
+// Images over limits (pixels, or the pixel memory their headers say decoding
+// would take) are refused with ErrTooLarge before they are decoded.
 //
 // PDFs are stored as sent: rewriting them safely needs a full PDF parser,
 // which would be a larger attack surface than the file itself. They are
@@ -62,7 +62,7 @@ type Cleaned struct {
 // Policy that allows no script, so the file can never act as our origin.
 //
 // Errors wrap ErrUnsupported, ErrTooLarge or ErrCorrupt.
-func Clean(data []byte, maxPixels int) (Cleaned, error) {
+func Clean(data []byte, limits ImageLimits) (Cleaned, error) {
 	kind, err := Sniff(data)
 	if err != nil {
 		return Cleaned{}, err
@@ -78,7 +78,7 @@ func Clean(data []byte, maxPixels int) (Cleaned, error) {
 		// its support was asked for (CleanImage).
 		return Cleaned{}, fmt.Errorf("%w: WebP", ErrUnsupported)
 	}
-	full, _, err := cleanImage(kind, data, ImageLimits{MaxPixels: maxPixels, MaxBytes: noByteLimit}, 0)
+	full, _, err := cleanImage(kind, data, limits, 0)
 	return full, err
 }
 

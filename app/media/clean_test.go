@@ -94,7 +94,7 @@ func TestCleanRejectsUnsupported(t *testing.T) {
 		"html":  "<html><script>alert(1)</script></html>",
 		"empty": "",
 	} {
-		if _, err := Clean([]byte(in), 1<<20); !errors.Is(err, ErrUnsupported) {
+		if _, err := Clean([]byte(in), pixels(1<<20)); !errors.Is(err, ErrUnsupported) {
 			t.Errorf("%s: error = %v, want ErrUnsupported", name, err)
 		}
 	}
@@ -111,7 +111,7 @@ func TestCleanTruncatedIsCorrupt(t *testing.T) {
 		"png half":         p[:len(p)/2],
 		"png without IEND": p[:len(p)-12],
 	} {
-		if _, err := Clean(in, 1<<20); !errors.Is(err, ErrCorrupt) {
+		if _, err := Clean(in, pixels(1<<20)); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: error = %v, want ErrCorrupt", name, err)
 		}
 	}
@@ -137,7 +137,7 @@ func TestCleanDimensionBomb(t *testing.T) {
 	} {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		_, err := Clean(in, 50_000_000)
+		_, err := Clean(in, pixels(50_000_000))
 		runtime.ReadMemStats(&after)
 		if !errors.Is(err, ErrTooLarge) {
 			t.Errorf("%s: error = %v, want ErrTooLarge", name, err)
@@ -163,14 +163,14 @@ func TestPixelLimitAcceptsImagesExactlyAtTheLimit(t *testing.T) {
 		{"jpeg 25x4", KindJPEG, encodeJPEG(t, halves(25, 4)), 25, 4},
 		{"png 4x25", KindPNG, encodePNG(t, halves(4, 25)), 4, 25},
 	} {
-		got, err := Clean(tc.data, 100)
+		got, err := Clean(tc.data, pixels(100))
 		if err != nil {
 			t.Errorf("%s at a limit of 100 pixels: %v", tc.name, err)
 		} else if got.Kind != tc.kind || got.Width != tc.w || got.Height != tc.h || len(got.Data) == 0 {
 			t.Errorf("%s at a limit of 100 pixels: got %s %dx%d (%d bytes)", tc.name, got.Kind, got.Width, got.Height, len(got.Data))
 		}
 		for _, limit := range []int{99, 0, -1} {
-			if _, err := Clean(tc.data, limit); !errors.Is(err, ErrTooLarge) {
+			if _, err := Clean(tc.data, pixels(limit)); !errors.Is(err, ErrTooLarge) {
 				t.Errorf("%s at a limit of %d pixels: error = %v, want ErrTooLarge", tc.name, limit, err)
 			}
 		}
@@ -180,14 +180,14 @@ func TestPixelLimitAcceptsImagesExactlyAtTheLimit(t *testing.T) {
 func TestCleanJPEGScanBomb(t *testing.T) {
 	in := afterSOI(encodeJPEG(t, halves(16, 16)),
 		jpegSegment(0xFE, bytes.Repeat([]byte{0xFF, 0xDA}, maxJPEGScans+1)))
-	if _, err := Clean(in, 1<<20); !errors.Is(err, ErrTooLarge) {
+	if _, err := Clean(in, pixels(1<<20)); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("error = %v, want ErrTooLarge", err)
 	}
 }
 
 func TestCleanPDF(t *testing.T) {
 	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-	c, err := Clean(pdf, 1)
+	c, err := Clean(pdf, pixels(1))
 	if err != nil || c.Kind != KindPDF || !bytes.Equal(c.Data, pdf) || c.Width != 0 || c.Height != 0 {
 		t.Fatalf("Clean(pdf) = %+v, %v; want unchanged PDF", c, err)
 	}
@@ -197,7 +197,7 @@ func TestCleanPDF(t *testing.T) {
 		"header only":  "%PDF-",
 		"html payload": "%PDF-1.4\n<html><script>alert(1)</script>",
 	} {
-		if _, err := Clean([]byte(in), 1); !errors.Is(err, ErrCorrupt) {
+		if _, err := Clean([]byte(in), pixels(1)); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: error = %v, want ErrCorrupt", name, err)
 		}
 	}

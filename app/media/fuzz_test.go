@@ -20,7 +20,7 @@ func FuzzClean(f *testing.F) {
 	f.Add([]byte("GIF89a"))
 	const limit = 1 << 16 // keeps each iteration cheap; the cap is what is tested
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := Clean(data, limit)
+		c, err := Clean(data, pixels(limit))
 		if err != nil {
 			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrTooLarge) {
 				t.Fatalf("error %v wraps no sentinel", err)

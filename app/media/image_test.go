@@ -171,7 +171,7 @@ func TestCleanImageRefuses(t *testing.T) {
 
 // Documents keep their own path: Clean does not take up WebP.
 func TestCleanStillRefusesWebP(t *testing.T) {
-	if _, err := Clean([]byte(webpLossy), 1<<20); !errors.Is(err, ErrUnsupported) {
+	if _, err := Clean([]byte(webpLossy), pixels(1<<20)); !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("Clean(webp) error = %v, want ErrUnsupported", err)
 	}
 }

@@ -2,7 +2,6 @@ package media
 
 import (
 	"encoding/binary"
-	"math"
 )
 
 // ImageLimits bounds the work CleanImage may do for one image. Both limits
@@ -33,8 +32,11 @@ type ImageLimits struct {
 // VP8L stream may declare.
 var CaseImageLimits = ImageLimits{MaxPixels: 25_000_000, MaxBytes: 256 << 20}
 
-// noByteLimit is used by Clean, whose callers only ever set a pixel limit.
-const noByteLimit = math.MaxInt64
+// DocumentLimits are the limits for scans and photos sent as documents (a
+// license, a consult's attachments): as many pixels as case images, but
+// 128 MiB of pixel memory, so an 8-bit scan of 25 megapixels passes and a
+// tiny 16-bit PNG declaring as many (200 MB decoded) does not.
+var DocumentLimits = ImageLimits{MaxPixels: 25_000_000, MaxBytes: 128 << 20}
 
 // header is what an image's headers say before any pixel is decoded.
 type header struct {

@@ -249,3 +249,25 @@ func TestCaseImageLimitsAdmitOrdinaryPhotos(t *testing.T) {
 		}
 	}
 }
+
+// Documents are bound by bytes as well as pixels: a few hundred bytes of
+// 16-bit PNG declaring 5000×5000 (200 MB decoded; it took 6.6 s and left
+// the server 340 MB larger when only pixels were counted) is refused from
+// its header, while an 8-bit document photo of the same size still fits.
+func TestDocumentLimitsBoundBytes(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, err := Clean(pngHeaderOnly(5000, 5000, 16, 6), DocumentLimits)
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("a 16-bit 5000x5000 PNG: %v, want ErrTooLarge", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 || elapsed > 250*time.Millisecond {
+		t.Fatalf("refusing it allocated %d bytes in %v", n, elapsed)
+	}
+	if _, err := Clean(jpegSized(t, 5000, 5000), DocumentLimits); errors.Is(err, ErrTooLarge) {
+		t.Fatalf("an ordinary 25-megapixel JPEG document is refused as too large: %v", err)
+	}
+}

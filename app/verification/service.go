@@ -28,10 +28,6 @@ import (
 // MaxDocumentBytes is the largest license document accepted.
 const MaxDocumentBytes = 10 << 20
 
-// maxDocumentPixels guards against decompression bombs posing as photos;
-// a phone photo of a license is 12 to 20 megapixels.
-const maxDocumentPixels = 25_000_000
-
 // Audit actions of this capability.
 const (
 	auditSubmitted    = "verification.submitted"
@@ -127,7 +123,7 @@ func cleanDocument(ctx context.Context, a *Application) (media.Cleaned, error) {
 	case <-ctx.Done():
 		return media.Cleaned{}, ctx.Err()
 	}
-	doc, err := media.Clean(a.File, maxDocumentPixels)
+	doc, err := media.Clean(a.File, media.DocumentLimits)
 	msg := ""
 	switch {
 	case errors.Is(err, media.ErrUnsupported):
