@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -14,11 +15,15 @@ import (
 
 // securityPage is what /settings/security shows.
 type securityPage struct {
-	Sessions      []Session
-	CurrentID     int64
-	Form          kit.Form
-	TwoFactor     bool
-	Pending       *TOTPSetup
+	Sessions  []Session
+	CurrentID int64
+	Form      kit.Form
+	TwoFactor bool
+	Pending   *TOTPSetup
+	// PendingLink is Pending's otpauth: link, marked safe for the template
+	// (which lets only http, https and mailto links through by itself): it
+	// is built by PendingTOTP from the member's own secret and address.
+	PendingLink   template.URL
 	RecoveryCodes []string
 }
 
@@ -32,6 +37,9 @@ func (h *Handlers) renderSecurity(c echo.Context, status int, form kit.Form) err
 	if v.TwoFactorPending {
 		if page.Pending, err = h.svc.PendingTOTP(c.Request().Context(), v); err != nil {
 			return err
+		}
+		if page.Pending != nil {
+			page.PendingLink = template.URL(page.Pending.Link)
 		}
 	}
 	return c.Render(status, "settings_security", page)

@@ -45,6 +45,21 @@ var ErrRecentLoginNeeded = fmt.Errorf("a recent sign-in is needed: %w", apperr.E
 type TOTPSetup struct {
 	Secret string // base32, for typing in by hand
 	QR     string // data: URI of a PNG QR code
+	// Link is the otpauth: URI the QR code holds: on the phone that has the
+	// app, following it adds Curbside without scanning anything.
+	Link string
+}
+
+// Grouped is the secret in groups of four, for typing it in by hand.
+func (t *TOTPSetup) Grouped() string {
+	var b strings.Builder
+	for i, r := range t.Secret {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // seal encrypts plain bound to context (what it is and whose), so that a
@@ -152,7 +167,8 @@ func (s *Service) PendingTOTP(ctx context.Context, v *identity.Viewer) (*TOTPSet
 	if err := png.Encode(&buf, img); err != nil {
 		return nil, err
 	}
-	return &TOTPSetup{Secret: secret, QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())}, nil
+	return &TOTPSetup{Secret: secret, QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()),
+		Link: link.String()}, nil
 }
 
 // checkTOTP accepts a code for the current time step or its neighbours, once.

@@ -20,7 +20,7 @@ import (
 )
 
 var (
-	secretPattern   = regexp.MustCompile(`<code class="secret">([A-Z2-7]+)</code>`)
+	secretPattern   = regexp.MustCompile(`<code class="secret">([A-Z2-7 ]+)</code>`)
 	recoveryPattern = regexp.MustCompile(`<li><code>([a-z2-7]{5}-[a-z2-7]{5})</code></li>`)
 )
 
@@ -38,12 +38,15 @@ func code(t *testing.T, secret string, at time.Time) string {
 func enableTwoFactor(t *testing.T, c *webtest.Client, password string) (secret, used string, recovery []string) {
 	t.Helper()
 	c.PostForm("/settings/security/2fa/setup", url.Values{}).RedirectsTo("/settings/security#two-factor")
-	page := c.Get("/settings/security").Expect(http.StatusOK).Contains("data:image/png;base64,", "Turn on two-factor login")
+	// The key is shown in groups of four for typing, and as a link that
+	// adds it to an app on the same phone.
+	page := c.Get("/settings/security").Expect(http.StatusOK).Contains("data:image/png;base64,", "Turn on two-factor login",
+		`href="otpauth://totp/Curbside:`)
 	m := secretPattern.FindStringSubmatch(page.Body)
-	if m == nil {
-		t.Fatal("no secret shown")
+	if m == nil || !strings.Contains(m[1], " ") {
+		t.Fatalf("no grouped secret shown: %v", m)
 	}
-	secret = m[1]
+	secret = strings.ReplaceAll(m[1], " ", "")
 	c.PostForm("/settings/security/2fa/enable", url.Values{"code": {"000000x"}, "password": {password}}).Expect(http.StatusUnprocessableEntity).
 		Contains(`id="code-error"`, "does not match")
 	used = code(t, secret, time.Now())
@@ -75,7 +78,8 @@ func TestTwoFactorLogin(t *testing.T) {
 	c.PostForm("/login", url.Values{"email": {acct.Email}, "password": {acct.Password}, "next": {"/settings/security"}}).
 		RedirectsTo("/login/2fa?next=%2Fsettings%2Fsecurity")
 	c.Get("/settings/security").RedirectsTo("/login?next=%2Fsettings%2Fsecurity") // not signed in yet
-	c.Get("/login/2fa?next=%2Fsettings%2Fsecurity").Expect(http.StatusOK).Contains(`name="code"`)
+	// Recovery codes hold letters: the field must not force a numeric keypad.
+	c.Get("/login/2fa?next=%2Fsettings%2Fsecurity").Expect(http.StatusOK).Contains(`name="code"`, "recovery code").Lacks(`inputmode="numeric"`)
 	c.PostForm("/login/2fa", url.Values{"code": {"123456"}}).Expect(http.StatusUnauthorized).Contains(`id="code-error"`)
 	c.PostForm("/login/2fa", url.Values{"code": {used}}).Expect(http.StatusUnauthorized) // a code works once
 	c.PostForm("/login/2fa", url.Values{"code": {code(t, secret, time.Now().Add(30*time.Second))}, "next": {"/settings/security"}}).

@@ -19,7 +19,7 @@ type fieldView struct {
 // names are never taken from data.
 var allowedAttrs = map[string]bool{
 	"autocomplete": true, "required": true, "maxlength": true, "minlength": true, "placeholder": true,
-	"inputmode": true, "pattern": true, "accept": true, "rows": true, "autofocus": true, "spellcheck": true, "multiple": true,
+	"inputmode": true, "autocapitalize": true, "pattern": true, "accept": true, "rows": true, "autofocus": true, "spellcheck": true, "multiple": true,
 }
 
 // field builds a fieldView: field FORM NAME LABEL TYPE ["hint=…"] ["options" OPTIONS] ["attr=value"…].
