@@ -55,3 +55,18 @@ func TestEveryPostFormCarriesCSRF(t *testing.T) {
 		t.Fatalf("only %d forms seen; the walk is not reaching the pages", seen)
 	}
 }
+
+// The home page tells each kind of member what comes next: a pending
+// member that their license is under review, not to verify it again.
+func TestHomeSaysWhatComesNext(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	pending, _ := app.As(identity.StatusPending, identity.RoleMember, "")
+	pending.Get("/").Expect(http.StatusOK).Contains("under review", "See your request").Lacks("Verify your license")
+	unverified, _ := app.As(identity.StatusUnverified, identity.RoleMember, "")
+	unverified.Get("/").Expect(http.StatusOK).Contains("Verify your license").Lacks("under review")
+	rejected, _ := app.As(identity.StatusRejected, identity.RoleMember, "")
+	rejected.Get("/").Expect(http.StatusOK).Contains("See why, and submit again")
+	verified, _ := app.Verified("cardiology")
+	verified.Get("/").Expect(http.StatusOK).Lacks("Verify your license", "under review") // their dashboard
+}
