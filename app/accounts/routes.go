@@ -32,5 +32,6 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodPost, Path: "/settings/security/2fa/setup", Level: kit.SignedIn, Handler: h.setupTOTP},
 		{Method: http.MethodPost, Path: "/settings/security/2fa/enable", Level: kit.SignedIn, Handler: h.enableTOTP},
 		{Method: http.MethodPost, Path: "/settings/security/2fa/disable", Level: kit.SignedIn, Handler: h.disableTOTP},
+		{Method: http.MethodPost, Path: "/settings/security/2fa/recovery", Level: kit.SignedIn, Handler: h.newRecoveryCodes},
 	}
 }

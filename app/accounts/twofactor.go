@@ -238,6 +238,30 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, pass
 	return codes, token, err
 }
 
+// NewRecoveryCodes replaces the member's recovery codes (the old ones stop
+// working) after a current code from their app, and returns the new ones.
+func (s *Service) NewRecoveryCodes(ctx context.Context, v *identity.Viewer, code string, meta Meta) ([]string, error) {
+	if !v.TwoFactor {
+		return nil, ErrTwoFactorOff
+	}
+	if strings.TrimSpace(code) == "" {
+		return nil, apperr.FieldErrors{"code": "Enter the 6 digits your app shows now."}
+	}
+	if err := s.confirmCode(ctx, v, code); err != nil {
+		return nil, err
+	}
+	var codes []string
+	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
+		var err error
+		if codes, err = s.replaceRecoveryCodes(db.Conn(ctx, s.db), v.UserID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: audit.RecoveryCodesRenewed, TargetType: "user",
+			TargetID: v.UserID, IP: meta.IP})
+	})
+	return codes, err
+}
+
 // ErrTwoFactorOff refuses to turn off two-factor login that is not on.
 var ErrTwoFactorOff = &apperr.Conflict{Message: "Two-factor login is off already."}
 

@@ -69,14 +69,33 @@ func (h *Handlers) enableTOTP(c echo.Context) error {
 	codes, token, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), c.FormValue("password"), kit.Meta(c))
 	if err == nil {
 		kit.SetSessionCookie(c, token)
-		// Shown once, on the page this redirect leads to; only their hashes are kept.
-		sealed, serr := h.svc.SealForBrowser(kit.ViewerOf(c), strings.Join(codes, "."))
-		if serr != nil {
-			return serr
-		}
-		kit.SetCookie(c, recoveryCookie, sealed, 300)
+		err = h.showOnce(c, codes)
 	}
 	return h.afterSettingsForm(c, err, "Two-factor login is on. Save your recovery codes now.", "#two-factor")
+}
+
+func (h *Handlers) newRecoveryCodes(c echo.Context) error {
+	codes, err := h.svc.NewRecoveryCodes(c.Request().Context(), kit.ViewerOf(c), c.FormValue("recovery_code"), kit.Meta(c))
+	var fe apperr.FieldErrors
+	if errors.As(err, &fe) && fe["code"] != "" {
+		// The page has two code fields: the message goes to this form's.
+		err = apperr.FieldErrors{"recovery_code": fe["code"]}
+	}
+	if err == nil {
+		err = h.showOnce(c, codes)
+	}
+	return h.afterSettingsForm(c, err, "New recovery codes: the old ones no longer work. Save these now.", "#two-factor")
+}
+
+// showOnce hands recovery codes to the page the redirect leads to, sealed
+// in a short cookie: they are shown once, and only their hashes are kept.
+func (h *Handlers) showOnce(c echo.Context, codes []string) error {
+	sealed, err := h.svc.SealForBrowser(kit.ViewerOf(c), strings.Join(codes, "."))
+	if err != nil {
+		return err
+	}
+	kit.SetCookie(c, recoveryCookie, sealed, 300)
+	return nil
 }
 
 func (h *Handlers) disableTOTP(c echo.Context) error {

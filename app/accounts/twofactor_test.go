@@ -222,3 +222,31 @@ func TestDisablingTwoFactorThatIsOff(t *testing.T) {
 		t.Fatalf("%d audit rows for turning off what was off, want 0", n)
 	}
 }
+
+// New recovery codes take a current code; the old ones stop working and the
+// new ones are shown once.
+func TestNewRecoveryCodes(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	c := app.SignedIn(acct)
+	secret, _, old := enableTwoFactor(t, c, acct.Password)
+	c.Get("/settings/security").Expect(http.StatusOK).Contains("Make new recovery codes")
+	c.PostForm("/settings/security/2fa/recovery", url.Values{"recovery_code": {"000000"}}).Expect(http.StatusUnprocessableEntity).
+		Contains(`id="recovery_code-error"`)
+	c.PostForm("/settings/security/2fa/recovery", url.Values{"recovery_code": {code(t, secret, time.Now().Add(30*time.Second))}}).
+		RedirectsTo("/settings/security#two-factor")
+	page := c.Get("/settings/security").Expect(http.StatusOK).Contains("the old ones no longer work", "Your recovery codes.")
+	fresh := regexp.MustCompile(`<code>([a-z2-7]{5}-[a-z2-7]{5})</code>`).FindAllStringSubmatch(page.Body, -1)
+	if len(fresh) == 0 {
+		t.Fatal("the new codes are not shown")
+	}
+	c.Get("/settings/security").Expect(http.StatusOK).Lacks(fresh[0][1]) // once
+	stale := app.Client()
+	stale.Login(acct.Email, acct.Password).RedirectsTo("/login/2fa")
+	stale.PostForm("/login/2fa", url.Values{"code": {old[0]}}).Expect(http.StatusUnauthorized)
+	stale.PostForm("/login/2fa", url.Values{"code": {fresh[0][1]}}).RedirectsTo("/cases")
+	if n := countAudit(t, app, "account.recovery_codes_renewed"); n != 1 {
+		t.Fatalf("%d audit rows for new recovery codes, want 1", n)
+	}
+}

@@ -29,6 +29,8 @@ const (
 	UserCreated            = "account.created_by_cli"
 	TwoFactorOn            = "account.2fa_enabled"
 	TwoFactorOff           = "account.2fa_disabled"
+	// RecoveryCodesRenewed: a member made new recovery codes; the old ones stopped working.
+	RecoveryCodesRenewed = "account.recovery_codes_renewed"
 )
 
 // Event describes what happened; Record stores it.

@@ -67,6 +67,7 @@ var accessMatrix = []matrixRow{
 	{"POST", "/settings/security/2fa/setup", in},
 	{"POST", "/settings/security/2fa/enable", in},
 	{"POST", "/settings/security/2fa/disable", in},
+	{"POST", "/settings/security/2fa/recovery", in},
 	{"GET", "/", pub},
 	{"GET", "/cases", ver},
 	{"GET", "/cases/new", ver},
