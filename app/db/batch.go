@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
+
+	"curbside/app/apperr"
 )
 
 // ErrBatchInTx is Batch's answer inside a transaction, whose connection
@@ -33,7 +35,13 @@ func Batch(ctx context.Context, gdb *gorm.DB, b *pgx.Batch, read func(pgx.BatchR
 		countDirect(gdb)
 	}
 	begin := time.Now()
-	defer func() { trace(ctx, gdb, begin, "batch of "+strconv.Itoa(b.Len())+" queries", err) }()
+	defer func() {
+		logged := err
+		if errors.Is(err, pgx.ErrNoRows) || errors.Is(err, apperr.ErrNotFound) {
+			logged = nil // a missing row is an answer (a 404), not a failure to log
+		}
+		trace(ctx, gdb, begin, "batch of "+strconv.Itoa(b.Len())+" queries", logged)
+	}()
 	return withPgx(ctx, gdb, func(c *pgx.Conn) error {
 		results := c.SendBatch(ctx, b)
 		if err := read(results); err != nil {
