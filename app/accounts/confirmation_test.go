@@ -51,10 +51,7 @@ func TestSignupConfirmsTheAddress(t *testing.T) {
 
 	// The moderator sees the unconfirmed address as a warning on the request.
 	id := testdb.Scalar[int64](t, app.DB, `SELECT id FROM users WHERE email = 'lena.berg@clinic.org'`)
-	doc := testdb.Scalar[int64](t, app.DB, `INSERT INTO documents (owner_id, content_type, size_bytes, sha256, filename, data)
-		VALUES (?, 'application/pdf', 3, 'x', 'l.pdf', 'pdf') RETURNING id`, id)
-	request := testdb.Scalar[int64](t, app.DB, `INSERT INTO verification_requests (user_id, full_name, npi, license_state, license_number,
-		specialty_id, document_id) VALUES (?, 'Lena Berg', '1234567893', 'OH', 'L-1', 1, ?) RETURNING id`, id, doc)
+	request := testdb.PendingRequest(t, app.DB, id)
 	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 	review := "/mod/verifications/" + strconv.FormatInt(request, 10)
 	mod.Get(review).Expect(http.StatusOK).Contains("has not confirmed their e-mail address")

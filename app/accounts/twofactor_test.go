@@ -94,7 +94,9 @@ func TestTwoFactorLogin(t *testing.T) {
 	}
 	// One stored the old way (plain SHA-256) still works, once.
 	legacy := "abcde12345"
-	testdb.Exec(t, app.DB, `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, sha256(?::bytea))`, acct.ID, legacy)
+	if n := testdb.Exec(t, app.DB, `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, sha256(?::bytea))`, acct.ID, legacy); n != 1 {
+		t.Fatalf("inserted %d rows, want 1", n)
+	}
 	l := app.Client()
 	l.Login(acct.Email, acct.Password).RedirectsTo("/login/2fa")
 	l.PostForm("/login/2fa", url.Values{"code": {"abcde-12345"}}).RedirectsTo("/cases")

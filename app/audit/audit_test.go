@@ -128,7 +128,9 @@ func TestAuditLogExportsCSV(t *testing.T) {
 	app := webtest.New(t)
 	mod, modAcct := app.As(identity.StatusVerified, identity.RoleModerator, "")
 	event(t, app, modAcct.ID, "test.older", "case", 3, 5)
-	testdb.Exec(t, app.DB, `INSERT INTO audit_log (action, ip, detail) VALUES ('test.newer', '=HYPERLINK("x")', '{"reason": "spam", "count": 2}')`)
+	if n := testdb.Exec(t, app.DB, `INSERT INTO audit_log (action, ip, detail) VALUES ('test.newer', '=HYPERLINK("x")', '{"reason": "spam", "count": 2}')`); n != 1 {
+		t.Fatalf("inserted %d rows, want 1", n)
+	}
 	event(t, app, modAcct.ID, "other.left_out", "", 0, 1)
 
 	res := mod.Get("/mod/audit?action=test.&format=csv").Expect(http.StatusOK)

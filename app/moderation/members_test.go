@@ -42,10 +42,7 @@ func TestMemberDirectoryFinds(t *testing.T) {
 	_, ana := app.Verified("cardiology")
 	_, pending := app.As(identity.StatusPending, identity.RoleMember, "")
 	testdb.Exec(t, app.DB, `UPDATE users SET display_name = 'Dr. Ana Quintero' WHERE id = ?`, ana.ID)
-	doc := testdb.Scalar[int64](t, app.DB, `INSERT INTO documents (owner_id, content_type, size_bytes, sha256, filename, data)
-		VALUES (?, 'application/pdf', 3, 'x', 'l.pdf', 'pdf') RETURNING id`, pending.ID)
-	testdb.Exec(t, app.DB, `INSERT INTO verification_requests (user_id, full_name, npi, license_state, license_number, specialty_id, document_id)
-		VALUES (?, 'P. Ending', '1234567893', 'OH', 'L-1', (SELECT id FROM specialties WHERE slug = 'neurology'), ?)`, pending.ID, doc)
+	testdb.PendingRequest(t, app.DB, pending.ID)
 
 	mod.Get("/mod/users?q=quinter").Expect(http.StatusOK).Contains("Dr. Ana Quintero", memberPath(ana.ID)).Lacks(pending.Email)
 	mod.Get("/mod/users?q=" + url.QueryEscape(ana.Email)).Expect(http.StatusOK).Contains(memberPath(ana.ID))

@@ -86,10 +86,7 @@ func TestOthersPrivateThingsAreNotFound(t *testing.T) {
 
 	// A verification document, a draft and a notification of Alice's.
 	pending, pendingAcct := app.As(identity.StatusPending, identity.RoleMember, "")
-	doc := testdb.Scalar[int64](t, app.DB, `INSERT INTO documents (owner_id, content_type, size_bytes, sha256, filename, data)
-		VALUES (?, 'application/pdf', 3, 'x', 'l.pdf', 'pdf') RETURNING id`, pendingAcct.ID)
-	request := testdb.Scalar[int64](t, app.DB, `INSERT INTO verification_requests (user_id, full_name, npi, license_state, license_number,
-		specialty_id, document_id) VALUES (?, 'P. Ending', '1234567893', 'OH', 'L-1', 1, ?) RETURNING id`, pendingAcct.ID, doc)
+	request := testdb.PendingRequest(t, app.DB, pendingAcct.ID)
 	document := "/verification/requests/" + strconv.FormatInt(request, 10) + "/document"
 	pending.Get(document).Expect(http.StatusOK)
 	eve.Get(document).Expect(http.StatusNotFound).Lacks("pdf")
@@ -100,7 +97,9 @@ func TestOthersPrivateThingsAreNotFound(t *testing.T) {
 	if n := testdb.Scalar[int64](t, app.DB, `SELECT count(*) FROM drafts WHERE id = ?`, draft); n != 1 {
 		t.Fatal("another member's draft was deleted")
 	}
-	testdb.Exec(t, app.DB, `INSERT INTO notifications (user_id, kind, title) VALUES (?, 'test', 'Only for Alice: pangolin')`, aliceAcct.ID)
+	if n := testdb.Exec(t, app.DB, `INSERT INTO notifications (user_id, kind, title) VALUES (?, 'test', 'Only for Alice: pangolin')`, aliceAcct.ID); n != 1 {
+		t.Fatalf("inserted %d rows, want 1", n)
+	}
 	alice.Get("/notifications").Expect(http.StatusOK).Contains("pangolin")
 	eve.Get("/notifications").Expect(http.StatusOK).Lacks("pangolin")
 

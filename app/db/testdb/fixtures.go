@@ -136,3 +136,13 @@ func insertUser(t testing.TB, g Queryer, role, status string, opts []Option) Use
 		u.Email, u.Handle, u.DisplayName, u.Role, u.Status, x.before, x.reason, specialty, x.passwordHash, x.twoFactor)
 	return u
 }
+
+// PendingRequest files a pending verification request for the member, with
+// a tiny PDF as its document and NPI 1234567893, and returns its id.
+func PendingRequest(t testing.TB, g Queryer, userID int64) int64 {
+	t.Helper()
+	doc := Scalar[int64](t, g, `INSERT INTO documents (owner_id, content_type, size_bytes, sha256, filename, data)
+		VALUES (?, 'application/pdf', 3, 'x', 'l.pdf', 'pdf') RETURNING id`, userID)
+	return Scalar[int64](t, g, `INSERT INTO verification_requests (user_id, full_name, npi, license_state, license_number,
+		specialty_id, document_id) VALUES (?, 'P. Ending', '1234567893', 'OH', 'L-1', 1, ?) RETURNING id`, userID, doc)
+}
