@@ -82,7 +82,7 @@ func (l *Log) where(ctx context.Context, q Query) (string, []any, error) {
 		add("a.actor_id = ?", id)
 	}
 	if q.Action != "" {
-		add("a.action LIKE ?", likePrefix(q.Action)+"%")
+		add("a.action LIKE ?", db.LikeLiteral(q.Action)+"%")
 	}
 	if len(q.Except) > 0 {
 		add("a.action NOT IN ?", q.Except)
@@ -131,11 +131,6 @@ func (d *jsonDetail) Scan(src any) error {
 		}
 	}
 	return nil
-}
-
-// likePrefix escapes LIKE's wildcards in a prefix.
-func likePrefix(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // List returns up to perPage entries matching q, newest first.

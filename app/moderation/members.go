@@ -32,7 +32,7 @@ func (r *MemberRow) dest() []any {
 func (s *Service) Directory(ctx context.Context, text, status string) ([]MemberRow, error) {
 	conds, args := []string{"true"}, []any{}
 	if text = strings.TrimPrefix(strings.TrimSpace(text), "@"); text != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text) + "%"
+		like := "%" + db.LikeLiteral(text) + "%"
 		conds = append(conds, `(u.display_name ILIKE ? OR u.email ILIKE ? OR u.handle ILIKE ?
 			OR EXISTS (SELECT 1 FROM verification_requests vr WHERE vr.user_id = u.id AND vr.npi = ?))`)
 		args = append(args, like, like, like, text)
