@@ -72,3 +72,50 @@ func TestKeptRepliesFollowEachMember(t *testing.T) {
 		t.Fatal("the mark taken back still shows")
 	}
 }
+
+// Each instance keeps a case's replies while their version in the database
+// stands: whatever changes them, on whichever instance, shows on the next
+// view everywhere, and nothing a member may not see leaks from what is kept.
+func TestKeptThreadsFollowEveryInstance(t *testing.T) {
+	t.Parallel()
+	one := webtest.New(t)
+	two := one.Twin()
+	author, _ := one.Verified("neurology")
+	writer, writerAcct := one.Verified("neurology")
+	marker, _ := one.Verified("neurology")
+	readerOne, _ := one.Verified("neurology")
+	reader := readerOne.On(two)
+	mod, _ := one.As("verified", "moderator", "neurology")
+	modTwo := mod.On(two)
+
+	id := postCase(t, author, url.Values{"title": {"Tremor at rest"}, "body": {"Unilateral, worse when distracted."},
+		"specialty": {"neurology"}})
+	// Kept with no replies, then one arrives on the other instance.
+	reader.Get(caseURL(id)).Expect(http.StatusOK).Contains("Tremor at rest").Lacks("DaTscan")
+	r := reply(t, writer, id, "Consider a DaTscan if the picture is unclear.")
+	rs := strconv.FormatInt(r, 10)
+	reader.Get(caseURL(id)).Expect(http.StatusOK).Contains("DaTscan", writerAcct.DisplayName, "Helpful · 0")
+
+	// A mark, an edit and a renamed author, each made on the first instance.
+	marker.PostForm("/replies/"+rs+"/helpful", url.Values{}).Expect(http.StatusSeeOther)
+	reader.Get(caseURL(id)).Expect(http.StatusOK).Contains("Helpful · 1")
+	writer.PostForm("/replies/"+rs+"/edit", url.Values{"body": {"Consider a DaTscan, and a levodopa trial."}}).
+		Expect(http.StatusSeeOther)
+	reader.Get(caseURL(id)).Expect(http.StatusOK).Contains("levodopa trial", "· edited")
+	writer.PostForm("/settings/profile", url.Values{"display_name": {"Dr. Renamed Writer"}, "handle": {writerAcct.Handle}}).
+		Expect(http.StatusSeeOther)
+	reader.Get(caseURL(id)).Expect(http.StatusOK).Contains("Dr. Renamed Writer").Lacks(writerAcct.DisplayName)
+
+	// Hidden on one instance: gone from members on the other, while its
+	// moderator there still reads it, from the same kept thread.
+	mod.PostForm("/mod/hidden", url.Values{"target_type": {"reply"}, "target_id": {rs}, "action": {"hide"}}).
+		Expect(http.StatusSeeOther)
+	modTwo.Get(caseURL(id)).Expect(http.StatusOK).Contains("levodopa trial", "hidden by a moderator")
+	reader.Get(caseURL(id)).Expect(http.StatusOK).Contains("Removed by a moderator.").
+		Lacks("levodopa", "Dr. Renamed Writer")
+	// The reader's own reply is theirs on either instance.
+	mine := reply(t, readerOne, id, "Agree, and check for a family history.")
+	reader.Get(caseURL(id)).Expect(http.StatusOK).Contains("family history", "/replies/"+strconv.FormatInt(mine, 10)+"/edit")
+	writer.On(two).Get(caseURL(id)).Expect(http.StatusOK).Contains("family history").
+		Lacks("/replies/" + strconv.FormatInt(mine, 10) + "/edit")
+}

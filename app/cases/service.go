@@ -59,12 +59,14 @@ type Service struct {
 	now      func() time.Time
 	// specialties names specialties by id (specialtyIndex).
 	specialties atomic.Pointer[specialtyIndex]
+	// threads keeps cases' replies while their version stands (view.go).
+	threads *threadCache
 }
 
 // NewService returns the forum rules.
 func NewService(gdb *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.Service, store *files.Store, limits *ratelimit.Limiter) *Service {
 	return &Service{db: gdb, accounts: acct, audit: log, notify: n, files: store, limits: limits,
-		now: func() time.Time { return time.Now().UTC() }}
+		now: func() time.Time { return time.Now().UTC() }, threads: newThreadCache(threadLimit)}
 }
 
 // caseRow is what Create stores; the search vector is the database's to make.

@@ -81,17 +81,19 @@ var caseQuery = `SELECT ` + summaryColumns + `, c.body, c.body_html, c.age_band,
 	` + strings.Replace(summaryJoins, "?", "$1", 1) + ` WHERE c.id = $2 AND c.deleted_at IS NULL`
 
 // load reads a case and its replies as the viewer sees them, both queries
-// in one round trip: the busiest page's only reads besides the session.
+// in one round trip: the busiest page's only reads besides the session. The
+// replies come back only when they changed since this server last kept
+// them (threadCache).
 func (s *Service) load(ctx context.Context, v *identity.Viewer, id int64) (*Case, []Reply, error) {
+	kept := s.threads.get(id)
 	b := &pgx.Batch{}
 	b.Queue(caseQuery, v.UserID, id)
-	b.Queue(repliesQuery, v.UserID, id)
+	b.Queue(repliesQuery, id, kept.version)
 	specialties, err := s.specialtyIndex(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	var c *Case
-	var replies []Reply
 	err = db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
 		var err error
 		if c, err = scanCase(res.QueryRow(), v, id, specialties); err != nil {
@@ -102,10 +104,17 @@ func (s *Service) load(ctx context.Context, v *identity.Viewer, id int64) (*Case
 			return fmt.Errorf("load replies: %w", err)
 		}
 		defer rows.Close()
-		replies, err = scanReplies(rows, c, specialties, v.CanModerate())
+		fresh, changed, err := scanThread(rows, specialties)
+		if changed {
+			kept = fresh
+			s.threads.put(id, kept)
+		}
 		return err
 	})
-	return c, replies, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, forReader(kept.replies, c, v), nil
 }
 
 // scanner is a row of database/sql or of pgx.
@@ -144,35 +153,61 @@ func scanCase(row scanner, v *identity.Viewer, id int64, specialties specialtyIn
 	return &c, nil
 }
 
-// repliesQuery reads a case's ($2) replies as the reader ($1) sees them;
-// like caseQuery, it skips GORM. The Markdown source stays behind: the page
+// repliesQuery reads a case's ($1) replies as every member may see them,
+// with the case's replies_version, unless that version is $2 (the one this
+// server keeps): then it returns no row. A case with no replies gives one
+// row with reply id 0, so that "unchanged" and "none" differ. Like
+// caseQuery, it skips GORM. The Markdown source stays behind: the page
 // shows the rendered body, and an edit reads its own reply.
-const repliesQuery = `SELECT r.id, r.case_id,
-	CASE WHEN r.anonymous THEN '' ELSE u.handle END, CASE WHEN r.anonymous THEN '' ELSE u.display_name END,
-	u.specialty_id, r.body_html, r.helpful_count, r.author_id = $1,
-	r.created_at, r.edited_at, r.deleted_at IS NOT NULL, r.hidden_at IS NOT NULL
-	FROM replies r JOIN users u ON u.id = r.author_id
-	WHERE r.case_id = $2 ORDER BY r.id`
+const repliesQuery = `SELECT c.replies_version, COALESCE(r.id, 0),
+	COALESCE(CASE WHEN r.anonymous THEN '' ELSE u.handle END, ''), COALESCE(CASE WHEN r.anonymous THEN '' ELSE u.display_name END, ''),
+	u.specialty_id, COALESCE(r.body_html, ''), COALESCE(r.helpful_count, 0), COALESCE(r.author_id, 0),
+	COALESCE(r.created_at, c.created_at), r.edited_at, r.deleted_at IS NOT NULL, r.hidden_at IS NOT NULL
+	FROM cases c LEFT JOIN (replies r JOIN users u ON u.id = r.author_id) ON r.case_id = c.id
+	WHERE c.id = $1 AND c.replies_version <> $2 ORDER BY r.id`
 
-func scanReplies(rows pgx.Rows, c *Case, specialties specialtyIndex, moderator bool) ([]Reply, error) {
-	list := make([]Reply, 0, c.ReplyCount+1)
+// scanThread reads repliesQuery's rows; changed is false when there were
+// none, the kept replies being current.
+func scanThread(rows pgx.Rows, specialties specialtyIndex) (thread keptThread, changed bool, err error) {
 	for rows.Next() {
-		var r Reply
+		changed = true
+		var r keptReply
 		var html string
 		var authorSpecialty *int16
-		if err := rows.Scan(&r.ID, &r.CaseID, &r.Author.Handle, &r.Author.DisplayName, &authorSpecialty, &html,
-			&r.HelpfulCount, &r.Mine, &r.CreatedAt, &r.EditedAt, &r.Deleted, &r.Hidden); err != nil {
-			return nil, err
+		if err := rows.Scan(&thread.version, &r.ID, &r.Author.Handle, &r.Author.DisplayName, &authorSpecialty, &html,
+			&r.HelpfulCount, &r.authorID, &r.CreatedAt, &r.EditedAt, &r.Deleted, &r.Hidden); err != nil {
+			return keptThread{}, false, err
+		}
+		if r.ID == 0 { // the case has no replies yet
+			continue
 		}
 		r.Author.Specialty = specialties.name(authorSpecialty)
-		if r.Deleted || r.Hidden && !moderator { // the place in the thread stays; the words and the author go
-			html, r.Author = "", Author{}
-		}
 		r.BodyHTML = template.HTML(html)
+		thread.replies = append(thread.replies, r)
+	}
+	if err := rows.Err(); err != nil {
+		return keptThread{}, false, err
+	}
+	return thread, changed, nil
+}
+
+// forReader is a case's kept replies as the viewer sees them: their own,
+// those they marked, those new since their last visit, and the words of a
+// hidden reply only for a moderator.
+func forReader(kept []keptReply, c *Case, v *identity.Viewer) []Reply {
+	moderator := v.CanModerate()
+	list := make([]Reply, len(kept), len(kept)+1)
+	for i, k := range kept {
+		r := k.Reply
+		if r.Deleted || r.Hidden && !moderator { // the place in the thread stays; the words and the author go
+			r.BodyHTML, r.Author = "", Author{}
+		}
+		r.CaseID = c.ID
+		r.Mine = k.authorID == v.UserID
 		r.Accepted = r.ID == c.AcceptedReplyID
 		r.MarkedByMe = slices.Contains(c.markedHelpful, r.ID)
 		r.New = r.ID > c.LastReadReplyID
-		list = append(list, r)
+		list[i] = r
 	}
-	return list, rows.Err()
+	return list
 }
