@@ -33,6 +33,7 @@ type authRow struct {
 	EmailConfirmed                           bool
 	Unread                                   int64
 	WaitingConsults                          int64
+	TimeZone                                 string
 }
 
 // authColumns read a session and its member for authRow.
@@ -40,7 +41,7 @@ const authColumns = `SELECT s.id, s.user_id, s.token_hash, s.prev_token_hash, s.
 	s.issued_role, s.issued_status, s.created_at, s.last_seen_at, s.expires_at,
 	u.email, u.handle, u.display_name, u.role, u.status, u.specialty_id,
 	u.totp_enabled_at IS NOT NULL, u.totp_enabled_at IS NULL AND u.totp_secret IS NOT NULL, u.password_hash IS NOT NULL,
-	u.email_confirmed_at IS NOT NULL,
+	u.email_confirmed_at IS NOT NULL, u.time_zone,
 	(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL),
 	(SELECT count(*) FROM consults c WHERE c.status = 'open' AND c.specialty_id = u.specialty_id
 		AND c.requester_id <> u.id AND (c.addressed_to IS NULL OR c.addressed_to = u.id))
@@ -74,7 +75,7 @@ func (s *Service) scanAuth(ctx context.Context, query string, args ...any) (*aut
 		&r.ID, &r.UserID, &r.TokenHash, &r.PrevTokenHash, &r.RenewedAt, &r.SecondFactorAt,
 		&r.IssuedRole, &r.IssuedStatus, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt,
 		&r.Email, &r.Handle, &r.DisplayName, &r.Role, &r.Status, &r.SpecialtyID,
-		&r.TwoFactor, &r.TwoFactorPending, &r.HasPassword, &r.EmailConfirmed, &r.Unread, &r.WaitingConsults)
+		&r.TwoFactor, &r.TwoFactorPending, &r.HasPassword, &r.EmailConfirmed, &r.TimeZone, &r.Unread, &r.WaitingConsults)
 	return &r, err
 }
 
@@ -84,7 +85,7 @@ func (r *authRow) viewer() *identity.Viewer {
 		SecondFactor: r.TwoFactor && r.SecondFactorAt != nil, TwoFactorPending: r.TwoFactorPending, HasPassword: r.HasPassword,
 		EmailConfirmed: r.EmailConfirmed,
 		SignedInAt:     r.CreatedAt, UnreadNotifications: r.Unread,
-		WaitingConsults: r.WaitingConsults}
+		WaitingConsults: r.WaitingConsults, TimeZone: r.TimeZone}
 }
 
 // Authenticate resolves a session token to its member. When the member's role

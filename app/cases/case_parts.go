@@ -25,7 +25,7 @@ type caseTop struct {
 
 func (h *Handlers) caseTop(c echo.Context, p *casePage) (template.HTML, error) {
 	cs := &p.Case
-	head := caseTop{Case: cs, Ago: kit.Ago(cs.CreatedAt), CanModerate: p.Viewer.CanModerate(), Outcome: p.Outcome,
+	head := caseTop{Case: cs, Ago: kit.Ago(cs.CreatedAt, kit.ViewerOf(c).Location()), CanModerate: p.Viewer.CanModerate(), Outcome: p.Outcome,
 		CSRF: kit.FormToken(c)}
 	if !pristine(p.Outcome) { // the author's outcome sent back with a message: shown once, not kept
 		return kit.Fragment(c, "case-head", head)
@@ -67,8 +67,9 @@ func (h *Handlers) replyItems(c echo.Context, cs *Case, replies []Reply, moderat
 	b.Grow(size)
 	var key kit.KeyBuilder
 	token := formToken(c)
+	zone := kit.ViewerOf(c).Location()
 	for _, r := range replies {
-		item := replyItem{Reply: r, Ago: kit.Ago(r.CreatedAt), CaseID: cs.ID, CaseMine: cs.Mine, Moderator: moderator}
+		item := replyItem{Reply: r, Ago: kit.Ago(r.CreatedAt, zone), CaseID: cs.ID, CaseMine: cs.Mine, Moderator: moderator}
 		edited := int64(0)
 		if r.EditedAt != nil {
 			edited = r.EditedAt.UnixMicro()

@@ -43,8 +43,9 @@ func (h *Handlers) rows(c echo.Context, list []Summary) (template.HTML, error) {
 	var b strings.Builder
 	b.Grow(len(list) * rowSize)
 	var key kit.KeyBuilder
+	zone := kit.ViewerOf(c).Location()
 	for _, s := range list {
-		row := listRow{Summary: s, Ago: kit.Ago(s.LastActivityAt)}
+		row := listRow{Summary: s, Ago: kit.Ago(s.LastActivityAt, zone)}
 		key.Reset().Int(s.ID, int64(s.ReplyCount), int64(s.NewReplies), s.LastActivityAt.UnixMicro()).
 			Str(s.Title, s.Specialty, s.SpecialtySlug, row.Ago, strings.Join(s.Tags, ","))
 		authorKey(&key, s.Author).Bool(s.HasOutcome, s.Answered, s.Unread)

@@ -40,8 +40,9 @@ func (h *Handlers) messageItems(c echo.Context, consultID int64, msgs []Message,
 	}
 	b.Grow(size)
 	var key kit.KeyBuilder
+	zone := v.Location()
 	for _, m := range msgs {
-		item := messageItem{Message: m, Ago: kit.Ago(m.CreatedAt), Files: FileList{ConsultID: consultID, Files: m.Attachments},
+		item := messageItem{Message: m, Ago: kit.Ago(m.CreatedAt, zone), Files: FileList{ConsultID: consultID, Files: m.Attachments},
 			Mine: m.Author.ID == v.UserID, Moderator: v.CanModerate()}
 		key.Reset().Int(m.ID, consultID).Bool(m.IsAnswer, m.Hidden, item.Mine, item.Moderator).Str(item.Ago, m.Author.Handle, m.Author.DisplayName)
 		for _, a := range m.Attachments {
@@ -69,8 +70,9 @@ func (h *Handlers) listRows(c echo.Context, list []Summary) (template.HTML, erro
 	var b strings.Builder
 	b.Grow(len(list) * messageItemSize)
 	var key kit.KeyBuilder
+	zone := kit.ViewerOf(c).Location()
 	for _, s := range list {
-		row := listRow{Summary: s, Ago: kit.Ago(s.CreatedAt), Waited: kit.Took(time.Since(s.CreatedAt))}
+		row := listRow{Summary: s, Ago: kit.Ago(s.CreatedAt, zone), Waited: kit.Took(time.Since(s.CreatedAt))}
 		if s.FirstClaimedAt != nil {
 			row.FirstResponse = kit.Took(s.FirstResponse())
 		}
@@ -105,7 +107,7 @@ type consultHead struct {
 // holes.
 func (h *Handlers) head(c echo.Context, p *Page) (template.HTML, error) {
 	cs := &p.Consult
-	head := consultHead{Consult: *cs, Can: p.Can, Ago: kit.Ago(cs.CreatedAt), Waiting: kit.Took(time.Since(cs.CreatedAt)),
+	head := consultHead{Consult: *cs, Can: p.Can, Ago: kit.Ago(cs.CreatedAt, kit.ViewerOf(c).Location()), Waiting: kit.Took(time.Since(cs.CreatedAt)),
 		HasSummary: cs.SummaryHTML != ""}
 	var key kit.KeyBuilder
 	key.Int(cs.ID).Str(cs.Status, cs.Urgency, cs.Specialty, cs.Question, cs.History, cs.Medications, cs.Results,

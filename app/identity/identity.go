@@ -4,7 +4,10 @@
 // layer.
 package identity
 
-import "time"
+import (
+	"curbside/app/timezones"
+	"time"
+)
 
 // Account statuses and roles, as in the contract.
 const (
@@ -48,6 +51,18 @@ type Viewer struct {
 	// WaitingConsults counts the open consults the member could claim,
 	// counted with the session for the navigation.
 	WaitingConsults int64
+	// TimeZone is the zone the member chose for the times on their pages
+	// (app/timezones), "" for none.
+	TimeZone string
+}
+
+// Location is the zone the viewer's pages show times in: UTC for a visitor
+// and for a member who chose none.
+func (v *Viewer) Location() *time.Location {
+	if v == nil {
+		return time.UTC
+	}
+	return timezones.Location(v.TimeZone)
 }
 
 // CanModerate reports whether the viewer may use moderation powers now: a

@@ -9,6 +9,7 @@ import (
 
 	"curbside/app/apperr"
 	"curbside/app/jurisdictions"
+	"curbside/app/timezones"
 	"curbside/app/web/kit"
 )
 
@@ -53,7 +54,7 @@ type formPage struct {
 	Handle                              string
 }
 
-var fields = []string{"display_name", "handle", "bio", "practice_setting", "state"}
+var fields = []string{"display_name", "handle", "bio", "practice_setting", "state", "time_zone"}
 
 func (h *Handlers) form(c echo.Context) error {
 	v := kit.ViewerOf(c)
@@ -62,7 +63,7 @@ func (h *Handlers) form(c echo.Context) error {
 		return err
 	}
 	form := kit.Form{Values: map[string]string{"display_name": f.DisplayName, "handle": f.Handle, "bio": f.Bio,
-		"practice_setting": f.PracticeSetting, "state": f.State}, Errors: map[string]string{}}
+		"practice_setting": f.PracticeSetting, "state": f.State, "time_zone": f.TimeZone}, Errors: map[string]string{}}
 	return h.render(c, http.StatusOK, form)
 }
 
@@ -70,7 +71,7 @@ func (h *Handlers) save(c echo.Context) error {
 	form := kit.NewForm(c, fields...)
 	err := h.svc.Update(c.Request().Context(), kit.ViewerOf(c), Fields{DisplayName: form.Value("display_name"),
 		Handle: form.Value("handle"), Bio: form.Value("bio"), PracticeSetting: form.Value("practice_setting"),
-		State: form.Value("state")}, kit.Meta(c))
+		State: form.Value("state"), TimeZone: form.Value("time_zone")}, kit.Meta(c))
 	var fe apperr.FieldErrors
 	if errors.As(err, &fe) {
 		form.Errors = fe
@@ -88,6 +89,10 @@ func (h *Handlers) render(c echo.Context, status int, form kit.Form) error {
 	for _, j := range jurisdictions.List {
 		states = append(states, kit.Option{Value: j.Code, Label: j.Name})
 	}
+	zones := make([]kit.Option, 0, len(timezones.List))
+	for _, z := range timezones.List {
+		zones = append(zones, kit.Option{Value: z.Name, Label: z.Label})
+	}
 	return c.Render(status, "settings_profile", formPage{Form: form, PracticeSettings: kit.Options(PracticeSettings, nil),
-		States: states, Verified: v.IsVerified(), Handle: v.Handle})
+		States: states, TimeZones: zones, Verified: v.IsVerified(), Handle: v.Handle})
 }

@@ -55,6 +55,8 @@ type Fields struct {
 	Bio             string
 	PracticeSetting string
 	State           string
+	// TimeZone is the zone the member's pages show times in (app/timezones).
+	TimeZone string
 }
 
 // PracticeSettings are where a member may say they practise.

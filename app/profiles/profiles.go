@@ -19,6 +19,7 @@ import (
 	"curbside/app/db"
 	"curbside/app/identity"
 	"curbside/app/jurisdictions"
+	"curbside/app/timezones"
 )
 
 // redirectLifetime is how long a given-up handle leads to its member.
@@ -88,8 +89,8 @@ func (s *Service) moved(ctx context.Context, handle string) error {
 // Fields returns what the member's profile form shows.
 func (s *Service) Fields(ctx context.Context, v *identity.Viewer) (Fields, error) {
 	f := Fields{DisplayName: v.DisplayName, Handle: v.Handle}
-	err := db.ScanRow(ctx, s.db, `SELECT bio, practice_setting, state FROM users WHERE id = $1`, []any{v.UserID},
-		&f.Bio, &f.PracticeSetting, &f.State)
+	err := db.ScanRow(ctx, s.db, `SELECT bio, practice_setting, state, time_zone FROM users WHERE id = $1`, []any{v.UserID},
+		&f.Bio, &f.PracticeSetting, &f.State, &f.TimeZone)
 	return f, err
 }
 
@@ -115,6 +116,9 @@ func (s *Service) Update(ctx context.Context, v *identity.Viewer, f Fields, meta
 	}
 	if f.State != "" && !jurisdictions.Valid(f.State) {
 		errs.Add("state", "Choose one of the listed states.")
+	}
+	if !timezones.Valid(f.TimeZone) {
+		errs.Add("time_zone", "Choose one of the listed time zones.")
 	}
 	if errs["handle"] == "" && f.Handle != v.Handle {
 		var taken int64
@@ -144,7 +148,8 @@ func (s *Service) Update(ctx context.Context, v *identity.Viewer, f Fields, meta
 			}
 		}
 		err := tx.Exec(`UPDATE users SET display_name = ?, handle = ?, bio = ?, practice_setting = ?, state = ?,
-			updated_at = ? WHERE id = ?`, f.DisplayName, f.Handle, f.Bio, f.PracticeSetting, f.State, s.now(), v.UserID).Error
+			time_zone = ?, updated_at = ? WHERE id = ?`, f.DisplayName, f.Handle, f.Bio, f.PracticeSetting, f.State, f.TimeZone,
+			s.now(), v.UserID).Error
 		if err != nil {
 			return fmt.Errorf("save profile: %w", err)
 		}

@@ -74,3 +74,26 @@ func TestProfileSettings(t *testing.T) {
 	them.PostForm("/settings/profile", url.Values{"display_name": {other.DisplayName}, "handle": {acct.Handle}}).RedirectsTo("/settings/profile")
 	reader.Get("/u/" + acct.Handle).Expect(http.StatusOK).Contains(other.DisplayName)
 }
+
+// A member's chosen time zone is kept, and every time on their pages is
+// shown in it; a zone not offered is refused at the field.
+func TestTimesShownInTheMembersZone(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	client, acct := app.As(identity.StatusPending, identity.RoleMember, "")
+	request := testdb.PendingRequest(t, app.DB, acct.ID)
+	testdb.Exec(t, app.DB, `UPDATE verification_requests SET created_at = '2026-07-04 15:30:00+00' WHERE id = ?`, request)
+	// No zone chosen: UTC, said so.
+	client.Get("/verification").Expect(http.StatusOK).Contains("4 Jul 2026, 15:30 UTC")
+
+	form := url.Values{"display_name": {acct.DisplayName}, "handle": {acct.Handle}, "time_zone": {"America/Chicago"}}
+	client.PostForm("/settings/profile", form).RedirectsTo("/settings/profile")
+	client.Get("/settings/profile").Expect(http.StatusOK).Contains(`<option value="America/Chicago" selected>Central</option>`)
+	client.Get("/verification").Expect(http.StatusOK).Contains("4 Jul 2026, 10:30 CDT").Lacks("15:30 UTC")
+
+	form.Set("time_zone", "Europe/Atlantis")
+	client.PostForm("/settings/profile", form).Expect(http.StatusUnprocessableEntity).Contains("Choose one of the listed time zones.")
+	if zone := testdb.Scalar[string](t, app.DB, `SELECT time_zone FROM users WHERE id = ?`, acct.ID); zone != "America/Chicago" {
+		t.Fatalf("time zone %q after a refused change, want America/Chicago kept", zone)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -137,11 +138,14 @@ func newLayoutAssets(s *staticFiles) (*layoutAssets, error) {
 }
 
 // renderer holds one template set per page (layout + partials + the page),
-// parsed and checked at start.
+// parsed and checked at start, and parsed again for each time zone that a
+// member's pages show times in (pagesIn).
 type renderer struct {
-	pages  map[string]*template.Template
+	pages  pageSet // in UTC
 	assets *layoutAssets
-	// partials renders the shared partials alone, for kit.Fragment.
+	// partials renders the shared partials alone, for kit.Fragment. They
+	// take their times ready-made from handlers (kit.Ago with the member's
+	// zone), so one set serves every zone.
 	partials    *template.Template
 	headers     *kit.Kept
 	fields      *kit.Kept
@@ -149,22 +153,45 @@ type renderer struct {
 	// sizes is each page's last size: Echo renders into a fresh buffer, and
 	// growing it once beats doubling it from nothing on every request.
 	sizes map[string]*atomic.Int64
+	// templates is where the pages are parsed from; zones holds the page
+	// sets of zones other than UTC, parsed on first use: at most one per
+	// zone that app/timezones offers.
+	templates fs.FS
+	zones     sync.Map // *time.Location → pageSet
+	parsing   sync.Mutex
 }
+
+// pageSet is each page's template set, by page name.
+type pageSet map[string]*template.Template
 
 func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 	assets, err := newLayoutAssets(static)
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}, assets: assets, headers: kit.NewKept(10000), fields: kit.NewKept(1000), chromeParts: kit.NewKept(10),
-		sizes: map[string]*atomic.Int64{}}
-	funcs := template.FuncMap{
-		"ago":   kit.Ago,
+	r := &renderer{assets: assets, headers: kit.NewKept(10000), fields: kit.NewKept(1000), chromeParts: kit.NewKept(10),
+		sizes: map[string]*atomic.Int64{}, templates: templates}
+	if r.partials, err = template.New("partials").Funcs(r.funcs(time.UTC)).ParseFS(templates, "partials/*.html"); err != nil {
+		return nil, fmt.Errorf("parse partials: %w", err)
+	}
+	if r.pages, err = r.parsePages(time.UTC); err != nil {
+		return nil, err
+	}
+	for name := range r.pages {
+		r.sizes[name] = new(atomic.Int64)
+	}
+	return r, nil
+}
+
+// funcs are the templates' functions, with times shown in loc.
+func (r *renderer) funcs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"ago":   func(t time.Time) string { return kit.Ago(t, loc) },
 		"took":  kit.Took,
 		"since": func(t time.Time) string { return kit.Took(time.Since(t)) },
-		"date":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"date":  func(t time.Time) string { return t.In(loc).Format("2 Jan 2006") },
 		"datetime": func(t time.Time) string {
-			return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+			return t.In(loc).Format("2 Jan 2006, 15:04 MST")
 		},
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"hasPrefix": strings.HasPrefix,
@@ -186,22 +213,45 @@ func newRenderer(templates fs.FS, static *staticFiles) (*renderer, error) {
 		},
 		"title": capitalize,
 	}
-	names, err := fs.Glob(templates, "pages/*.html")
+}
+
+func (r *renderer) parsePages(loc *time.Location) (pageSet, error) {
+	names, err := fs.Glob(r.templates, "pages/*.html")
 	if err != nil {
 		return nil, err
 	}
-	if r.partials, err = template.New("partials").Funcs(funcs).ParseFS(templates, "partials/*.html"); err != nil {
-		return nil, fmt.Errorf("parse partials: %w", err)
-	}
+	set := pageSet{}
+	funcs := r.funcs(loc)
 	for _, file := range names {
 		name := strings.TrimSuffix(path.Base(file), ".html")
-		t, err := template.New(name).Funcs(funcs).ParseFS(templates, "layout.html", "partials/*.html", file)
+		t, err := template.New(name).Funcs(funcs).ParseFS(r.templates, "layout.html", "partials/*.html", file)
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
-		r.pages[name], r.sizes[name] = t, new(atomic.Int64)
+		set[name] = t
 	}
-	return r, nil
+	return set, nil
+}
+
+// pagesIn returns the pages that show times in loc.
+func (r *renderer) pagesIn(loc *time.Location) (pageSet, error) {
+	if loc == time.UTC {
+		return r.pages, nil
+	}
+	if set, ok := r.zones.Load(loc); ok {
+		return set.(pageSet), nil
+	}
+	r.parsing.Lock() // one parse per zone, however many requests wait for it
+	defer r.parsing.Unlock()
+	if set, ok := r.zones.Load(loc); ok {
+		return set.(pageSet), nil
+	}
+	set, err := r.parsePages(loc)
+	if err != nil {
+		return nil, err
+	}
+	r.zones.Store(loc, set)
+	return set, nil
 }
 
 // RenderFragment renders one partial on its own, escaped as in a page, for
@@ -217,19 +267,23 @@ func (r *renderer) RenderFragment(name string, data any) (template.HTML, error) 
 // Render implements echo.Renderer. Echo buffers the output, so a failing
 // template never sends half a page.
 func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) error {
-	t, ok := r.pages[name]
+	viewer := kit.ViewerOf(c)
+	pages, err := r.pagesIn(viewer.Location())
+	if err != nil {
+		return err
+	}
+	t, ok := pages[name]
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
 	// The form token is masked afresh per response (csrf.go), against BREACH.
 	path := c.Request().URL.Path
 	section, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	v := View{Page: data, Viewer: kit.ViewerOf(c), CSRF: kit.FormToken(c), Path: path, Flash: kit.TakeFlash(c),
+	v := View{Page: data, Viewer: viewer, CSRF: kit.FormToken(c), Path: path, Flash: kit.TakeFlash(c),
 		Section: section, Assets: r.assets}
 	if v.Viewer != nil {
 		v.Unread = v.Viewer.UnreadNotifications
 	}
-	var err error
 	if v.Header, err = r.header(c, &v); err != nil {
 		return err
 	}

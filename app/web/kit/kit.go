@@ -169,9 +169,9 @@ func Options(values []string, labels map[string]string) []Option {
 	return opts
 }
 
-// Ago says how long ago t was, as pages show it ("3 hours ago"), and the
-// date past a month.
-func Ago(t time.Time) string {
+// Ago says how long ago t was, as pages show it ("3 hours ago"), and past a
+// month the date, as it was in loc (the member's zone: Viewer.Location).
+func Ago(t time.Time, loc *time.Location) string {
 	d := time.Since(t)
 	switch {
 	case d < time.Minute:
@@ -183,7 +183,7 @@ func Ago(t time.Time) string {
 	case d < 30*24*time.Hour:
 		return plural(int(d/(24*time.Hour)), "day") + " ago"
 	}
-	return t.UTC().Format("2 Jan 2006")
+	return t.In(loc).Format("2 Jan 2006")
 }
 
 // Took says how long something took or has waited ("under a minute",
