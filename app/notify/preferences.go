@@ -30,8 +30,8 @@ type Topic struct {
 }
 
 var (
-	plain   = []Delivery{InApp, ByMail, Off}
-	Topics  = []Topic{
+	plain  = []Delivery{InApp, ByMail, Off}
+	Topics = []Topic{
 		{Key: "mentions", Label: "Mentions", Hint: "A colleague names you with @handle in a case or in chat.", Default: InApp, Choices: plain},
 		{Key: "replies", Label: "Replies to my cases", Hint: "Someone replies to a case you posted.", Default: InApp, Choices: plain},
 		{Key: "follows", Label: "Cases I follow", Hint: "New replies on cases you follow.", Default: InApp, Choices: plain},
