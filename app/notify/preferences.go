@@ -29,8 +29,12 @@ type Topic struct {
 	Choices          []Delivery
 }
 
+var plain = []Delivery{InApp, ByMail, Off}
+
+// Topics are the kinds of news a member may switch, in the order the
+// settings page shows them. The defaults keep what Curbside did before
+// preferences existed.
 var (
-	plain  = []Delivery{InApp, ByMail, Off}
 	Topics = []Topic{
 		{Key: "mentions", Label: "Mentions", Hint: "A colleague names you with @handle in a case or in chat.", Default: InApp, Choices: plain},
 		{Key: "replies", Label: "Replies to my cases", Hint: "Someone replies to a case you posted.", Default: InApp, Choices: plain},
