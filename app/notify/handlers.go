@@ -43,4 +43,3 @@ func (h *Handlers) markRead(c echo.Context) error {
 	}
 	return kit.SeeOther(c, paths.Notifications)
 }
-
