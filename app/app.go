@@ -89,10 +89,11 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 	a.Limits = ratelimit.New(gdb)
 	a.Accounts = accounts.NewService(gdb, a.Audit, a.Limits, accounts.Settings{
 		Idle: cfg.SessionIdle, Lifetime: cfg.SessionLifetime, Secret: cfg.Secret})
-	a.Notify = notify.NewService(gdb)
+	a.Notify = notify.NewService(gdb, notify.Settings{BaseURL: cfg.BaseURL.String(), Secret: cfg.Secret})
 	a.Accounts.Outbox, a.Accounts.BaseURL = a.Notify, cfg.BaseURL.String()
 	a.Files = files.NewStore(gdb)
 	a.Cases = cases.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits)
+	a.Notify.Digests = a.Cases
 	a.Chat = chat.NewService(gdb, a.Audit, a.Notify, a.Bus, log)
 	a.ChatHub = chat.NewHub(a.Chat, a.Bus, a.Accounts, log)
 	a.Consults = consults.NewService(gdb, a.Accounts, a.Audit, a.Notify, a.Files, a.Limits, cfg.BaseURL.String())

@@ -45,6 +45,9 @@ func (a *App) backgroundRunners() []Runner {
 		{Name: "mail-sender", Run: func(ctx context.Context) error { return sender.Run(ctx, 5*time.Second) }},
 		{Name: "housekeeping", Run: a.housekeeping},
 		{Name: "chat-hub", Run: a.ChatHub.Run},
+		{Name: "notification-digests", Run: func(ctx context.Context) error {
+			return a.Notify.RunDigests(ctx, 10*time.Minute, report("notification digests"))
+		}},
 		{Name: "consult-reminders", Run: func(ctx context.Context) error {
 			return a.Consults.RunReminders(ctx, time.Minute, report("consult reminders"))
 		}},

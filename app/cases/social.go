@@ -65,18 +65,25 @@ func (s *Service) notifyMentions(ctx context.Context, v *identity.Viewer, caseID
 // notifyFollowers tells those who follow a case (but the replier) that it
 // has a new reply.
 func (s *Service) notifyFollowers(ctx context.Context, v *identity.Viewer, caseID int64, anonymous bool, skip []string) error {
-	var ids []int64
-	err := db.Conn(ctx, s.db).Raw(`SELECT f.user_id FROM case_follows f JOIN users u ON u.id = f.user_id
+	var followers []struct {
+		UserID int64
+		Mine   bool
+	}
+	err := db.Conn(ctx, s.db).Raw(`SELECT f.user_id, c.author_id = f.user_id AS mine FROM case_follows f
+		JOIN users u ON u.id = f.user_id JOIN cases c ON c.id = f.case_id
 		WHERE f.case_id = ? AND f.user_id <> ? AND lower(u.handle) NOT IN ? AND u.status <> 'suspended'`,
-		caseID, v.UserID, append(skip, "")).Scan(&ids).Error // "": NOT IN over an empty list would match no one
+		caseID, v.UserID, append(skip, "")).Scan(&followers).Error // "": NOT IN over an empty list would match no one
 	if err != nil {
 		return fmt.Errorf("find followers: %w", err)
 	}
-	for _, id := range ids {
-		if err := s.notify.Send(ctx, notify.Notice{UserID: id, Kind: "reply",
-			Title: byline(v, anonymous) + " replied to a case you follow", Link: caseLink(caseID)}); err != nil {
-			return err
+	notices := make([]notify.Notice, 0, len(followers))
+	for _, f := range followers {
+		// The author hears of replies to their case under its own topic.
+		n := notify.Notice{UserID: f.UserID, Kind: "reply", Title: byline(v, anonymous) + " replied to a case you follow", Link: caseLink(caseID)}
+		if f.Mine {
+			n.Kind, n.Title = "reply.mine", byline(v, anonymous)+" replied to your case"
 		}
+		notices = append(notices, n)
 	}
-	return nil
+	return s.notify.SendAll(ctx, notices)
 }

@@ -112,5 +112,7 @@ func TestMentionsNotify(t *testing.T) {
 	s := dial(t, a, writer)
 	s.join("general", 0)
 	s.say("general", "m-1", "@"+namedAcct.Handle+" what do you make of this tremor?")
-	named.Get("/notifications").Expect(http.StatusOK).Contains("mentioned you in chat", "/chat/general").Lacks("tremor")
+	named.Get("/notifications").Expect(http.StatusOK).Contains("mentioned you in chat").Lacks("tremor")
+	id := testdb.Scalar[int64](t, a.DB, `SELECT id FROM notifications WHERE user_id = ? AND kind = 'mention'`, namedAcct.ID)
+	named.Get(fmt.Sprintf("/notifications/%d", id)).RedirectsTo("/chat/general")
 }

@@ -23,6 +23,20 @@ func (h *Handlers) list(c echo.Context) error {
 	return c.Render(http.StatusOK, "notifications", list)
 }
 
+// open marks a notification read on the way to what it is about, as the
+// case page marks a case read.
+func (h *Handlers) open(c echo.Context) error {
+	id, err := kit.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	link, err := h.svc.Open(c.Request().Context(), kit.ViewerOf(c).UserID, id)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, kit.SafeNext(link, paths.Notifications))
+}
+
 func (h *Handlers) markRead(c echo.Context) error {
 	if err := h.svc.MarkAllRead(c.Request().Context(), kit.ViewerOf(c).UserID); err != nil {
 		return err

@@ -28,6 +28,9 @@ type Email struct {
 	Attempts      int
 	LastError     *string
 	SentAt        *time.Time
+	// ListUnsubscribe is the address of a one-click unsubscribe (RFC 8058)
+	// for mail a member asked for in bulk, such as the digest; "" for others.
+	ListUnsubscribe string
 }
 
 // TableName names the outbox table.

@@ -35,7 +35,7 @@ func TestOutboxDelivery(t *testing.T) {
 	ctx := context.Background()
 	member := testdb.Member(t, tdb)
 	userID := member.ID
-	svc := notify.NewService(tdb.DB)
+	svc := notify.NewService(tdb.DB, notify.Settings{BaseURL: "https://curbside.example"})
 	err := svc.Send(ctx, notify.Notice{UserID: userID, Email: member.Email, Kind: "test", Title: "Hello",
 		Body: "Something happened.", Link: "/verification", BaseURL: "https://curbside.example"})
 	if err != nil {

@@ -59,7 +59,7 @@ func NewSMTPMailer(raw, defaultFrom string) (*SMTPMailer, error) {
 // Deliver sends one message. Cancelling ctx abandons the exchange.
 func (m *SMTPMailer) Deliver(ctx context.Context, e Email) error {
 	to := stripNewlines(e.ToAddress, "")
-	msg, err := m.compose(to, e.Subject, e.Body)
+	msg, err := m.compose(to, e)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (m *SMTPMailer) tls() *tls.Config {
 
 // compose builds an RFC 5322 message. The body is quoted-printable so that
 // UTF-8 and long lines survive servers without 8BITMIME.
-func (m *SMTPMailer) compose(to, subject, body string) ([]byte, error) {
+func (m *SMTPMailer) compose(to string, e Email) ([]byte, error) {
 	id := make([]byte, 16)
 	if _, err := rand.Read(id); err != nil {
 		return nil, err
@@ -155,22 +155,28 @@ func (m *SMTPMailer) compose(to, subject, body string) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	from := (&mail.Address{Name: "Curbside", Address: stripNewlines(m.from, "")}).String()
-	for _, h := range [][2]string{
+	headers := [][2]string{
 		{"From", from},
 		{"To", to},
-		{"Subject", mime.QEncoding.Encode("utf-8", stripNewlines(subject, " "))},
+		{"Subject", mime.QEncoding.Encode("utf-8", stripNewlines(e.Subject, " "))},
 		{"Date", time.Now().Format(time.RFC1123Z)},
 		{"Message-ID", "<" + hex.EncodeToString(id) + "@" + stripNewlines(domain, "") + ">"},
 		{"MIME-Version", "1.0"},
 		{"Content-Type", "text/plain; charset=utf-8"},
 		{"Content-Transfer-Encoding", "quoted-printable"},
-	} {
+	}
+	if e.ListUnsubscribe != "" {
+		// RFC 8058: the mail client's own button posts to the address at once.
+		headers = append(headers, [2]string{"List-Unsubscribe", "<" + stripNewlines(e.ListUnsubscribe, "") + ">"},
+			[2]string{"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"})
+	}
+	for _, h := range headers {
 		b.WriteString(h[0] + ": " + h[1] + "\r\n")
 	}
 	b.WriteString("\r\n")
 	// The quoted-printable writer emits CRLF for both LF and CRLF input.
 	qp := quotedprintable.NewWriter(&b)
-	if _, err := qp.Write([]byte(body)); err != nil {
+	if _, err := qp.Write([]byte(e.Body)); err != nil {
 		return nil, err
 	}
 	if err := qp.Close(); err != nil {

@@ -181,6 +181,34 @@ func TestSMTPDeliverAndHeaderInjection(t *testing.T) {
 	}
 }
 
+// Mail a member asked for in bulk carries the headers of a one-click
+// unsubscribe (RFC 8058); other mail carries none.
+func TestSMTPListUnsubscribe(t *testing.T) {
+	f := startFakeSMTP(t, nil, false)
+	m := mustMailer(t, "smtp://"+f.addr)
+	link := "https://curbside.test/notifications/unsubscribe?token=7.abc"
+	for _, e := range []Email{{ToAddress: "a@b.org", Subject: "digest", Body: "b", ListUnsubscribe: link + "\r\nBcc: x@evil.test"},
+		{ToAddress: "a@b.org", Subject: "reset", Body: "b"}} {
+		if err := m.Deliver(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+		msg, err := mail.ReadMessage(strings.NewReader(<-f.msgs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := msg.Header
+		if e.ListUnsubscribe == "" {
+			if h.Get("List-Unsubscribe") != "" || h.Get("List-Unsubscribe-Post") != "" {
+				t.Errorf("plain mail with unsubscribe headers: %v", h)
+			}
+			continue
+		}
+		if h.Get("List-Unsubscribe") != "<"+link+"Bcc: x@evil.test>" || h.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || len(h["Bcc"]) != 0 {
+			t.Errorf("digest headers: %v", h)
+		}
+	}
+}
+
 func TestSMTPTransportSecurity(t *testing.T) {
 	serverCfg, clientCfg := testCert(t, "mail.test")
 	for _, c := range []struct{ scheme, wantErr string }{

@@ -15,6 +15,10 @@ const (
 	Verification     = "/verification"
 	SettingsSecurity = "/settings/security"
 	Notifications    = "/notifications"
+	// SettingsNotifications is where a member chooses how to hear of things.
+	SettingsNotifications = "/settings/notifications"
+	// Unsubscribe ends a digest from a link in it, without logging in.
+	Unsubscribe      = "/notifications/unsubscribe"
 	Cases            = "/cases"
 	Consults         = "/consults"
 	ModHome          = "/mod"

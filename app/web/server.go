@@ -37,6 +37,9 @@ type Server struct {
 	// holds, the routes that keep a form sent with a lapsed session.
 	bodyLimits map[string]int64
 	holds      map[string]kit.Route
+	// csrfSkips holds the routes that may take some requests without a
+	// CSRF token (kit.Route.SkipCSRF), by method and path.
+	csrfSkips map[string]func(echo.Context) bool
 	// noSession holds the routes that need no session and set no cookies.
 	noSession map[string]bool
 	// http is the server Run starts; conns are the long-lived connections
@@ -104,7 +107,7 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 	e.Use(s.session, s.readForm, s.csrf)
 
 	s.routes = slices.Concat(s.operationsRoutes(), deps.Routes)
-	s.bodyLimits, s.holds = map[string]int64{}, map[string]kit.Route{}
+	s.bodyLimits, s.holds, s.csrfSkips = map[string]int64{}, map[string]kit.Route{}, map[string]func(echo.Context) bool{}
 	s.noSession = map[string]bool{"/static/*": true}
 	for _, rt := range s.routes {
 		if rt.NoSession {
@@ -120,6 +123,9 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 		}
 		if rt.MaxBody > 0 {
 			s.bodyLimits[rt.Method+" "+rt.Path] = rt.MaxBody
+		}
+		if rt.SkipCSRF != nil {
+			s.csrfSkips[rt.Method+" "+rt.Path] = rt.SkipCSRF
 		}
 		if rt.Hold != nil {
 			s.holds[rt.Method+" "+rt.Path] = rt

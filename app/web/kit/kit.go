@@ -50,6 +50,11 @@ type Route struct {
 	// NoSession routes (health checks, metrics) neither load the session
 	// nor hand out cookies: probes hit them often and need neither.
 	NoSession bool
+	// SkipCSRF, when it reports true for an unsafe request, lets it through
+	// without a CSRF token: only for a request that carries its own proof
+	// and comes from a client that cannot hold our cookie (a mail client's
+	// one-click unsubscribe, RFC 8058).
+	SkipCSRF func(c echo.Context) bool
 	// Hold, on a form that publishes what a member wrote, keeps the text
 	// when it arrives with a session that lapsed while they typed: it saves
 	// it for the lapsed session's member (who would still pass the route's
