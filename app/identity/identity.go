@@ -48,6 +48,9 @@ type Viewer struct {
 	// WaitingConsults counts the open consults the member could claim,
 	// counted with the session for the navigation.
 	WaitingConsults int64
+	// PendingVerifications counts the requests in the verification queue,
+	// for moderators' navigation only (0 for everyone else).
+	PendingVerifications int64
 }
 
 // CanModerate reports whether the viewer may use moderation powers now: a

@@ -37,7 +37,8 @@ type Claim struct {
 	NPI           string
 	LicenseState  string
 	LicenseNumber string
-	SpecialtySlug string
+	// Specialty is the claimed specialty as the moderator reads it (its name).
+	Specialty string
 }
 
 // Check sets one claimed value beside the registry's, for a moderator to read.
@@ -61,7 +62,7 @@ type Comparison struct {
 func Compare(claim Claim, rec *Record, specialtyTaxonomy string) Comparison {
 	specialtyTaxonomy = strings.ToUpper(strings.TrimSpace(specialtyTaxonomy))
 	claimedLicense := strings.TrimSpace(strings.ToUpper(claim.LicenseState) + " " + claim.LicenseNumber)
-	claimedSpecialty := claim.SpecialtySlug
+	claimedSpecialty := claim.Specialty
 	if specialtyTaxonomy != "" {
 		claimedSpecialty = strings.TrimSpace(claimedSpecialty + " (" + specialtyTaxonomy + ")")
 	}
