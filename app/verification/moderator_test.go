@@ -106,7 +106,7 @@ func TestLicenseStateAgainstTheRegistry(t *testing.T) {
 	texan, texanAcct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	ohioan, ohioanAcct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	texas := apply(t, app, texan, texanAcct.ID, knownNPI, "TX", pdfFor(texanAcct.ID))
-	ohio := apply(t, app, ohioan, ohioanAcct.ID, unknownNPI, "OH", pdfFor(ohioanAcct.ID))
+	ohio := apply(t, app, ohioan, ohioanAcct.ID, unknownNPI, "OH", pngBytes(t))
 	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 
 	page := mod.Get(review(texas)).Expect(http.StatusOK).
@@ -118,7 +118,10 @@ func TestLicenseStateAgainstTheRegistry(t *testing.T) {
 		t.Errorf("license state row: %s", row)
 	}
 	// A state whose board lookup is not known links to DocInfo, never to a guess.
-	mod.Get(review(ohio)).Expect(http.StatusOK).Contains(`href="https://www.docinfo.org/"`, "FSMB DocInfo lookup (covers OH)")
+	// An image zooms without script, and opens at full size in a new tab.
+	mod.Get(review(ohio)).Expect(http.StatusOK).Contains(`href="https://www.docinfo.org/"`, "FSMB DocInfo lookup (covers OH)",
+		`<input type="checkbox" id="zoom-document" class="zoom-toggle">`, `<label for="zoom-document"`,
+		fmt.Sprintf(`<a href="/mod/verifications/%d/document" target="_blank" rel="noopener"><img class="document"`, ohio))
 }
 
 // After a decision, "and next" leads to the oldest request still pending,
