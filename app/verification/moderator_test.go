@@ -68,6 +68,7 @@ func TestSharedNPIAndIdenticalDocumentWarn(t *testing.T) {
 	mod, _ := app.As(identity.StatusVerified, identity.RoleModerator, "")
 
 	holderLink := fmt.Sprintf(`<a href="/mod/users/%d">@%s</a>`, holderAcct.ID, holderAcct.Handle)
+	copierLink := fmt.Sprintf(`<a href="/mod/users/%d">@%s</a>`, copierAcct.ID, copierAcct.Handle)
 	mod.Get(review(secondID)).Expect(http.StatusOK).
 		Contains("Tied to other accounts", "NPI "+knownNPI+" is also claimed by", holderLink, "⚠ Matches, but see the warnings").
 		Lacks("byte-identical")
@@ -75,17 +76,17 @@ func TestSharedNPIAndIdenticalDocumentWarn(t *testing.T) {
 		Contains("The document is byte-identical to one sent by", holderLink).Lacks("is also claimed by")
 	mod.Get(review(holderID)).Expect(http.StatusOK).Contains(
 		fmt.Sprintf(`<a href="/mod/users/%d">@%s</a>`, secondAcct.ID, secondAcct.Handle),
-		fmt.Sprintf(`<a href="/mod/users/%d">@%s</a>`, copierAcct.ID, copierAcct.Handle))
+		copierLink)
 	mod.Get(review(cleanID)).Expect(http.StatusOK).Contains("✓ Match").Lacks("Tied to other accounts", "verdict-warning")
 
 	queue := mod.Get("/mod/verifications").Expect(http.StatusOK).Body
-	if row := queueRow(t, queue, secondAcct.Handle); !strings.Contains(row, "⚠ NPI also claimed by @"+holderAcct.Handle) || strings.Contains(row, "✓ Match") {
+	if row := queueRow(t, queue, secondAcct.Handle); !strings.Contains(row, "⚠ NPI also claimed by "+holderLink) || strings.Contains(row, "✓ Match") {
 		t.Errorf("the second claimant's row: %s", row)
 	}
-	if row := queueRow(t, queue, holderAcct.Handle); !strings.Contains(row, "⚠ Same document as @"+copierAcct.Handle) || strings.Contains(row, "✓ Match") {
+	if row := queueRow(t, queue, holderAcct.Handle); !strings.Contains(row, "⚠ Same document as "+copierLink) || strings.Contains(row, "✓ Match") {
 		t.Errorf("the holder's row: %s", row)
 	}
-	if row := queueRow(t, queue, copierAcct.Handle); !strings.Contains(row, "⚠ Same document as @"+holderAcct.Handle) {
+	if row := queueRow(t, queue, copierAcct.Handle); !strings.Contains(row, "⚠ Same document as "+holderLink) {
 		t.Errorf("the copier's row: %s", row)
 	}
 	if row := queueRow(t, queue, cleanAcct.Handle); !strings.Contains(row, "✓ Match") || strings.Contains(row, "⚠") {

@@ -24,12 +24,13 @@ type Warning struct {
 	OtherStatus string `gorm:"column:other_status"`
 }
 
-// Label says in a few words what the other account shares.
+// Label says in a few words what the other account shares; the page
+// names the account after it.
 func (w Warning) Label() string {
 	if w.Kind == SameDocument {
-		return "Same document as @" + w.OtherHandle
+		return "Same document as"
 	}
-	return "NPI also claimed by @" + w.OtherHandle
+	return "NPI also claimed by"
 }
 
 // warnings finds, in one query whatever their number, the other accounts
