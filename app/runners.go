@@ -51,6 +51,9 @@ func (a *App) backgroundRunners() []Runner {
 		{Name: "consult-reminders", Run: func(ctx context.Context) error {
 			return a.Consults.RunReminders(ctx, time.Minute, report("consult reminders"))
 		}},
+		{Name: "verification-reminders", Run: func(ctx context.Context) error {
+			return a.Verification.RunReminders(ctx, 10*time.Minute, report("verification reminders"))
+		}},
 	}
 	if a.Config.PprofAddr != "" {
 		runners = append(runners, a.pprofRunner())

@@ -34,6 +34,7 @@ type authRow struct {
 	Unread                                   int64
 	WaitingConsults                          int64
 	TimeZone                                 string
+	PendingVerifications                     int64
 }
 
 // authColumns read a session and its member for authRow.
@@ -44,7 +45,9 @@ const authColumns = `SELECT s.id, s.user_id, s.token_hash, s.prev_token_hash, s.
 	u.email_confirmed_at IS NOT NULL, u.time_zone,
 	(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL),
 	(SELECT count(*) FROM consults c WHERE c.status = 'open' AND c.specialty_id = u.specialty_id
-		AND c.requester_id <> u.id AND (c.addressed_to IS NULL OR c.addressed_to = u.id))
+		AND c.requester_id <> u.id AND (c.addressed_to IS NULL OR c.addressed_to = u.id)),
+	-- an InitPlan PostgreSQL runs only when the CASE reaches it: members never pay for it
+	CASE WHEN u.role IN ('moderator', 'admin') THEN (SELECT count(*) FROM verification_requests v WHERE v.status = 'pending') ELSE 0 END
 FROM sessions s JOIN users u ON u.id = s.user_id`
 
 // A token is looked up as a session's current token first, and only when
@@ -75,7 +78,7 @@ func (s *Service) scanAuth(ctx context.Context, query string, args ...any) (*aut
 		&r.ID, &r.UserID, &r.TokenHash, &r.PrevTokenHash, &r.RenewedAt, &r.SecondFactorAt,
 		&r.IssuedRole, &r.IssuedStatus, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt,
 		&r.Email, &r.Handle, &r.DisplayName, &r.Role, &r.Status, &r.SpecialtyID,
-		&r.TwoFactor, &r.TwoFactorPending, &r.HasPassword, &r.EmailConfirmed, &r.TimeZone, &r.Unread, &r.WaitingConsults)
+		&r.TwoFactor, &r.TwoFactorPending, &r.HasPassword, &r.EmailConfirmed, &r.TimeZone, &r.Unread, &r.WaitingConsults, &r.PendingVerifications)
 	return &r, err
 }
 
@@ -85,7 +88,8 @@ func (r *authRow) viewer() *identity.Viewer {
 		SecondFactor: r.TwoFactor && r.SecondFactorAt != nil, TwoFactorPending: r.TwoFactorPending, HasPassword: r.HasPassword,
 		EmailConfirmed: r.EmailConfirmed,
 		SignedInAt:     r.CreatedAt, UnreadNotifications: r.Unread,
-		WaitingConsults: r.WaitingConsults, TimeZone: r.TimeZone}
+		WaitingConsults: r.WaitingConsults, TimeZone: r.TimeZone,
+		PendingVerifications: r.PendingVerifications}
 }
 
 // Authenticate resolves a session token to its member. When the member's role

@@ -51,6 +51,9 @@ type Viewer struct {
 	// WaitingConsults counts the open consults the member could claim,
 	// counted with the session for the navigation.
 	WaitingConsults int64
+	// PendingVerifications counts the requests in the verification queue,
+	// for moderators' navigation only (0 for everyone else).
+	PendingVerifications int64
 	// TimeZone is the zone the member chose for the times on their pages
 	// (app/timezones), "" for none.
 	TimeZone string

@@ -2,6 +2,7 @@ package verification_test
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -32,6 +33,12 @@ func pngBytes(t *testing.T) []byte {
 }
 
 var pdfBytes = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+// pdfFor is a PDF of the account's own: two accounts sending the same file
+// are shown to the moderator as a warning.
+func pdfFor(userID int64) []byte {
+	return fmt.Appendf(append([]byte{}, pdfBytes...), "%% account %d\n", userID)
+}
 
 func application(npi string) url.Values {
 	return url.Values{"full_name": {"Maya L. Chen"}, "npi": {npi}, "license_state": {"CA"},

@@ -50,7 +50,7 @@ func (h *Handlers) approve(c echo.Context) error {
 		return decisionRefused(err)
 	}
 	kit.Flash(c, "Approved: the member is verified and has been notified.")
-	return kit.SeeOther(c, paths.ModVerification(id))
+	return h.afterDecision(c, id)
 }
 
 func (h *Handlers) reject(c echo.Context) error {
@@ -69,7 +69,24 @@ func (h *Handlers) reject(c echo.Context) error {
 		return decisionRefused(err)
 	}
 	kit.Flash(c, "Rejected: the member has been told why and may submit again.")
-	return kit.SeeOther(c, paths.ModVerification(id))
+	return h.afterDecision(c, id)
+}
+
+// afterDecision shows the decided request again, or, when the moderator
+// asked for the next one (next=1), the oldest pending request they may
+// decide, or the queue when none is left.
+func (h *Handlers) afterDecision(c echo.Context, id int64) error {
+	if c.FormValue("next") == "" {
+		return kit.SeeOther(c, paths.ModVerification(id))
+	}
+	next, err := h.svc.NextPending(c.Request().Context(), kit.ViewerOf(c))
+	if err != nil {
+		return err
+	}
+	if next == 0 {
+		return kit.SeeOther(c, paths.ModVerifications)
+	}
+	return kit.SeeOther(c, paths.ModVerification(next))
 }
 
 // decisionRefused explains, as a page, a decision the rules refused.

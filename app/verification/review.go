@@ -22,15 +22,17 @@ import (
 	"curbside/app/verification/registry"
 )
 
-// QueueItem is a pending request with the registry's verdict at a glance.
+// QueueItem is a pending request with the registry's verdict and the
+// warnings at a glance.
 type QueueItem struct {
 	Request
-	Verdict registry.Verdict
+	Verdict  registry.Verdict
+	Warnings []Warning
 }
 
 // Queue lists the pending requests, oldest first, in three queries whatever
-// their number: the requests with their accounts and specialties, then the
-// registry records of all their NPIs at once.
+// their number: the requests with their accounts and specialties, the
+// registry records of all their NPIs at once, and the warnings of all.
 func (s *Service) Queue(ctx context.Context) ([]QueueItem, error) {
 	var reqs []Request
 	err := s.db.WithContext(ctx).Joins("User").Joins("Specialty").
@@ -40,23 +42,29 @@ func (s *Service) Queue(ctx context.Context) ([]QueueItem, error) {
 		return nil, fmt.Errorf("load queue: %w", err)
 	}
 	npis := make([]string, len(reqs))
+	ids := make([]int64, len(reqs))
 	for i, r := range reqs {
-		npis[i] = r.NPI
+		npis[i], ids[i] = r.NPI, r.ID
 	}
 	records, err := s.registry.LookupMany(ctx, npis)
 	if err != nil {
 		return nil, err
 	}
+	warnings, err := s.warnings(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	items := make([]QueueItem, len(reqs))
 	for i, r := range reqs {
-		items[i] = QueueItem{Request: r, Verdict: registry.Compare(claimOf(r), records[r.NPI], r.Specialty.TaxonomyCode).Overall}
+		items[i] = QueueItem{Request: r, Verdict: registry.Compare(claimOf(r), records[r.NPI], r.Specialty.TaxonomyCode).Overall,
+			Warnings: warnings[r.ID]}
 	}
 	return items, nil
 }
 
 func claimOf(r Request) registry.Claim {
 	return registry.Claim{FullName: r.FullName, NPI: r.NPI, LicenseState: r.LicenseState,
-		LicenseNumber: r.LicenseNumber, SpecialtySlug: r.Specialty.Slug}
+		LicenseNumber: r.LicenseNumber, Specialty: r.Specialty.Name}
 }
 
 // Review is everything a moderator sees to decide one request.
@@ -65,6 +73,10 @@ type Review struct {
 	Comparison registry.Comparison
 	History    []Request
 	Decider    string
+	// Warnings name the other accounts tied to this request.
+	Warnings []Warning
+	// Board is where the claimed license can be looked up by hand.
+	Board BoardLookup
 }
 
 // Review loads one request for a moderator.
@@ -85,7 +97,12 @@ func (s *Service) Review(ctx context.Context, id int64) (*Review, error) {
 	if err != nil {
 		return nil, err
 	}
-	rv := &Review{Request: req, Comparison: registry.Compare(claimOf(req), rec, req.Specialty.TaxonomyCode), History: history}
+	warnings, err := s.warnings(ctx, []int64{req.ID})
+	if err != nil {
+		return nil, err
+	}
+	rv := &Review{Request: req, Comparison: registry.Compare(claimOf(req), rec, req.Specialty.TaxonomyCode), History: history,
+		Warnings: warnings[req.ID], Board: boardLookup(req.LicenseState)}
 	if req.DecidedBy != nil {
 		u, err := s.accounts.ByID(ctx, *req.DecidedBy)
 		if err != nil {
@@ -94,6 +111,18 @@ func (s *Service) Review(ctx context.Context, id int64) (*Review, error) {
 		rv.Decider = u.Handle
 	}
 	return rv, nil
+}
+
+// NextPending returns the oldest pending request the moderator may decide
+// (not their own), or 0 when none is left.
+func (s *Service) NextPending(ctx context.Context, mod *identity.Viewer) (int64, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Model(&Request{}).Where("status = ? AND user_id <> ?", Pending, mod.UserID).
+		Order("created_at, id").Limit(1).Pluck("id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], nil
 }
 
 // Approve verifies the applicant with the claimed specialty.

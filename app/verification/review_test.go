@@ -17,7 +17,7 @@ import (
 // submit makes a member apply and returns the new request's id.
 func submit(t testing.TB, app *webtest.App, c *webtest.Client, userID int64, npi string) int64 {
 	t.Helper()
-	c.PostMultipart("/verification", application(npi), license(pdfBytes, "license.pdf")).RedirectsTo("/verification")
+	c.PostMultipart("/verification", application(npi), license(pdfFor(userID), "license.pdf")).RedirectsTo("/verification")
 	return count(t, app, "SELECT max(id) FROM verification_requests WHERE user_id = ?", userID)
 }
 
@@ -88,7 +88,7 @@ func TestDocumentAccess(t *testing.T) {
 	review := fmt.Sprintf("/mod/verifications/%d/document", id)
 
 	res := owner.Get(own).Expect(http.StatusOK)
-	if res.Body != string(pdfBytes) || res.Header.Get("Content-Type") != "application/pdf" ||
+	if res.Body != string(pdfFor(acct.ID)) || res.Header.Get("Content-Type") != "application/pdf" ||
 		res.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "inline;") {
 		t.Fatalf("owner's document: %v", res.Header)
 	}

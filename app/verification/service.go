@@ -183,8 +183,11 @@ func (s *Service) Submit(ctx context.Context, v *identity.Viewer, a Application,
 		if err := s.accounts.SetStatus(ctx, accounts.StatusChange{ActorID: v.UserID, UserID: v.UserID, To: identity.StatusPending, Meta: meta}); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditSubmitted, TargetType: "verification_request",
-			TargetID: req.ID, IP: meta.IP})
+		if err := s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: auditSubmitted, TargetType: "verification_request",
+			TargetID: req.ID, IP: meta.IP}); err != nil {
+			return err
+		}
+		return s.tellModerators(ctx, req)
 	})
 	if err != nil {
 		return nil, err

@@ -94,8 +94,9 @@ var modPages = map[string]bool{"verifications": true, "audit": true, "consults":
 // navSections are the sections the header marks as current.
 var navSections = map[string]bool{"cases": true, "consults": true, "chat": true, "search": true, "verification": true, "notifications": true, "settings": true}
 
-// header renders the bar atop a page, kept per member, section and unread
-// count, with this response's form token in its logout form.
+// header renders the bar atop a page, kept per member, section and the
+// counts it shows (unread, waiting consults, pending verifications), with
+// this response's form token in its logout form.
 func (r *renderer) header(c echo.Context, v *View) (template.HTML, error) {
 	h := siteHeader{Viewer: v.Viewer, Unread: v.Unread, Logo: r.assets.Logo}
 	if v.Path == "/mod" {
@@ -111,7 +112,7 @@ func (r *renderer) header(c echo.Context, v *View) (template.HTML, error) {
 	var key kit.KeyBuilder
 	key.Str(h.Section)
 	if who := h.Viewer; who != nil {
-		key.Str(who.Handle, who.Status, who.Role).Int(h.Unread, who.WaitingConsults).Str(h.ModPage)
+		key.Str(who.Handle, who.Status, who.Role).Int(h.Unread, who.WaitingConsults, who.PendingVerifications).Str(h.ModPage)
 	}
 	return r.headers.Render(c, "site-header", key.String(), func() any {
 		h.CSRF = kit.Hole(0)

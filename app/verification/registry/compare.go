@@ -27,6 +27,7 @@ const (
 	CheckEntityType = "Entity type"
 	CheckActive     = "Active"
 	CheckLicense    = "License"
+	CheckState      = "License state"
 	CheckTaxonomy   = "Taxonomy"
 )
 
@@ -36,7 +37,8 @@ type Claim struct {
 	NPI           string
 	LicenseState  string
 	LicenseNumber string
-	SpecialtySlug string
+	// Specialty is the claimed specialty as the moderator reads it (its name).
+	Specialty string
 }
 
 // Check sets one claimed value beside the registry's, for a moderator to read.
@@ -60,7 +62,7 @@ type Comparison struct {
 func Compare(claim Claim, rec *Record, specialtyTaxonomy string) Comparison {
 	specialtyTaxonomy = strings.ToUpper(strings.TrimSpace(specialtyTaxonomy))
 	claimedLicense := strings.TrimSpace(strings.ToUpper(claim.LicenseState) + " " + claim.LicenseNumber)
-	claimedSpecialty := claim.SpecialtySlug
+	claimedSpecialty := claim.Specialty
 	if specialtyTaxonomy != "" {
 		claimedSpecialty = strings.TrimSpace(claimedSpecialty + " (" + specialtyTaxonomy + ")")
 	}
@@ -72,7 +74,7 @@ func Compare(claim Claim, rec *Record, specialtyTaxonomy string) Comparison {
 		c := Comparison{Overall: NotInRegistry}
 		for _, ch := range [][2]string{
 			{CheckName, claim.FullName}, {CheckEntityType, "individual"}, {CheckActive, "active"},
-			{CheckLicense, claimedLicense}, {CheckTaxonomy, claimedSpecialty},
+			{CheckLicense, claimedLicense}, {CheckState, strings.ToUpper(claim.LicenseState)}, {CheckTaxonomy, claimedSpecialty},
 		} {
 			c.Checks = append(c.Checks, Check{Name: ch[0], Claimed: ch[1], Verdict: NotInRegistry})
 		}
@@ -84,6 +86,7 @@ func Compare(claim Claim, rec *Record, specialtyTaxonomy string) Comparison {
 			verdict(rec.EntityType != nil && *rec.EntityType == EntityIndividual)},
 		{CheckActive, "active", activity(rec), verdict(rec.Active())},
 		{CheckLicense, claimedLicense, licenseList(rec.Licenses), verdict(licenseMatches(claim, rec.Licenses))},
+		{CheckState, strings.ToUpper(strings.TrimSpace(claim.LicenseState)), stateList(rec.Licenses), verdict(stateMatches(claim.LicenseState, rec.Licenses))},
 		{CheckTaxonomy, claimedSpecialty, taxonomyList(rec.Licenses), verdict(taxonomyMatches(specialtyTaxonomy, rec.Licenses))},
 	}}
 	c.Overall = Match
@@ -200,6 +203,35 @@ func normLicense(s string) string {
 	return strings.TrimLeft(b.String(), "0")
 }
 
+// stateMatches says whether any of the registry's license rows is from the
+// claimed state: a license number can be mistyped, a state rarely is.
+func stateMatches(claimed string, lics []License) bool {
+	claimed = strings.TrimSpace(claimed)
+	if claimed == "" {
+		return false
+	}
+	for _, l := range lics {
+		if strings.EqualFold(strings.TrimSpace(l.LicenseState), claimed) {
+			return true
+		}
+	}
+	return false
+}
+
+// stateList names the states of the registry's license rows, each once.
+func stateList(lics []License) string {
+	var states []string
+	for _, l := range lics {
+		if st := strings.ToUpper(strings.TrimSpace(l.LicenseState)); st != "" && !slices.Contains(states, st) {
+			states = append(states, st)
+		}
+	}
+	if len(states) == 0 {
+		return "none listed"
+	}
+	return strings.Join(states, ", ")
+}
+
 func licenseList(lics []License) string {
 	var parts []string
 	for _, l := range lics {
@@ -257,11 +289,11 @@ func taxonomyList(lics []License) string {
 		if l.TaxonomyCode == "" {
 			continue
 		}
+		part := l.TaxonomyCode + " " + TaxonomyName(l.TaxonomyCode)
 		if l.Primary {
-			parts = append(parts, l.TaxonomyCode+" (primary)")
-		} else {
-			parts = append(parts, l.TaxonomyCode)
+			part += " (primary)"
 		}
+		parts = append(parts, part)
 	}
 	if len(parts) == 0 {
 		return "none listed"

@@ -53,29 +53,29 @@ func TestCompare(t *testing.T) {
 		overall  registry.Verdict
 	}{
 		{"all match, honorifics and middle name ignored",
-			registry.Claim{"Dr. Maya Li Chen, MD", npiChen, "ca", "a 123456", "cardiology"}, cardiology, "+++++", registry.Match},
+			registry.Claim{"Dr. Maya Li Chen, MD", npiChen, "ca", "a 123456", "cardiology"}, cardiology, "++++++", registry.Match},
 		{"second license, zero padded",
-			registry.Claim{"MAYA CHEN", npiChen, "NV", "00012345", "internal-medicine"}, internalMed, "+++++", registry.Match},
+			registry.Claim{"MAYA CHEN", npiChen, "NV", "00012345", "internal-medicine"}, internalMed, "++++++", registry.Match},
 		{"another subspecialty of the 207R classification",
-			registry.Claim{"Maya Chen", npiChen, "CA", "A-123456", "endocrinology"}, endocrine, "++++-", registry.Mismatch},
-		{"other specialty", registry.Claim{"Maya Chen", npiChen, "CA", "A123456", "dermatology"}, dermatology, "++++-", registry.Mismatch},
-		{"other name", registry.Claim{"Maya Wong", npiChen, "CA", "A123456", "cardiology"}, cardiology, "-++++", registry.Mismatch},
-		{"first name alone", registry.Claim{"Maya", npiChen, "CA", "A123456", "cardiology"}, cardiology, "-++++", registry.Mismatch},
-		{"license number of another state", registry.Claim{"Maya Chen", npiChen, "CA", "12345", "cardiology"}, cardiology, "+++-+", registry.Mismatch},
-		{"no license given", registry.Claim{"Maya Chen", npiChen, "", "", "cardiology"}, cardiology, "+++-+", registry.Mismatch},
-		{"osteopath", registry.Claim{"David Okafor, D.O.", npiOkafor, "TX", "q4521", "family-medicine"}, familyMed, "+++++", registry.Match},
-		{"apostrophe dropped", registry.Claim{"John Obrien", npiOBrien, "MA", "204551", "orthopedic-surgery"}, orthopaedics, "+++++", registry.Match},
-		{"apostrophe kept", registry.Claim{"JOHN P. O’BRIEN", npiOBrien, "MA", "204551", "orthopedic-surgery"}, orthopaedics, "+++++", registry.Match},
+			registry.Claim{"Maya Chen", npiChen, "CA", "A-123456", "endocrinology"}, endocrine, "+++++-", registry.Mismatch},
+		{"other specialty", registry.Claim{"Maya Chen", npiChen, "CA", "A123456", "dermatology"}, dermatology, "+++++-", registry.Mismatch},
+		{"other name", registry.Claim{"Maya Wong", npiChen, "CA", "A123456", "cardiology"}, cardiology, "-+++++", registry.Mismatch},
+		{"first name alone", registry.Claim{"Maya", npiChen, "CA", "A123456", "cardiology"}, cardiology, "-+++++", registry.Mismatch},
+		{"license number of another state", registry.Claim{"Maya Chen", npiChen, "CA", "12345", "cardiology"}, cardiology, "+++-++", registry.Mismatch},
+		{"no license given", registry.Claim{"Maya Chen", npiChen, "", "", "cardiology"}, cardiology, "+++--+", registry.Mismatch},
+		{"osteopath", registry.Claim{"David Okafor, D.O.", npiOkafor, "TX", "q4521", "family-medicine"}, familyMed, "++++++", registry.Match},
+		{"apostrophe dropped", registry.Claim{"John Obrien", npiOBrien, "MA", "204551", "orthopedic-surgery"}, orthopaedics, "++++++", registry.Match},
+		{"apostrophe kept", registry.Claim{"JOHN P. O’BRIEN", npiOBrien, "MA", "204551", "orthopedic-surgery"}, orthopaedics, "++++++", registry.Match},
 		{"hyphenated surname and accents, reactivated",
-			registry.Claim{"Sofía García-López", npiGarcia, "FL", "ME98765", "pediatrics"}, pediatrics, "+++++", registry.Match},
-		{"half a double surname", registry.Claim{"Sofia Garcia", npiGarcia, "FL", "ME98765", "pediatrics"}, pediatrics, "-++++", registry.Mismatch},
-		{"neurologist claiming psychiatry, same 2084 classification", registry.Claim{"Priya Ramanathan", npiRamanathan, "NY", "283746", "psychiatry"}, psychiatry, "++++-", registry.Mismatch},
-		{"non-physician specialty code", registry.Claim{"James Wu", npiWu, "IL", "036112233", "gastroenterology"}, nursePract, "++++-", registry.Mismatch},
-		{"no specialty code", registry.Claim{"James Wu", npiWu, "IL", "036112233", ""}, "", "++++-", registry.Mismatch},
-		{"primary switch X still counts", registry.Claim{"James Wu", npiWu, "IL", "36-112233", "gastroenterology"}, gastroenter, "+++++", registry.Match},
-		{"organization", registry.Claim{"Maya Chen", npiBayview, "CA", "A123456", "cardiology"}, cardiology, "--+--", registry.Mismatch},
-		{"deactivated", registry.Claim{"Maya Chen", npiRetired, "CA", "A123456", "cardiology"}, cardiology, "-----", registry.Mismatch},
-		{"not in registry", registry.Claim{"Noah Kim", npiKim, "WA", "MD61234567", "pulmonology"}, "207RP1001X", "?????", registry.NotInRegistry},
+			registry.Claim{"Sofía García-López", npiGarcia, "FL", "ME98765", "pediatrics"}, pediatrics, "++++++", registry.Match},
+		{"half a double surname", registry.Claim{"Sofia Garcia", npiGarcia, "FL", "ME98765", "pediatrics"}, pediatrics, "-+++++", registry.Mismatch},
+		{"neurologist claiming psychiatry, same 2084 classification", registry.Claim{"Priya Ramanathan", npiRamanathan, "NY", "283746", "psychiatry"}, psychiatry, "+++++-", registry.Mismatch},
+		{"non-physician specialty code", registry.Claim{"James Wu", npiWu, "IL", "036112233", "gastroenterology"}, nursePract, "+++++-", registry.Mismatch},
+		{"no specialty code", registry.Claim{"James Wu", npiWu, "IL", "036112233", ""}, "", "+++++-", registry.Mismatch},
+		{"primary switch X still counts", registry.Claim{"James Wu", npiWu, "IL", "36-112233", "gastroenterology"}, gastroenter, "++++++", registry.Match},
+		{"organization", registry.Claim{"Maya Chen", npiBayview, "CA", "A123456", "cardiology"}, cardiology, "--+---", registry.Mismatch},
+		{"deactivated", registry.Claim{"Maya Chen", npiRetired, "CA", "A123456", "cardiology"}, cardiology, "------", registry.Mismatch},
+		{"not in registry", registry.Claim{"Noah Kim", npiKim, "WA", "MD61234567", "pulmonology"}, "207RP1001X", "??????", registry.NotInRegistry},
 	} {
 		got := registry.Compare(tc.claim, recs[tc.claim.NPI], tc.taxonomy)
 		if verdicts(got) != tc.want || got.Overall != tc.overall {
@@ -97,7 +97,8 @@ func TestCompareShowsBothSides(t *testing.T) {
 		{Name: registry.CheckEntityType, Claimed: "individual", Registry: "individual", Verdict: registry.Match},
 		{Name: registry.CheckActive, Claimed: "active", Registry: "reactivated 2018-06-01 after deactivation 2018-03-01", Verdict: registry.Match},
 		{Name: registry.CheckLicense, Claimed: "FL ME 98765", Registry: "FL ME 98765", Verdict: registry.Match},
-		{Name: registry.CheckTaxonomy, Claimed: "pediatrics (208000000X)", Registry: "208000000X (primary)", Verdict: registry.Match},
+		{Name: registry.CheckState, Claimed: "FL", Registry: "FL", Verdict: registry.Match},
+		{Name: registry.CheckTaxonomy, Claimed: "pediatrics (208000000X)", Registry: "208000000X Pediatrics (primary)", Verdict: registry.Match},
 	}
 	if !reflect.DeepEqual(got.Checks, want) {
 		t.Errorf("checks =\n%+v\nwant\n%+v", got.Checks, want)
@@ -159,6 +160,29 @@ func TestTaxonomyMatching(t *testing.T) {
 		last := got.Checks[len(got.Checks)-1]
 		if (last.Verdict == registry.Match) != tc.match {
 			t.Errorf("holding %s, claiming %s: %s", tc.held, tc.claimed, last.Verdict)
+		}
+	}
+}
+
+// The license state is checked on its own, and taxonomy codes are named.
+func TestLicenseStateAndTaxonomyNames(t *testing.T) {
+	t.Parallel()
+	one := registry.EntityIndividual
+	rec := &registry.Record{NPI: "1234567893", EntityType: &one, FirstName: "A", LastName: "B", Licenses: []registry.License{
+		{TaxonomyCode: "207RC0000X", LicenseNumber: "1", LicenseState: "CA", Primary: true},
+		{TaxonomyCode: "207RC0200X", LicenseNumber: "2", LicenseState: "nv"}}}
+	got := registry.Compare(registry.Claim{FullName: "A B", NPI: "1234567893", LicenseState: "TX", LicenseNumber: "1"}, rec, "207RC0000X")
+	state := got.Checks[4]
+	if state.Name != registry.CheckState || state.Claimed != "TX" || state.Registry != "CA, NV" || state.Verdict != registry.Mismatch {
+		t.Errorf("state check = %+v", state)
+	}
+	if tax := got.Checks[5].Registry; tax != "207RC0000X Internal Medicine, Cardiovascular Disease (primary), 207RC0200X Internal Medicine, other subspecialty" {
+		t.Errorf("taxonomy shown as %q", tax)
+	}
+	for code, want := range map[string]string{"2084P0800X": "Psychiatry & Neurology, Psychiatry", "363L00000X": "not a physician taxonomy",
+		"2086S0102X": "Surgery, other subspecialty", "204C00000X": "physician, classification not on file"} {
+		if got := registry.TaxonomyName(code); got != want {
+			t.Errorf("TaxonomyName(%s) = %q, want %q", code, got, want)
 		}
 	}
 }
