@@ -86,7 +86,7 @@ func (h *Handlers) oauthCallback(c echo.Context) error {
 		form.Errors["form"] = name + " did not share a verified e-mail address with Curbside. Sign up with your e-mail instead."
 		return h.renderLogin(c, http.StatusUnprocessableEntity, form)
 	}
-	return h.afterLogin(c, res, err, next)
+	return h.afterLogin(c, res, err, next, false)
 }
 
 // emailVerified reads the provider's verdict on the address. OpenID Connect

@@ -86,7 +86,7 @@ func (h *Handlers) changePassword(c echo.Context) error {
 	token, err := h.svc.ChangePassword(c.Request().Context(), kit.ViewerOf(c), c.FormValue("current_password"), c.FormValue("code"),
 		c.FormValue("new_password"), kit.Meta(c))
 	if err == nil {
-		kit.SetSessionCookie(c, token)
+		kit.SetSessionCookie(c, token, kit.ViewerOf(c).SessionUntil)
 	}
 	return h.afterSettingsForm(c, err, "Your password is changed, and your other sessions are signed out.", "")
 }

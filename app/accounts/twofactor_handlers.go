@@ -25,11 +25,12 @@ func (h *Handlers) secondFactorForm(c echo.Context) error {
 	}
 	form := kit.NewForm(c)
 	form.Values["next"] = c.QueryParam("next")
+	form.Values["remember"] = c.QueryParam("remember")
 	return c.Render(http.StatusOK, "login_2fa", form)
 }
 
 func (h *Handlers) secondFactor(c echo.Context) error {
-	form := kit.NewForm(c, "next")
+	form := kit.NewForm(c, "next", "remember")
 	res, err := h.svc.CompleteLogin(c.Request().Context(), kit.CookieValue(c, challengeCookie), c.FormValue("code"), kit.Meta(c))
 	var limited *apperr.RateLimited
 	switch {
@@ -46,14 +47,23 @@ func (h *Handlers) secondFactor(c echo.Context) error {
 		return kit.SeeOther(c, paths.Login)
 	}
 	kit.SetCookie(c, challengeCookie, "", -1)
-	return h.afterLogin(c, res, err, form.Value("next"))
+	return h.afterLogin(c, res, err, form.Value("next"), form.Value("remember") == "on")
 }
 
-func secondFactorRedirect(c echo.Context, token, next string) error {
+// secondFactorRedirect leads to the code's form, which carries on where the
+// login goes and whether the member asked to stay signed in.
+func secondFactorRedirect(c echo.Context, token, next string, remember bool) error {
 	kit.SetCookie(c, challengeCookie, token, int(challengeLifetime.Seconds()))
-	target := paths.LoginSecondStep
+	q := url.Values{}
 	if next != "" {
-		target += "?next=" + url.QueryEscape(next)
+		q.Set("next", next)
+	}
+	if remember {
+		q.Set("remember", "on")
+	}
+	target := paths.LoginSecondStep
+	if len(q) > 0 {
+		target += "?" + q.Encode()
 	}
 	return kit.SeeOther(c, target)
 }
@@ -68,7 +78,7 @@ func (h *Handlers) setupTOTP(c echo.Context) error {
 func (h *Handlers) enableTOTP(c echo.Context) error {
 	codes, token, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), c.FormValue("password"), kit.Meta(c))
 	if err == nil {
-		kit.SetSessionCookie(c, token)
+		kit.SetSessionCookie(c, token, kit.ViewerOf(c).SessionUntil)
 		err = h.showOnce(c, codes)
 	}
 	return h.afterSettingsForm(c, err, "Two-factor login is on. Save your recovery codes now.", "#two-factor")

@@ -39,7 +39,7 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		if renewed != "" {
-			kit.SetSessionCookie(c, renewed)
+			kit.SetSessionCookie(c, renewed, v.SessionUntil)
 		}
 		v.SecondFactorRequired = s.cfg.Mod2FA == config.Mod2FARequired
 		kit.SetViewer(c, v)
