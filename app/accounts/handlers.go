@@ -153,7 +153,11 @@ func (h *Handlers) afterLogin(c echo.Context, res LoginResult, err error, next s
 	}
 	kit.SetSessionCookie(c, token, until)
 	kit.RotateCSRF(c)
-	kit.SetCookie(c, deviceCookie, h.svc.Sign("device", strconv.FormatInt(u.ID, 10)), 90*24*3600)
+	device, err := h.svc.TrustDevice(c.Request().Context(), u.ID, kit.CookieValue(c, deviceCookie), kit.Meta(c))
+	if err != nil {
+		return err
+	}
+	kit.SetCookie(c, deviceCookie, device, int(h.svc.DeviceLifetime().Seconds()))
 	return kit.SeeOther(c, kit.SafeNext(next, landingFor(u)))
 }
 
@@ -172,12 +176,13 @@ func (h *Handlers) endPreviousSession(c echo.Context) error {
 // deviceCookie marks a browser that has signed in to an account before.
 const deviceCookie = "curbside_device"
 
+// knownDevice is the member this browser is a trusted device of, or 0. A
+// failed look-up only costs the browser its leniency.
 func (h *Handlers) knownDevice(c echo.Context) int64 {
-	raw, ok := h.svc.Verify("device", kit.CookieValue(c, deviceCookie))
-	if !ok {
-		return 0
+	id, err := h.svc.DeviceOwner(c.Request().Context(), kit.CookieValue(c, deviceCookie))
+	if err != nil {
+		h.log.Warn("looking up a trusted device", "err", err)
 	}
-	id, _ := strconv.ParseInt(raw, 10, 64)
 	return id
 }
 

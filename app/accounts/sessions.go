@@ -222,6 +222,9 @@ func (s *Service) PruneExpired(ctx context.Context) error {
 		Delete(&Session{}).Error; err != nil {
 		return fmt.Errorf("prune sessions: %w", err)
 	}
+	if err := db.Where("expires_at < ?", now).Delete(&TrustedDevice{}).Error; err != nil {
+		return fmt.Errorf("prune devices: %w", err)
+	}
 	if err := db.Where("expires_at < ?", now).Delete(&loginChallenge{}).Error; err != nil {
 		return fmt.Errorf("prune login challenges: %w", err)
 	}

@@ -230,6 +230,9 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, pass
 		if err := s.endSessions(ctx, u.ID, v.SessionID); err != nil {
 			return err
 		}
+		if err := s.forgetAllDevices(ctx, u.ID); err != nil {
+			return err
+		}
 		if token, err = s.rotateToken(ctx, v.SessionID); err != nil {
 			return err
 		}
@@ -281,6 +284,9 @@ func (s *Service) DisableTOTP(ctx context.Context, v *identity.Viewer, password,
 			return err
 		}
 		if err := tx.Where("user_id = ?", v.UserID).Delete(&recoveryCode{}).Error; err != nil {
+			return err
+		}
+		if err := s.forgetAllDevices(ctx, v.UserID); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: audit.TwoFactorOff, TargetType: "user", TargetID: v.UserID, IP: meta.IP})

@@ -63,6 +63,8 @@ var accessMatrix = []matrixRow{
 	{"GET", "/settings/security", in},
 	{"POST", "/settings/security/sessions/:id/revoke", in},
 	{"POST", "/settings/security/sessions/revoke-others", in},
+	{"POST", "/settings/security/devices/:id/forget", in},
+	{"POST", "/settings/security/devices/forget-all", in},
 	{"POST", "/settings/security/password", in},
 	{"POST", "/settings/security/2fa/setup", in},
 	{"POST", "/settings/security/2fa/enable", in},
