@@ -35,5 +35,7 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodPost, Path: "/settings/security/2fa/enable", Level: kit.SignedIn, Handler: h.enableTOTP},
 		{Method: http.MethodPost, Path: "/settings/security/2fa/disable", Level: kit.SignedIn, Handler: h.disableTOTP},
 		{Method: http.MethodPost, Path: "/settings/security/2fa/recovery", Level: kit.SignedIn, Handler: h.newRecoveryCodes},
+		{Method: http.MethodPost, Path: "/settings/security/2fa/recovery/download", Level: kit.SignedIn, Handler: h.downloadRecoveryCodes},
+		{Method: http.MethodPost, Path: "/settings/security/2fa/recovery/saved", Level: kit.SignedIn, Handler: h.recoveryCodesSaved},
 	}
 }

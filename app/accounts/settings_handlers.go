@@ -26,6 +26,10 @@ type securityPage struct {
 	// is built by PendingTOTP from the member's own secret and address.
 	PendingLink   template.URL
 	RecoveryCodes []string
+	// RecoveryDownload is RecoveryCodes sealed for the page's download form;
+	// CodesUnsaved, that the member has not said their codes are saved.
+	RecoveryDownload string
+	CodesUnsaved     bool
 	// Devices are the browsers trusted at login; CurrentDevice, this one's id.
 	Devices       []TrustedDevice
 	CurrentDevice int64
@@ -39,6 +43,14 @@ func (h *Handlers) renderSecurity(c echo.Context, status int, form kit.Form) err
 	}
 	page := securityPage{Sessions: list, CurrentID: v.SessionID, Form: form, TwoFactor: v.TwoFactor, RecoveryCodes: h.takeRecoveryCodes(c)}
 	if page.Devices, err = h.svc.Devices(c.Request().Context(), v.UserID); err != nil {
+		return err
+	}
+	if page.RecoveryCodes != nil {
+		if page.RecoveryDownload, err = h.svc.RecoveryDownload(v, page.RecoveryCodes); err != nil {
+			return err
+		}
+	}
+	if page.CodesUnsaved, err = h.svc.RecoveryCodesUnsaved(c.Request().Context(), v); err != nil {
 		return err
 	}
 	mine := hashToken(kit.CookieValue(c, deviceCookie))

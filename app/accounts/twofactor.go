@@ -330,6 +330,10 @@ func (s *Service) replaceRecoveryCodes(tx *gorm.DB, userID int64) ([]string, err
 		keyed, _ := s.recoveryHashes(raw)
 		rows[i] = recoveryCode{UserID: userID, CodeHash: keyed}
 	}
+	// New codes are not saved anywhere yet: the page asks until the member says so.
+	if err := tx.Model(&User{}).Where("id = ?", userID).Update("recovery_codes_saved_at", nil).Error; err != nil {
+		return nil, err
+	}
 	return codes, tx.Create(&rows).Error
 }
 

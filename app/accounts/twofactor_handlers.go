@@ -113,6 +113,34 @@ func (h *Handlers) disableTOTP(c echo.Context) error {
 	return h.afterSettingsForm(c, err, "Two-factor login is off.", "#two-factor")
 }
 
+// downloadRecoveryCodes answers the download form of the page that shows
+// new recovery codes with them as a text file, which no cache keeps.
+func (h *Handlers) downloadRecoveryCodes(c echo.Context) error {
+	v := kit.ViewerOf(c)
+	codes, ok := h.svc.OpenRecoveryDownload(v, c.FormValue("codes"))
+	if !ok {
+		return &kit.Denied{Title: "These codes are no longer available",
+			Message:  "Recovery codes are shown once, and can be downloaded only from that page, within ten minutes. If you did not save them, make new ones.",
+			LinkText: "Security settings", LinkURL: paths.SettingsSecurity + "#two-factor"}
+	}
+	body := "Curbside recovery codes for " + v.Email + "\n\n" +
+		"Each code works once, in place of the code from your authenticator app.\n" +
+		"Keep this file somewhere safe, away from your phone.\n\n" + strings.Join(codes, "\n") + "\n"
+	hd := c.Response().Header()
+	hd.Set("Content-Disposition", `attachment; filename="curbside-recovery-codes.txt"`)
+	hd.Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", []byte(body))
+}
+
+// recoveryCodesSaved records that the member saved their recovery codes.
+func (h *Handlers) recoveryCodesSaved(c echo.Context) error {
+	var err error = apperr.FieldErrors{"saved": "Tick the box once your codes are saved."}
+	if c.FormValue("saved") == "on" {
+		err = h.svc.ConfirmRecoveryCodesSaved(c.Request().Context(), kit.ViewerOf(c))
+	}
+	return h.afterSettingsForm(c, err, "Thank you: your recovery codes are saved.", "#two-factor")
+}
+
 // takeRecoveryCodes returns the codes just generated, once.
 func (h *Handlers) takeRecoveryCodes(c echo.Context) []string {
 	v, ok := h.svc.OpenFromBrowser(kit.ViewerOf(c), kit.CookieValue(c, recoveryCookie))

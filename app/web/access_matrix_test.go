@@ -70,6 +70,8 @@ var accessMatrix = []matrixRow{
 	{"POST", "/settings/security/2fa/enable", in},
 	{"POST", "/settings/security/2fa/disable", in},
 	{"POST", "/settings/security/2fa/recovery", in},
+	{"POST", "/settings/security/2fa/recovery/download", in},
+	{"POST", "/settings/security/2fa/recovery/saved", in},
 	{"GET", "/", pub},
 	{"GET", "/cases", ver},
 	{"GET", "/cases/new", ver},
