@@ -52,9 +52,9 @@ func TestRecoveryCodesDownloadAndSaved(t *testing.T) {
 	}
 	// The sealed codes open for their member only, and only as sealed.
 	other, _ := app.Verified("")
-	other.PostForm("/settings/security/2fa/recovery/download", url.Values{"codes": {m[1]}}).Expect(http.StatusForbidden).
+	other.PostForm("/settings/security/2fa/recovery/download", url.Values{"codes": {m[1]}}).Expect(http.StatusConflict).
 		Contains("no longer available").Lacks(codes[0][1])
-	c.PostForm("/settings/security/2fa/recovery/download", url.Values{"codes": {m[1][:len(m[1])-2] + "AA"}}).Expect(http.StatusForbidden)
+	c.PostForm("/settings/security/2fa/recovery/download", url.Values{"codes": {m[1][:len(m[1])-2] + "AA"}}).Expect(http.StatusConflict)
 	// The page shown again has no codes, and so nothing to download.
 	c.Get("/settings/security").Expect(http.StatusOK).Lacks("Download as a text file", codes[0][1]).Contains(reminder)
 

@@ -212,8 +212,8 @@ func truncate(s string, n int) string {
 }
 
 // PruneExpired deletes sessions that lapsed (past their lifetime or idle
-// limit) longer than lapseGrace ago, stale two-factor challenges and old
-// login counters.
+// limit) longer than lapseGrace ago, forms held past their hour, expired
+// devices, stale two-factor challenges and old login counters.
 func (s *Service) PruneExpired(ctx context.Context) error {
 	now := s.now()
 	db := s.db.WithContext(ctx)
@@ -221,6 +221,9 @@ func (s *Service) PruneExpired(ctx context.Context) error {
 		now.Add(-lapseGrace), now.Add(-s.idleLimit(true)-lapseGrace), now.Add(-s.Idle-lapseGrace)).
 		Delete(&Session{}).Error; err != nil {
 		return fmt.Errorf("prune sessions: %w", err)
+	}
+	if err := db.Exec("DELETE FROM held_forms WHERE expires_at < ?", now).Error; err != nil {
+		return fmt.Errorf("prune held forms: %w", err)
 	}
 	if err := db.Where("expires_at < ?", now).Delete(&TrustedDevice{}).Error; err != nil {
 		return fmt.Errorf("prune devices: %w", err)

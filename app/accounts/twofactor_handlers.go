@@ -118,10 +118,9 @@ func (h *Handlers) disableTOTP(c echo.Context) error {
 func (h *Handlers) downloadRecoveryCodes(c echo.Context) error {
 	v := kit.ViewerOf(c)
 	codes, ok := h.svc.OpenRecoveryDownload(v, c.FormValue("codes"))
-	if !ok {
-		return &kit.Denied{Title: "These codes are no longer available",
-			Message:  "Recovery codes are shown once, and can be downloaded only from that page, within ten minutes. If you did not save them, make new ones.",
-			LinkText: "Security settings", LinkURL: paths.SettingsSecurity + "#two-factor"}
+	if !ok { // not this member's, or its moment has passed: a 409, not a refusal of the route
+		return &apperr.Conflict{Message: "These codes are no longer available: recovery codes are shown once, and can be " +
+			"downloaded only from that page, within ten minutes. If you did not save them, make new ones on the security page."}
 	}
 	body := "Curbside recovery codes for " + v.Email + "\n\n" +
 		"Each code works once, in place of the code from your authenticator app.\n" +

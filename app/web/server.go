@@ -37,6 +37,8 @@ type Server struct {
 	// holds, the routes that keep a form sent with a lapsed session.
 	bodyLimits map[string]int64
 	holds      map[string]kit.Route
+	// levels holds every route's access level, by method and path.
+	levels map[string]kit.Level
 	// noSession holds the routes that need no session and set no cookies.
 	noSession map[string]bool
 	// http is the server Run starts; conns are the long-lived connections
@@ -101,10 +103,10 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 	e.Use(requestID, s.metrics.middleware, s.accessLog, s.recoverer(), s.securityHeaders)
 	e.GET("/static/*", s.serveStatic(assets))
 	e.HEAD("/static/*", s.serveStatic(assets))
-	e.Use(s.session, s.readForm, s.csrf)
+	e.Use(s.session, s.readForm, s.csrf, s.restoreHeld)
 
 	s.routes = slices.Concat(s.operationsRoutes(), deps.Routes)
-	s.bodyLimits, s.holds = map[string]int64{}, map[string]kit.Route{}
+	s.bodyLimits, s.holds, s.levels = map[string]int64{}, map[string]kit.Route{}, map[string]kit.Level{}
 	s.noSession = map[string]bool{"/static/*": true}
 	for _, rt := range s.routes {
 		if rt.NoSession {
@@ -121,9 +123,10 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 		if rt.MaxBody > 0 {
 			s.bodyLimits[rt.Method+" "+rt.Path] = rt.MaxBody
 		}
-		if rt.Hold != nil {
+		if rt.Hold != nil || rt.Keep != nil {
 			s.holds[rt.Method+" "+rt.Path] = rt
 		}
+		s.levels[rt.Method+" "+rt.Path] = rt.Level
 	}
 	s.Echo = e
 	s.http.Handler = e
