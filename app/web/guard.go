@@ -189,7 +189,13 @@ func (s *Server) sessionEndedRedirect(c echo.Context) (bool, error) {
 		return false, nil
 	}
 	flashPage(c, notSent)
-	return true, c.Redirect(http.StatusSeeOther, paths.LoginNext(loginReturnPath(c)))
+	back := loginReturnPath(c)
+	if rt, ok := s.holds[c.Request().Method+" "+c.Path()]; ok && rt.Keep != nil {
+		if page, err := rt.Keep.Page(c); err == nil {
+			back = page // the form's own page, to write it again
+		}
+	}
+	return true, c.Redirect(http.StatusSeeOther, paths.LoginNext(back))
 }
 
 // loginReturnPath is where login sends the member back to: the page itself

@@ -69,6 +69,19 @@ func TestExpiredSessionKeepsTheForm(t *testing.T) {
 	if n := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM chat_messages"); n != 0 {
 		t.Fatalf("%d chat messages sent with a lapsed session", n)
 	}
+
+	// A message on the member's own consult: back in the consult's reply box.
+	consult := c.PostForm("/consults", url.Values{"specialty": {"nephrology"}, "question": {"Start a binder?"}, "urgency": {"routine"}}).
+		Expect(http.StatusSeeOther).Location()
+	specialist, _ := app.Verified("nephrology")
+	specialist.PostForm(consult+"/claim", url.Values{}).Expect(http.StatusSeeOther)
+	lapse(t, app, acct.ID)
+	res = c.PostForm(consult+"/messages", url.Values{"body": {"Adding the repeat potassium: 5.9."}}).Expect(http.StatusSeeOther)
+	if back = mustNext(t, res); !strings.HasPrefix(back, consult+"?held=") {
+		t.Fatalf("consult message kept for %q, want %s", back, consult)
+	}
+	c.PostForm("/login", url.Values{"email": {acct.Email}, "password": {acct.Password}, "next": {back}}).RedirectsTo(back)
+	c.Get(back).Expect(http.StatusOK).Contains("Adding the repeat potassium: 5.9.</textarea>")
 }
 
 func mustNext(t *testing.T, res *webtest.Response) string {
@@ -106,7 +119,9 @@ func TestEndedSessionSaysWhatWasNotSent(t *testing.T) {
 	d.SetCookie("curbside_csrf", strings.Repeat("A", 43))
 	res = d.PostForm("/chat/general/messages", url.Values{"body": {"typed", "while", "away"}, "_csrf": {strings.Repeat("B", 43)}})
 	res.Expect(http.StatusSeeOther)
-	mustNext(t, res)
+	if back := mustNext(t, res); back != "/chat/general" {
+		t.Fatalf("login leads back to %q, want the chat room", back)
+	}
 	d.Get(res.Location()).Expect(http.StatusOK).Contains("what you typed was not sent")
 	if n := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM held_forms"); n != 0 {
 		t.Fatalf("%d forms kept from a request whose token did not match", n)
