@@ -43,6 +43,9 @@ type Config struct {
 	DataDir         string
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
+	// SessionRemember is how long "keep me signed in on this device" keeps
+	// a session (its cookie, and its lifetime); 0 offers no such box.
+	SessionRemember time.Duration
 	// MetricsToken, when set, lets a scraper from elsewhere read /metrics
 	// with "Authorization: Bearer <token>"; otherwise only local requests may.
 	MetricsToken string
@@ -64,6 +67,7 @@ func Load(getenv func(string) string) (Config, error) {
 		DataDir:         orDefault(getenv("CURBSIDE_DATA_DIR"), ".data"),
 		SessionIdle:     30 * time.Minute,
 		SessionLifetime: 12 * time.Hour,
+		SessionRemember: 30 * 24 * time.Hour,
 		MetricsToken:    getenv("CURBSIDE_METRICS_TOKEN"),
 		PprofAddr:       getenv("CURBSIDE_PPROF_ADDR"),
 	}
@@ -85,18 +89,27 @@ func Load(getenv func(string) string) (Config, error) {
 	if cfg.SessionLifetime, err = parseDuration(getenv, "CURBSIDE_SESSION_LIFETIME", cfg.SessionLifetime); err != nil {
 		errs = append(errs, err)
 	}
+	if cfg.SessionRemember, err = parseOptionalDuration(getenv, "CURBSIDE_SESSION_REMEMBER", cfg.SessionRemember); err != nil {
+		errs = append(errs, err)
+	}
+	if err := smtpPassword(cfg.SMTPURL); err != nil {
+		errs = append(errs, err)
+	}
 	if s := getenv("CURBSIDE_SECRET"); s != "" {
 		if msg := weakSecret(s); msg != "" {
 			errs = append(errs, errors.New("CURBSIDE_SECRET "+msg))
 		}
 		cfg.Secret = []byte(s)
 	}
-	cfg.AddOAuth(getenv, "GOOGLE", "GITHUB")
+	errs = append(errs, cfg.AddOAuth(getenv, "GOOGLE", "GITHUB"))
 	return cfg, errors.Join(errs...)
 }
 
-// AddOAuth adds the providers of the given names that have a key set.
-func (c *Config) AddOAuth(getenv func(string) string, names ...string) {
+// AddOAuth adds the providers of the given names that have a key set, and
+// refuses a client secret that is a placeholder or too short to be one a
+// provider issued.
+func (c *Config) AddOAuth(getenv func(string) string, names ...string) error {
+	var errs []error
 	for _, name := range names {
 		p := OAuthProvider{
 			Name:         strings.ToLower(name),
@@ -107,8 +120,13 @@ func (c *Config) AddOAuth(getenv func(string) string, names ...string) {
 		if p.Key == "" || slices.ContainsFunc(c.OAuth, func(q OAuthProvider) bool { return q.Name == p.Name }) {
 			continue
 		}
+		if msg := weakClientSecret(p.Secret); msg != "" {
+			errs = append(errs, errors.New("CURBSIDE_OAUTH_"+name+"_SECRET "+msg))
+			continue
+		}
 		c.OAuth = append(c.OAuth, p)
 	}
+	return errors.Join(errs...)
 }
 
 // OAuthNames finds every CURBSIDE_OAUTH_<NAME>_KEY in an environment
@@ -164,6 +182,18 @@ func parseDuration(getenv func(string) string, name string, def time.Duration) (
 	return d, nil
 }
 
+// parseOptionalDuration is parseDuration where 0 turns the feature off.
+func parseOptionalDuration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	if raw := getenv(name); raw == "0" {
+		return 0, nil
+	}
+	d, err := parseDuration(getenv, name, def)
+	if err != nil {
+		return def, fmt.Errorf("%s must be 0 (off) or a duration of at least 1m, such as 720h, not %q", name, getenv(name))
+	}
+	return d, nil
+}
+
 func orDefault(v, def string) string {
 	if v == "" {
 		return def
@@ -209,6 +239,42 @@ func parseCIDRs(raw string) ([]*net.IPNet, error) {
 	return nets, nil
 }
 
+// placeholders are the values examples and templates leave for a secret.
+var placeholders = []string{"change-me", "changeme", "change_me", "replace-me", "replaceme", "your-secret", "yoursecret",
+	"secret", "password", "example", "placeholder", "todo", "xxxx"}
+
+func isPlaceholder(s string) bool {
+	lower := strings.ToLower(s)
+	return slices.ContainsFunc(placeholders, func(p string) bool { return strings.Contains(lower, p) })
+}
+
+// weakClientSecret says why an OAuth client secret cannot be one a provider
+// issued (they are 20 characters or more), or "".
+func weakClientSecret(s string) string {
+	switch {
+	case s == "":
+		return "is missing"
+	case isPlaceholder(s):
+		return "is a placeholder: paste the client secret your provider issued"
+	case len(s) < 16:
+		return "is too short to be a client secret a provider issued"
+	}
+	return ""
+}
+
+// smtpPassword refuses a CURBSIDE_SMTP_URL whose password is a placeholder
+// left from the example; the URL's shape is the mailer's to check.
+func smtpPassword(raw string) error {
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil || u.User == nil {
+		return nil
+	}
+	if pw, ok := u.User.Password(); ok && (isPlaceholder(pw) || len(pw) < 8) {
+		return errors.New("CURBSIDE_SMTP_URL has a placeholder or too short password: use the mail provider's real one")
+	}
+	return nil
+}
+
 // weakSecret says why a secret would be guessed, or "": too short, a
 // placeholder copied from an example, or too few different characters to
 // be random (a word repeated, a run of one key).
@@ -221,7 +287,7 @@ func weakSecret(s string) string {
 	switch {
 	case len(s) < 32:
 		return "must be at least 32 characters"
-	case strings.Contains(lower, "change-me"), strings.Contains(lower, "changeme"), strings.Contains(lower, "replace-me"):
+	case isPlaceholder(lower):
 		return "is the example's placeholder: generate one, e.g. with `openssl rand -hex 32`"
 	case len(distinct) < 12:
 		return "is not random enough: generate one, e.g. with `openssl rand -hex 32`"

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
@@ -41,7 +42,7 @@ func TestTrustedProxiesAndHTTPS(t *testing.T) {
 	cfg, err := Load(env(map[string]string{
 		"CURBSIDE_TRUSTED_PROXIES":  "10.0.0.0/8, 192.0.2.7, ::1",
 		"CURBSIDE_BASE_URL":         "https://curbside.example.org/",
-		"CURBSIDE_OAUTH_GOOGLE_KEY": "k", "CURBSIDE_OAUTH_GOOGLE_SECRET": "s",
+		"CURBSIDE_OAUTH_GOOGLE_KEY": "k", "CURBSIDE_OAUTH_GOOGLE_SECRET": "GOCSPX-4fQ9zL2mW8xR1vT7kB3n",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -74,13 +75,15 @@ func TestGeneratedSecretIsKept(t *testing.T) {
 }
 
 func TestAnyProviderByName(t *testing.T) {
-	vars := map[string]string{"CURBSIDE_OAUTH_OKTA_KEY": "k", "CURBSIDE_OAUTH_OKTA_SECRET": "s",
+	vars := map[string]string{"CURBSIDE_OAUTH_OKTA_KEY": "k", "CURBSIDE_OAUTH_OKTA_SECRET": "q8Zr2LwX5mN1vB7kT4yH9cJ0",
 		"CURBSIDE_OAUTH_OKTA_DISCOVERY_URL": "https://okta.example/.well-known/openid-configuration"}
 	cfg, err := Load(env(vars))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.AddOAuth(env(vars), OAuthNames([]string{"PATH=/bin", "CURBSIDE_OAUTH_OKTA_KEY=k", "CURBSIDE_OAUTH_OKTA_SECRET=s"})...)
+	if err := cfg.AddOAuth(env(vars), OAuthNames([]string{"PATH=/bin", "CURBSIDE_OAUTH_OKTA_KEY=k"})...); err != nil {
+		t.Fatal(err)
+	}
 	if len(cfg.OAuth) != 1 || cfg.OAuth[0].Name != "okta" || cfg.OAuth[0].DiscoveryURL == "" {
 		t.Fatalf("providers %+v", cfg.OAuth)
 	}
@@ -93,7 +96,8 @@ func TestWeakSecretsAreRefused(t *testing.T) {
 		"short": "at least 32 characters",
 		"change-me-to-a-long-random-string-0123456789": "placeholder",
 		strings.Repeat("ab", 20):                       "not random enough",
-		strings.Repeat("password", 5):                  "not random enough",
+		strings.Repeat("password", 5):                  "placeholder",
+		strings.Repeat("q7", 20):                       "not random enough",
 	} {
 		_, err := Load(func(k string) string { return map[string]string{"CURBSIDE_SECRET": secret}[k] })
 		if err == nil || !strings.Contains(err.Error(), why) {
@@ -104,5 +108,52 @@ func TestWeakSecretsAreRefused(t *testing.T) {
 		return map[string]string{"CURBSIDE_SECRET": "9f2c41d7e08b6a35c1f4e97d20a8b3c6"}[k]
 	}); err != nil {
 		t.Errorf("a random secret refused: %v", err)
+	}
+}
+
+// The other secrets are refused at start too, each with one line naming its
+// variable: OAuth client secrets and the SMTP password left as placeholders
+// or too short to be real.
+func TestWeakOtherSecretsAreRefused(t *testing.T) {
+	for _, tc := range []struct{ name, value, variable string }{
+		{"CURBSIDE_OAUTH_GOOGLE_SECRET", "changeme", "CURBSIDE_OAUTH_GOOGLE_SECRET is a placeholder"},
+		{"CURBSIDE_OAUTH_GOOGLE_SECRET", "your-client-secret-here", "CURBSIDE_OAUTH_GOOGLE_SECRET is a placeholder"},
+		{"CURBSIDE_OAUTH_GOOGLE_SECRET", "s3Kq9", "CURBSIDE_OAUTH_GOOGLE_SECRET is too short"},
+		{"CURBSIDE_OAUTH_GOOGLE_SECRET", "", "CURBSIDE_OAUTH_GOOGLE_SECRET is missing"},
+		{"CURBSIDE_SMTP_URL", "smtp://curbside:password@mail.example.org:587?from=a@example.org", "CURBSIDE_SMTP_URL has a placeholder"},
+		{"CURBSIDE_SMTP_URL", "smtp://curbside:changeme@mail.example.org:587", "CURBSIDE_SMTP_URL has a placeholder"},
+	} {
+		vars := map[string]string{"CURBSIDE_OAUTH_GOOGLE_KEY": "client-id", tc.name: tc.value}
+		if tc.name == "CURBSIDE_SMTP_URL" {
+			delete(vars, "CURBSIDE_OAUTH_GOOGLE_KEY")
+		}
+		_, err := Load(env(vars))
+		if err == nil || !strings.Contains(err.Error(), tc.variable) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s=%q: err %v, want one line with %q", tc.name, tc.value, err, tc.variable)
+		}
+	}
+	// A provider configured by name only at serving time is checked the same way.
+	var cfg Config
+	if err := cfg.AddOAuth(env(map[string]string{"CURBSIDE_OAUTH_OKTA_KEY": "k", "CURBSIDE_OAUTH_OKTA_SECRET": "secret"}), "OKTA"); err == nil ||
+		!strings.Contains(err.Error(), "CURBSIDE_OAUTH_OKTA_SECRET") || len(cfg.OAuth) != 0 {
+		t.Errorf("okta placeholder: err %v, providers %+v", err, cfg.OAuth)
+	}
+	if _, err := Load(env(map[string]string{"CURBSIDE_SMTP_URL": "smtp://curbside:Zq8v2Lw5mN1xB7kT@mail.example.org:587"})); err != nil {
+		t.Errorf("a real SMTP password refused: %v", err)
+	}
+}
+
+// "Keep me signed in" lasts 30 days unless the operator says otherwise; 0
+// turns it off, and nonsense is refused.
+func TestSessionRemember(t *testing.T) {
+	for raw, want := range map[string]time.Duration{"": 30 * 24 * time.Hour, "0": 0, "168h": 168 * time.Hour} {
+		cfg, err := Load(env(map[string]string{"CURBSIDE_SESSION_REMEMBER": raw}))
+		if err != nil || cfg.SessionRemember != want {
+			t.Errorf("%q: %v, %v; want %v", raw, cfg.SessionRemember, err, want)
+		}
+	}
+	if _, err := Load(env(map[string]string{"CURBSIDE_SESSION_REMEMBER": "forever"})); err == nil ||
+		!strings.Contains(err.Error(), "CURBSIDE_SESSION_REMEMBER") {
+		t.Errorf("nonsense accepted: %v", err)
 	}
 }

@@ -39,7 +39,7 @@ type authRow struct {
 
 // authColumns read a session and its member for authRow.
 const authColumns = `SELECT s.id, s.user_id, s.token_hash, s.prev_token_hash, s.renewed_at, s.second_factor_at,
-	s.issued_role, s.issued_status, s.created_at, s.last_seen_at, s.expires_at,
+	s.issued_role, s.issued_status, s.created_at, s.last_seen_at, s.expires_at, s.remembered,
 	u.email, u.handle, u.display_name, u.role, u.status, u.specialty_id,
 	u.totp_enabled_at IS NOT NULL, u.totp_enabled_at IS NULL AND u.totp_secret IS NOT NULL, u.password_hash IS NOT NULL,
 	u.email_confirmed_at IS NOT NULL, u.time_zone,
@@ -76,14 +76,18 @@ func (s *Service) scanAuth(ctx context.Context, query string, args ...any) (*aut
 	var r authRow
 	err := db.ScanRow(ctx, s.db, query, args,
 		&r.ID, &r.UserID, &r.TokenHash, &r.PrevTokenHash, &r.RenewedAt, &r.SecondFactorAt,
-		&r.IssuedRole, &r.IssuedStatus, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt,
+		&r.IssuedRole, &r.IssuedStatus, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt, &r.Remembered,
 		&r.Email, &r.Handle, &r.DisplayName, &r.Role, &r.Status, &r.SpecialtyID,
 		&r.TwoFactor, &r.TwoFactorPending, &r.HasPassword, &r.EmailConfirmed, &r.TimeZone, &r.Unread, &r.WaitingConsults, &r.PendingVerifications)
 	return &r, err
 }
 
 func (r *authRow) viewer() *identity.Viewer {
-	return &identity.Viewer{UserID: r.UserID, SessionID: r.ID, Handle: r.Handle, DisplayName: r.DisplayName,
+	var until *time.Time
+	if r.Remembered {
+		until = &r.ExpiresAt
+	}
+	return &identity.Viewer{SessionUntil: until, UserID: r.UserID, SessionID: r.ID, Handle: r.Handle, DisplayName: r.DisplayName,
 		Email: r.Email, Role: r.Role, Status: r.Status, SpecialtyID: r.SpecialtyID, TwoFactor: r.TwoFactor,
 		SecondFactor: r.TwoFactor && r.SecondFactorAt != nil, TwoFactorPending: r.TwoFactorPending, HasPassword: r.HasPassword,
 		EmailConfirmed: r.EmailConfirmed,
@@ -114,7 +118,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (v *identity.V
 	switch {
 	case row.Status == identity.StatusSuspended:
 		return nil, "", errors.Join(ErrNoSession, s.endSessions(ctx, row.UserID, 0))
-	case now.After(row.ExpiresAt), now.Sub(row.LastSeenAt) > s.Idle:
+	case now.After(row.ExpiresAt), now.Sub(row.LastSeenAt) > s.idleLimit(row.Remembered):
 		// Kept a while (PruneExpired) to name its member; it lets no one in.
 		return nil, "", &SessionLapsed{Viewer: row.viewer()}
 	case !bytes.Equal(row.TokenHash, h):

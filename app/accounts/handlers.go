@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -61,7 +62,7 @@ func (h *Handlers) signup(c echo.Context) error {
 	if err := h.endPreviousSession(c); err != nil {
 		return err
 	}
-	kit.SetSessionCookie(c, token)
+	kit.SetSessionCookie(c, token, nil)
 	kit.RotateCSRF(c)
 	kit.Flash(c, "Welcome to Curbside. Verify your license to join the clinical discussions.")
 	return kit.SeeOther(c, paths.Verification)
@@ -76,18 +77,40 @@ func (h *Handlers) loginForm(c echo.Context) error {
 	return h.renderLogin(c, http.StatusOK, form)
 }
 
-// loginPage is the login form with the providers one may sign in with.
+// loginPage is the login form with the providers one may sign in with, and
+// how long "keep me signed in" keeps a session ("" when it is off).
 type loginPage struct {
 	kit.Form
-	Providers []string
+	Providers   []string
+	RememberFor string
 }
 
 func (h *Handlers) renderLogin(c echo.Context, code int, form kit.Form) error {
-	return c.Render(code, "login", loginPage{Form: form, Providers: h.providers.Names()})
+	return c.Render(code, "login", loginPage{Form: form, Providers: h.providers.Names(), RememberFor: spell(h.svc.Remember)})
+}
+
+// spell says a duration as a member reads it: "30 days", "12 hours".
+func spell(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return ""
+	case d%(24*time.Hour) == 0:
+		return plural(int(d/(24*time.Hour)), "day")
+	case d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	}
+	return plural(int(d/time.Minute), "minute")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
 }
 
 func (h *Handlers) login(c echo.Context) error {
-	form := kit.NewForm(c, "email", "next")
+	form := kit.NewForm(c, "email", "next", "remember")
 	meta := kit.Meta(c)
 	meta.TrustedDevice = h.knownDevice(c)
 	res, err := h.svc.Login(c.Request().Context(), form.Value("email"), c.FormValue("password"), meta)
@@ -101,12 +124,14 @@ func (h *Handlers) login(c echo.Context) error {
 		form.Errors["form"] = "Too many failed attempts. Wait " + strconv.Itoa(limited.Seconds()) + " seconds, then try again."
 		return h.renderLogin(c, http.StatusTooManyRequests, form)
 	}
-	return h.afterLogin(c, res, err, form.Value("next"))
+	return h.afterLogin(c, res, err, form.Value("next"), form.Value("remember") == "on")
 }
 
 // afterLogin ends every way of signing in: on to the second factor, the
 // suspension notice, or the session and the page the member was going to.
-func (h *Handlers) afterLogin(c echo.Context, res LoginResult, err error, next string) error {
+// A member who asked to stay signed in (remember) gets a session and cookie
+// that outlast the browser, within the operators' limit.
+func (h *Handlers) afterLogin(c echo.Context, res LoginResult, err error, next string, remember bool) error {
 	var suspended *SuspendedError
 	switch {
 	case errors.As(err, &suspended):
@@ -114,15 +139,25 @@ func (h *Handlers) afterLogin(c echo.Context, res LoginResult, err error, next s
 	case err != nil:
 		return err
 	case res.Challenge != "":
-		return secondFactorRedirect(c, res.Challenge, next)
+		return secondFactorRedirect(c, res.Challenge, next, remember)
 	}
 	u, token := res.User, res.Session
 	if err := h.endPreviousSession(c); err != nil {
 		return err
 	}
-	kit.SetSessionCookie(c, token)
+	var until *time.Time
+	if remember {
+		if until, err = h.svc.RememberSession(c.Request().Context(), token); err != nil {
+			return err
+		}
+	}
+	kit.SetSessionCookie(c, token, until)
 	kit.RotateCSRF(c)
-	kit.SetCookie(c, deviceCookie, h.svc.Sign("device", strconv.FormatInt(u.ID, 10)), 90*24*3600)
+	device, err := h.svc.TrustDevice(c.Request().Context(), u.ID, kit.CookieValue(c, deviceCookie), kit.Meta(c))
+	if err != nil {
+		return err
+	}
+	kit.SetCookie(c, deviceCookie, device, int(h.svc.DeviceLifetime().Seconds()))
 	return kit.SeeOther(c, kit.SafeNext(next, landingFor(u)))
 }
 
@@ -141,12 +176,13 @@ func (h *Handlers) endPreviousSession(c echo.Context) error {
 // deviceCookie marks a browser that has signed in to an account before.
 const deviceCookie = "curbside_device"
 
+// knownDevice is the member this browser is a trusted device of, or 0. A
+// failed look-up only costs the browser its leniency.
 func (h *Handlers) knownDevice(c echo.Context) int64 {
-	raw, ok := h.svc.Verify("device", kit.CookieValue(c, deviceCookie))
-	if !ok {
-		return 0
+	id, err := h.svc.DeviceOwner(c.Request().Context(), kit.CookieValue(c, deviceCookie))
+	if err != nil {
+		h.log.Warn("looking up a trusted device", "err", err)
 	}
-	id, _ := strconv.ParseInt(raw, 10, 64)
 	return id
 }
 

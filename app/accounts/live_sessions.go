@@ -21,11 +21,12 @@ func (s *Service) LiveSessions(ctx context.Context, ids []int64) (map[int64]bool
 		return map[int64]bool{}, nil
 	}
 	var rows []struct {
-		ID       int64
-		LastSeen int64 // Unix seconds
+		ID         int64
+		LastSeen   int64 // Unix seconds
+		Remembered bool
 	}
 	now := s.now()
-	err := db.Conn(ctx, s.db).Raw(`SELECT s.id, extract(epoch FROM s.last_seen_at)::bigint AS last_seen FROM sessions s
+	err := db.Conn(ctx, s.db).Raw(`SELECT s.id, extract(epoch FROM s.last_seen_at)::bigint AS last_seen, s.remembered FROM sessions s
 		JOIN users u ON u.id = s.user_id WHERE s.id IN ? AND s.expires_at > ? AND u.status <> 'suspended'`, ids, now).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("check sessions: %w", err)
@@ -33,7 +34,7 @@ func (s *Service) LiveSessions(ctx context.Context, ids []int64) (map[int64]bool
 	live := make(map[int64]bool, len(rows))
 	for _, r := range rows {
 		seen := max(r.LastSeen, s.seen.last(r.ID).Unix())
-		live[r.ID] = now.Unix()-seen <= int64(s.Idle.Seconds())
+		live[r.ID] = now.Unix()-seen <= int64(s.idleLimit(r.Remembered).Seconds())
 	}
 	return live, nil
 }

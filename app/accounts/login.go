@@ -158,6 +158,9 @@ func (s *Service) ChangePassword(ctx context.Context, v *identity.Viewer, curren
 		if err := s.endSessions(ctx, v.UserID, v.SessionID); err != nil {
 			return err
 		}
+		if err := s.forgetAllDevices(ctx, v.UserID); err != nil {
+			return err
+		}
 		if token, err = s.rotateToken(ctx, v.SessionID); err != nil {
 			return err
 		}

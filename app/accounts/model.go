@@ -46,6 +46,8 @@ type Session struct {
 	CreatedAt      time.Time
 	LastSeenAt     time.Time
 	ExpiresAt      time.Time
+	// Remembered: "keep me signed in on this device" was ticked at login.
+	Remembered bool
 }
 
 // Specialty is a medical specialty seeded by the migrations.

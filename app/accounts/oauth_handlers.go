@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/oauth2"
 
 	"curbside/app/apperr"
 	"curbside/app/paths"
@@ -29,13 +30,20 @@ func (h *Handlers) oauthBegin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	authURL, err := sess.GetAuthURL()
+	raw, err := sess.GetAuthURL()
+	if err != nil {
+		return err
+	}
+	// The PKCE verifier waits in the signed, HttpOnly cookie that only this
+	// browser holds: a code caught on its way back is useless without it.
+	verifier := oauth2.GenerateVerifier()
+	to, err := authURL(p, raw, verifier)
 	if err != nil {
 		return err
 	}
 	next := kit.SafeNext(c.QueryParam("next"), "")
-	kit.SetCookie(c, oauthCookie, h.svc.Sign("oauth", strings.Join([]string{name, state, next, sess.Marshal()}, "\n")), 600)
-	return c.Redirect(http.StatusSeeOther, authURL)
+	kit.SetCookie(c, oauthCookie, h.svc.Sign("oauth", strings.Join([]string{name, state, next, verifier, sess.Marshal()}, "\n")), 600)
+	return c.Redirect(http.StatusSeeOther, to)
 }
 
 func (h *Handlers) oauthCallback(c echo.Context) error {
@@ -45,9 +53,9 @@ func (h *Handlers) oauthCallback(c echo.Context) error {
 		return apperr.ErrNotFound
 	}
 	raw, valid := h.svc.Verify("oauth", kit.CookieValue(c, oauthCookie))
-	parts := strings.SplitN(raw, "\n", 4)
+	parts := strings.SplitN(raw, "\n", 5)
 	kit.SetCookie(c, oauthCookie, "", -1)
-	if !valid || len(parts) != 4 || parts[0] != name || subtle.ConstantTimeCompare([]byte(parts[1]), []byte(c.QueryParam("state"))) != 1 {
+	if !valid || len(parts) != 5 || parts[0] != name || subtle.ConstantTimeCompare([]byte(parts[1]), []byte(c.QueryParam("state"))) != 1 {
 		return &kit.Denied{Title: "Sign-in expired", Message: "The sign-in did not start here, or took too long. Please try again.",
 			LinkURL: paths.Login, LinkText: "Back to login"}
 	}
@@ -64,11 +72,11 @@ func (h *Handlers) oauthCallback(c echo.Context) error {
 	if e := c.QueryParam("error"); e != "" {
 		return fail("authorize", errors.New("provider answered "+strings.ToValidUTF8(truncate(e, 100), "")))
 	}
-	sess, err := p.UnmarshalSession(parts[3])
+	sess, err := p.UnmarshalSession(parts[4])
 	if err != nil {
 		return fail("session", err)
 	}
-	if _, err := sess.Authorize(p, c.QueryParams()); err != nil {
+	if err := authorize(c.Request().Context(), p, sess, c.QueryParams(), parts[3]); err != nil {
 		return fail("token", err)
 	}
 	gu, err := p.FetchUser(sess)
@@ -86,7 +94,7 @@ func (h *Handlers) oauthCallback(c echo.Context) error {
 		form.Errors["form"] = name + " did not share a verified e-mail address with Curbside. Sign up with your e-mail instead."
 		return h.renderLogin(c, http.StatusUnprocessableEntity, form)
 	}
-	return h.afterLogin(c, res, err, next)
+	return h.afterLogin(c, res, err, next, false)
 }
 
 // emailVerified reads the provider's verdict on the address. OpenID Connect

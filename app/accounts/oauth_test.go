@@ -1,15 +1,18 @@
 package accounts_test
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 
-	"github.com/markbates/goth/providers/github"
+	"github.com/markbates/goth/providers/openidConnect"
 
 	"curbside/app"
 	"curbside/app/accounts"
@@ -22,6 +25,8 @@ import (
 type fakeGitHub struct {
 	mu      sync.Mutex
 	profile map[string]any
+	// verifiers are the PKCE code verifiers the token requests carried.
+	verifiers []string
 }
 
 func (f *fakeGitHub) set(id int, name, email string) {
@@ -36,6 +41,8 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	switch r.URL.Path {
 	case "/token":
+		_ = r.ParseForm()
+		f.verifiers = append(f.verifiers, r.PostForm.Get("code_verifier"))
 		_ = json.NewEncoder(w).Encode(map[string]string{"access_token": "tok", "token_type": "bearer"})
 	case "/user":
 		_ = json.NewEncoder(w).Encode(f.profile)
@@ -48,7 +55,7 @@ func oauthApp(t *testing.T) (*webtest.App, *fakeGitHub) {
 	fake := &fakeGitHub{}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p := github.NewCustomisedURL("key", "secret", "http://localhost/auth/github/callback",
+	p := accounts.GitHub("key", "secret", "http://localhost/auth/github/callback",
 		srv.URL+"/authorize", srv.URL+"/token", srv.URL+"/user", srv.URL+"/emails")
 	p.SetName("github")
 	return webtest.NewWith(t, []app.Option{app.WithProviders(accounts.Providers{"github": p})}), fake
@@ -142,4 +149,55 @@ func TestProviderAccountsConfirmBeforeSensitiveChanges(t *testing.T) {
 	signInWithGitHub(t, fresh).RedirectsTo("/settings/security")
 	fresh.PostForm("/settings/security/password", url.Values{"new_password": {"a brand new passphrase"}}).RedirectsTo("/settings/security")
 	app.Client().Login("pat@clinic.org", "a brand new passphrase").Expect(http.StatusSeeOther)
+}
+
+// Sign-in through a provider uses PKCE (S256) and never asks for offline
+// access: the GitHub round trip sends the verifier matching the challenge,
+// and neither Google's nor an OpenID Connect provider's authorisation link
+// asks for a refresh token.
+func TestOAuthUsesPKCEAndNoOfflineAccess(t *testing.T) {
+	t.Parallel()
+	fake := &fakeGitHub{}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	gh := accounts.GitHub("key", "secret", "http://localhost/auth/github/callback",
+		srv.URL+"/authorize", srv.URL+"/token", srv.URL+"/user", srv.URL+"/emails")
+	gh.SetName("github")
+	oidc, err := openidConnect.NewCustomisedURL("key", "secret", "http://localhost/auth/okta/callback",
+		srv.URL+"/authorize", srv.URL+"/token", srv.URL, srv.URL+"/userinfo", "", "openid", "email", "profile", "offline_access")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oidc.SetName("okta")
+	google := accounts.Google("key", "secret", "http://localhost/auth/google/callback")
+	google.SetName("google")
+	app := webtest.NewWith(t, []app.Option{app.WithProviders(accounts.Providers{"github": gh, "okta": oidc, "google": google})})
+
+	for _, name := range []string{"github", "google", "okta"} {
+		loc, err := url.Parse(app.Client().Get("/auth/" + name).Expect(http.StatusSeeOther).Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := loc.Query()
+		if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 {
+			t.Errorf("%s: no S256 challenge in %s", name, loc)
+		}
+		if q.Has("access_type") || strings.Contains(q.Get("scope"), "offline_access") {
+			t.Errorf("%s asks for offline access: %s", name, loc)
+		}
+	}
+
+	fake.set(5150, "Lee Park", "lee@clinic.org")
+	c := app.Client()
+	loc, _ := url.Parse(c.Get("/auth/github").Expect(http.StatusSeeOther).Location())
+	c.Get("/auth/github/callback?code=abc&state=" + url.QueryEscape(loc.Query().Get("state"))).Expect(http.StatusSeeOther)
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if len(fake.verifiers) != 1 {
+		t.Fatalf("%d token requests, want 1", len(fake.verifiers))
+	}
+	sum := sha256.Sum256([]byte(fake.verifiers[0]))
+	if got := base64.RawURLEncoding.EncodeToString(sum[:]); got != loc.Query().Get("code_challenge") {
+		t.Fatalf("the token request's verifier %q does not match the challenge %q", fake.verifiers[0], loc.Query().Get("code_challenge"))
+	}
 }

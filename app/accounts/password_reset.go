@@ -105,6 +105,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, met
 		if err := s.endSessions(ctx, userID, 0); err != nil {
 			return err
 		}
+		if err := s.forgetAllDevices(ctx, userID); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, audit.Event{ActorID: userID, Action: audit.PasswordReset, TargetType: "user",
 			TargetID: userID, IP: meta.IP})
 	})

@@ -28,10 +28,14 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodGet, Path: "/settings/security", Level: kit.SignedIn, Handler: h.security},
 		{Method: http.MethodPost, Path: "/settings/security/sessions/:id/revoke", Level: kit.SignedIn, Handler: h.revokeSession},
 		{Method: http.MethodPost, Path: "/settings/security/sessions/revoke-others", Level: kit.SignedIn, Handler: h.revokeOtherSessions},
+		{Method: http.MethodPost, Path: "/settings/security/devices/:id/forget", Level: kit.SignedIn, Handler: h.forgetDevice},
+		{Method: http.MethodPost, Path: "/settings/security/devices/forget-all", Level: kit.SignedIn, Handler: h.forgetDevice},
 		{Method: http.MethodPost, Path: "/settings/security/password", Level: kit.SignedIn, Handler: h.changePassword},
 		{Method: http.MethodPost, Path: "/settings/security/2fa/setup", Level: kit.SignedIn, Handler: h.setupTOTP},
 		{Method: http.MethodPost, Path: "/settings/security/2fa/enable", Level: kit.SignedIn, Handler: h.enableTOTP},
 		{Method: http.MethodPost, Path: "/settings/security/2fa/disable", Level: kit.SignedIn, Handler: h.disableTOTP},
 		{Method: http.MethodPost, Path: "/settings/security/2fa/recovery", Level: kit.SignedIn, Handler: h.newRecoveryCodes},
+		{Method: http.MethodPost, Path: "/settings/security/2fa/recovery/download", Level: kit.SignedIn, Handler: h.downloadRecoveryCodes},
+		{Method: http.MethodPost, Path: "/settings/security/2fa/recovery/saved", Level: kit.SignedIn, Handler: h.recoveryCodesSaved},
 	}
 }

@@ -70,12 +70,38 @@ func (s *Service) startSession(ctx context.Context, u *User, meta Meta, secondFa
 	return token, nil
 }
 
+// idleLimit is how long a session may go unused: a remembered one as long
+// as it is remembered for, the member having asked to stay signed in.
+func (s *Service) idleLimit(remembered bool) time.Duration {
+	if remembered && s.Remember > 0 {
+		return max(s.Remember, s.Idle)
+	}
+	return s.Idle
+}
+
+// RememberSession keeps the session of token for Remember from its start,
+// as its member asked at login ("keep me signed in on this device"), and
+// returns when it now ends; nil when operators turned the option off.
+func (s *Service) RememberSession(ctx context.Context, token string) (*time.Time, error) {
+	if s.Remember <= 0 {
+		return nil, nil
+	}
+	var until time.Time
+	err := db.Conn(ctx, s.db).Raw(`UPDATE sessions SET remembered = true, expires_at = created_at + make_interval(secs => ?)
+		WHERE token_hash = ? RETURNING expires_at`, s.Remember.Seconds(), hashToken(token)).Row().Scan(&until)
+	if err != nil {
+		return nil, fmt.Errorf("remember session: %w", err)
+	}
+	return &until, nil
+}
+
 // Sessions lists a member's live sessions, most recently used first.
 func (s *Service) Sessions(ctx context.Context, userID int64) ([]Session, error) {
 	var list []Session
 	now := s.now()
 	err := s.db.WithContext(ctx).
-		Where("user_id = ? AND expires_at > ? AND last_seen_at > ?", userID, now, now.Add(-s.Idle)).
+		Where("user_id = ? AND expires_at > ? AND last_seen_at > CASE WHEN remembered THEN ?::timestamptz ELSE ?::timestamptz END",
+			userID, now, now.Add(-s.idleLimit(true)), now.Add(-s.Idle)).
 		Order("last_seen_at DESC, id DESC").Find(&list).Error
 	return list, err
 }
@@ -186,14 +212,21 @@ func truncate(s string, n int) string {
 }
 
 // PruneExpired deletes sessions that lapsed (past their lifetime or idle
-// limit) longer than lapseGrace ago, stale two-factor challenges and old
-// login counters.
+// limit) longer than lapseGrace ago, forms held past their hour, expired
+// devices, stale two-factor challenges and old login counters.
 func (s *Service) PruneExpired(ctx context.Context) error {
 	now := s.now()
 	db := s.db.WithContext(ctx)
-	if err := db.Where("expires_at < ? OR last_seen_at < ?", now.Add(-lapseGrace), now.Add(-s.Idle-lapseGrace)).
+	if err := db.Where("expires_at < ? OR last_seen_at < CASE WHEN remembered THEN ?::timestamptz ELSE ?::timestamptz END",
+		now.Add(-lapseGrace), now.Add(-s.idleLimit(true)-lapseGrace), now.Add(-s.Idle-lapseGrace)).
 		Delete(&Session{}).Error; err != nil {
 		return fmt.Errorf("prune sessions: %w", err)
+	}
+	if err := db.Exec("DELETE FROM held_forms WHERE expires_at < ?", now).Error; err != nil {
+		return fmt.Errorf("prune held forms: %w", err)
+	}
+	if err := db.Where("expires_at < ?", now).Delete(&TrustedDevice{}).Error; err != nil {
+		return fmt.Errorf("prune devices: %w", err)
 	}
 	if err := db.Where("expires_at < ?", now).Delete(&loginChallenge{}).Error; err != nil {
 		return fmt.Errorf("prune login challenges: %w", err)

@@ -177,9 +177,17 @@ func TestPruneExpired(t *testing.T) {
 	_, lapsed := app.Verified("")
 	_, stale := app.Verified("")
 	_, old := app.Verified("")
+	_, kept := app.Verified("")
 	testdb.Exec(t, app.DB, "UPDATE sessions SET last_seen_at = now() - interval '2 hours' WHERE user_id = ?", lapsed.ID)
 	testdb.Exec(t, app.DB, "UPDATE sessions SET last_seen_at = now() - interval '25 hours' WHERE user_id = ?", stale.ID)
 	testdb.Exec(t, app.DB, "UPDATE sessions SET expires_at = now() - interval '25 hours' WHERE user_id = ?", old.ID)
+	// A remembered session unused for 25 hours is within its own limit.
+	testdb.Exec(t, app.DB, "UPDATE sessions SET last_seen_at = now() - interval '25 hours', remembered = true WHERE user_id = ?", kept.ID)
+	// Forms held past their hour and devices past their trust go too.
+	testdb.Exec(t, app.DB, `INSERT INTO held_forms (key_hash, user_id, path, fields, expires_at) VALUES
+		('\x01', ?, '/chat/general', '{}', now() - interval '1 second'), ('\x02', ?, '/chat/general', '{}', now() + interval '1 hour')`, lapsed.ID, lapsed.ID)
+	testdb.Exec(t, app.DB, `INSERT INTO trusted_devices (user_id, token_hash, expires_at) VALUES
+		(?, '\x01', now() - interval '1 second'), (?, '\x02', now() + interval '1 day')`, lapsed.ID, lapsed.ID)
 	if err := app.Server.Accounts().PruneExpired(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -187,8 +195,14 @@ func TestPruneExpired(t *testing.T) {
 	if n := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM sessions WHERE user_id IN (?, ?)", stale.ID, old.ID); n != 0 {
 		t.Fatalf("%d sessions lapsed over a day ago kept", n)
 	}
-	if n := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM sessions"); n != 2 {
-		t.Fatalf("%d sessions after pruning, want the live one and the one lapsed today", n)
+	if n := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM sessions"); n != 3 {
+		t.Fatalf("%d sessions after pruning, want the live one, the remembered one and the one lapsed today", n)
+	}
+	if keys := testdb.Rows[string](t, app.DB, "SELECT encode(key_hash, 'hex') FROM held_forms"); len(keys) != 1 || keys[0] != "02" {
+		t.Fatalf("held forms after pruning: %v, want the one still in its hour", keys)
+	}
+	if keys := testdb.Rows[string](t, app.DB, "SELECT encode(token_hash, 'hex') FROM trusted_devices"); len(keys) != 1 || keys[0] != "02" {
+		t.Fatalf("devices after pruning: %v, want the one still trusted", keys)
 	}
 	live.Get("/cases").Expect(http.StatusOK)
 }

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"bytes"
 	"errors"
 	"html/template"
 	"net/http"
@@ -25,6 +26,13 @@ type securityPage struct {
 	// is built by PendingTOTP from the member's own secret and address.
 	PendingLink   template.URL
 	RecoveryCodes []string
+	// RecoveryDownload is RecoveryCodes sealed for the page's download form;
+	// CodesUnsaved, that the member has not said their codes are saved.
+	RecoveryDownload string
+	CodesUnsaved     bool
+	// Devices are the browsers trusted at login; CurrentDevice, this one's id.
+	Devices       []TrustedDevice
+	CurrentDevice int64
 }
 
 func (h *Handlers) renderSecurity(c echo.Context, status int, form kit.Form) error {
@@ -34,6 +42,23 @@ func (h *Handlers) renderSecurity(c echo.Context, status int, form kit.Form) err
 		return err
 	}
 	page := securityPage{Sessions: list, CurrentID: v.SessionID, Form: form, TwoFactor: v.TwoFactor, RecoveryCodes: h.takeRecoveryCodes(c)}
+	if page.Devices, err = h.svc.Devices(c.Request().Context(), v.UserID); err != nil {
+		return err
+	}
+	if page.RecoveryCodes != nil {
+		if page.RecoveryDownload, err = h.svc.RecoveryDownload(v, page.RecoveryCodes); err != nil {
+			return err
+		}
+	}
+	if page.CodesUnsaved, err = h.svc.RecoveryCodesUnsaved(c.Request().Context(), v); err != nil {
+		return err
+	}
+	mine := hashToken(kit.CookieValue(c, deviceCookie))
+	for _, d := range page.Devices {
+		if bytes.Equal(d.TokenHash, mine) {
+			page.CurrentDevice = d.ID
+		}
+	}
 	if v.TwoFactorPending {
 		if page.Pending, err = h.svc.PendingTOTP(c.Request().Context(), v); err != nil {
 			return err
@@ -82,11 +107,35 @@ func (h *Handlers) revokeOtherSessions(c echo.Context) error {
 	return kit.SeeOther(c, paths.SettingsSecurity)
 }
 
+// forgetDevice stops trusting one device (the :id route) or all of them.
+func (h *Handlers) forgetDevice(c echo.Context) error {
+	var id int64
+	if c.Param("id") != "" {
+		var err error
+		if id, err = kit.ParamID(c, "id"); err != nil {
+			return err
+		}
+	}
+	n, err := h.svc.ForgetDevices(c.Request().Context(), kit.ViewerOf(c).UserID, id, kit.Meta(c))
+	if err != nil {
+		return err
+	}
+	switch {
+	case id != 0:
+		kit.Flash(c, "That device is forgotten: its next login counts as a stranger's.")
+	case n == 0:
+		kit.Flash(c, "No device was remembered.")
+	default:
+		kit.Flash(c, "Every device is forgotten: each one's next login counts as a stranger's.")
+	}
+	return kit.SeeOther(c, paths.SettingsSecurity+"#devices")
+}
+
 func (h *Handlers) changePassword(c echo.Context) error {
 	token, err := h.svc.ChangePassword(c.Request().Context(), kit.ViewerOf(c), c.FormValue("current_password"), c.FormValue("code"),
 		c.FormValue("new_password"), kit.Meta(c))
 	if err == nil {
-		kit.SetSessionCookie(c, token)
+		kit.SetSessionCookie(c, token, kit.ViewerOf(c).SessionUntil)
 	}
 	return h.afterSettingsForm(c, err, "Your password is changed, and your other sessions are signed out.", "")
 }

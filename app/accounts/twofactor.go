@@ -230,6 +230,9 @@ func (s *Service) EnableTOTP(ctx context.Context, v *identity.Viewer, code, pass
 		if err := s.endSessions(ctx, u.ID, v.SessionID); err != nil {
 			return err
 		}
+		if err := s.forgetAllDevices(ctx, u.ID); err != nil {
+			return err
+		}
 		if token, err = s.rotateToken(ctx, v.SessionID); err != nil {
 			return err
 		}
@@ -283,6 +286,9 @@ func (s *Service) DisableTOTP(ctx context.Context, v *identity.Viewer, password,
 		if err := tx.Where("user_id = ?", v.UserID).Delete(&recoveryCode{}).Error; err != nil {
 			return err
 		}
+		if err := s.forgetAllDevices(ctx, v.UserID); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, audit.Event{ActorID: v.UserID, Action: audit.TwoFactorOff, TargetType: "user", TargetID: v.UserID, IP: meta.IP})
 	})
 }
@@ -323,6 +329,10 @@ func (s *Service) replaceRecoveryCodes(tx *gorm.DB, userID int64) ([]string, err
 		codes[i] = raw[:5] + "-" + raw[5:]
 		keyed, _ := s.recoveryHashes(raw)
 		rows[i] = recoveryCode{UserID: userID, CodeHash: keyed}
+	}
+	// New codes are not saved anywhere yet: the page asks until the member says so.
+	if err := tx.Model(&User{}).Where("id = ?", userID).Update("recovery_codes_saved_at", nil).Error; err != nil {
+		return nil, err
 	}
 	return codes, tx.Create(&rows).Error
 }

@@ -25,11 +25,12 @@ func (h *Handlers) secondFactorForm(c echo.Context) error {
 	}
 	form := kit.NewForm(c)
 	form.Values["next"] = c.QueryParam("next")
+	form.Values["remember"] = c.QueryParam("remember")
 	return c.Render(http.StatusOK, "login_2fa", form)
 }
 
 func (h *Handlers) secondFactor(c echo.Context) error {
-	form := kit.NewForm(c, "next")
+	form := kit.NewForm(c, "next", "remember")
 	res, err := h.svc.CompleteLogin(c.Request().Context(), kit.CookieValue(c, challengeCookie), c.FormValue("code"), kit.Meta(c))
 	var limited *apperr.RateLimited
 	switch {
@@ -46,14 +47,23 @@ func (h *Handlers) secondFactor(c echo.Context) error {
 		return kit.SeeOther(c, paths.Login)
 	}
 	kit.SetCookie(c, challengeCookie, "", -1)
-	return h.afterLogin(c, res, err, form.Value("next"))
+	return h.afterLogin(c, res, err, form.Value("next"), form.Value("remember") == "on")
 }
 
-func secondFactorRedirect(c echo.Context, token, next string) error {
+// secondFactorRedirect leads to the code's form, which carries on where the
+// login goes and whether the member asked to stay signed in.
+func secondFactorRedirect(c echo.Context, token, next string, remember bool) error {
 	kit.SetCookie(c, challengeCookie, token, int(challengeLifetime.Seconds()))
-	target := paths.LoginSecondStep
+	q := url.Values{}
 	if next != "" {
-		target += "?next=" + url.QueryEscape(next)
+		q.Set("next", next)
+	}
+	if remember {
+		q.Set("remember", "on")
+	}
+	target := paths.LoginSecondStep
+	if len(q) > 0 {
+		target += "?" + q.Encode()
 	}
 	return kit.SeeOther(c, target)
 }
@@ -68,7 +78,7 @@ func (h *Handlers) setupTOTP(c echo.Context) error {
 func (h *Handlers) enableTOTP(c echo.Context) error {
 	codes, token, err := h.svc.EnableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("code"), c.FormValue("password"), kit.Meta(c))
 	if err == nil {
-		kit.SetSessionCookie(c, token)
+		kit.SetSessionCookie(c, token, kit.ViewerOf(c).SessionUntil)
 		err = h.showOnce(c, codes)
 	}
 	return h.afterSettingsForm(c, err, "Two-factor login is on. Save your recovery codes now.", "#two-factor")
@@ -101,6 +111,33 @@ func (h *Handlers) showOnce(c echo.Context, codes []string) error {
 func (h *Handlers) disableTOTP(c echo.Context) error {
 	err := h.svc.DisableTOTP(c.Request().Context(), kit.ViewerOf(c), c.FormValue("password"), c.FormValue("code"), kit.Meta(c))
 	return h.afterSettingsForm(c, err, "Two-factor login is off.", "#two-factor")
+}
+
+// downloadRecoveryCodes answers the download form of the page that shows
+// new recovery codes with them as a text file, which no cache keeps.
+func (h *Handlers) downloadRecoveryCodes(c echo.Context) error {
+	v := kit.ViewerOf(c)
+	codes, ok := h.svc.OpenRecoveryDownload(v, c.FormValue("codes"))
+	if !ok { // not this member's, or its moment has passed: a 409, not a refusal of the route
+		return &apperr.Conflict{Message: "These codes are no longer available: recovery codes are shown once, and can be " +
+			"downloaded only from that page, within ten minutes. If you did not save them, make new ones on the security page."}
+	}
+	body := "Curbside recovery codes for " + v.Email + "\n\n" +
+		"Each code works once, in place of the code from your authenticator app.\n" +
+		"Keep this file somewhere safe, away from your phone.\n\n" + strings.Join(codes, "\n") + "\n"
+	hd := c.Response().Header()
+	hd.Set("Content-Disposition", `attachment; filename="curbside-recovery-codes.txt"`)
+	hd.Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", []byte(body))
+}
+
+// recoveryCodesSaved records that the member saved their recovery codes.
+func (h *Handlers) recoveryCodesSaved(c echo.Context) error {
+	var err error = apperr.FieldErrors{"saved": "Tick the box once your codes are saved."}
+	if c.FormValue("saved") == "on" {
+		err = h.svc.ConfirmRecoveryCodesSaved(c.Request().Context(), kit.ViewerOf(c))
+	}
+	return h.afterSettingsForm(c, err, "Thank you: your recovery codes are saved.", "#two-factor")
 }
 
 // takeRecoveryCodes returns the codes just generated, once.

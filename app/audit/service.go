@@ -31,6 +31,9 @@ const (
 	TwoFactorOff           = "account.2fa_disabled"
 	// RecoveryCodesRenewed: a member made new recovery codes; the old ones stopped working.
 	RecoveryCodesRenewed = "account.recovery_codes_renewed"
+	// DevicesForgotten: a member stopped trusting one or all of the devices
+	// that had signed in to their account.
+	DevicesForgotten = "account.devices_forgotten"
 )
 
 // Event describes what happened; Record stores it.

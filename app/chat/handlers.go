@@ -44,7 +44,10 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodGet, Path: "/chat/dm", Level: kit.Verified, Handler: h.directByForm},
 		{Method: http.MethodGet, Path: "/chat/dm/:handle", Level: kit.Verified, Handler: h.direct},
 		{Method: http.MethodGet, Path: "/chat/:room", Level: kit.Verified, Handler: h.room},
-		{Method: http.MethodPost, Path: "/chat/:room/messages", Level: kit.Verified, Handler: h.post},
+		{Method: http.MethodPost, Path: "/chat/:room/messages", Level: kit.Verified, Handler: h.post,
+			Keep: &kit.Keep{Fields: []string{"body"}, Page: func(c echo.Context) (string, error) {
+				return "/chat/" + url.PathEscape(c.Param("room")), nil
+			}}},
 		{Method: http.MethodPost, Path: "/mod/chat/messages/:id/hide", Level: kit.Moderator, Handler: h.hide},
 		{Method: http.MethodGet, Path: "/ws", Level: kit.Verified, Handler: h.socket, LongLived: true},
 	}
@@ -121,7 +124,8 @@ type roomPage struct {
 }
 
 func (h *Handlers) room(c echo.Context) error {
-	return h.renderRoom(c, http.StatusOK, roomPage{Form: kit.Form{Values: map[string]string{}, Errors: map[string]string{}}})
+	// What the member typed before their session ended, if it was kept.
+	return h.renderRoom(c, http.StatusOK, roomPage{Form: kit.Form{Values: kit.Restore(c, nil), Errors: map[string]string{}}})
 }
 
 func (h *Handlers) renderRoom(c echo.Context, status int, p roomPage) error {

@@ -45,13 +45,15 @@ func (h *Handlers) Routes() []kit.Route {
 	return []kit.Route{
 		{Method: http.MethodGet, Path: paths.Consults, Level: kit.Verified, Handler: h.index},
 		{Method: http.MethodGet, Path: "/consults/new", Level: kit.Verified, Handler: h.newForm},
-		{Method: http.MethodPost, Path: paths.Consults, Level: kit.Verified, Handler: h.create, MaxBody: maxFormBody},
+		{Method: http.MethodPost, Path: paths.Consults, Level: kit.Verified, Handler: h.create, MaxBody: maxFormBody,
+			Keep: &kit.Keep{Fields: requestFields, Page: func(echo.Context) (string, error) { return "/consults/new", nil }}},
 		{Method: http.MethodGet, Path: "/consults/:id", Level: kit.Verified, Handler: h.show},
 		{Method: http.MethodPost, Path: "/consults/:id/claim", Level: kit.Verified, Handler: h.claim},
 		{Method: http.MethodPost, Path: "/consults/:id/release", Level: kit.Verified, Handler: h.release},
 		{Method: http.MethodPost, Path: "/consults/:id/decline", Level: kit.Verified, Handler: h.decline},
 		{Method: http.MethodPost, Path: "/consults/:id/withdraw", Level: kit.Verified, Handler: h.withdraw},
-		{Method: http.MethodPost, Path: "/consults/:id/messages", Level: kit.Verified, Handler: h.message, MaxBody: maxFormBody},
+		{Method: http.MethodPost, Path: "/consults/:id/messages", Level: kit.Verified, Handler: h.message, MaxBody: maxFormBody,
+			Keep: &kit.Keep{Fields: []string{"body", "answer"}, Page: consultPath}},
 		{Method: http.MethodGet, Path: "/consults/:id/attachments/:file", Level: kit.Verified, Handler: h.attachment},
 		{Method: http.MethodPost, Path: "/consults/:id/close", Level: kit.Verified, Handler: h.close},
 		{Method: http.MethodGet, Path: "/mod/consults", Level: kit.Moderator, Handler: h.figures},
@@ -128,7 +130,18 @@ func (h *Handlers) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, consultPage{Page: *page})
+	// What the member typed before their session ended, if it was kept.
+	message := kit.Form{Values: kit.Restore(c, nil), Errors: map[string]string{}}
+	return h.render(c, http.StatusOK, consultPage{Page: *page, Message: message})
+}
+
+// consultPath is the page of the consult the path names.
+func consultPath(c echo.Context) (string, error) {
+	id, err := kit.ParamID(c, "id")
+	if err != nil {
+		return "", err
+	}
+	return paths.Consult(id), nil
 }
 
 // open loads the consult the path names, for the viewer.

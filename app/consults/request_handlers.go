@@ -40,6 +40,7 @@ func (h *Handlers) renderRequest(c echo.Context, status int, f requestForm) erro
 
 func (h *Handlers) newForm(c echo.Context) error {
 	values := map[string]string{"urgency": Routine, "specialty": c.QueryParam("specialty"), "colleague": c.QueryParam("colleague")}
+	values = kit.Restore(c, values) // what the member typed before their session ended, if it was kept
 	return h.renderRequest(c, http.StatusOK, requestForm{Form: kit.Form{Values: values, Errors: map[string]string{}}})
 }
 

@@ -43,6 +43,10 @@ type Viewer struct {
 	EmailConfirmed bool
 	// SignedInAt is when this session began.
 	SignedInAt time.Time
+	// SessionUntil, for a session kept by "keep me signed in on this
+	// device", is when it ends: its cookie persists until then. Nil: the
+	// cookie ends with the browser.
+	SessionUntil *time.Time
 	// SecondFactorRequired: moderation powers need a session opened with a
 	// code (CURBSIDE_MOD_2FA=required), as the web layer sets it.
 	SecondFactorRequired bool

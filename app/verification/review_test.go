@@ -36,7 +36,7 @@ func TestModeratorQueueAndDecisions(t *testing.T) {
 		t.Fatal("queue is not oldest first")
 	}
 	mod.Get(fmt.Sprintf("/mod/verifications/%d", firstID)).Expect(http.StatusOK).
-		Contains("Registry check", "MAYA L CHEN", "CA A123456", `<embed class="document"`, "Approve", firstAcct.Email)
+		Contains("Registry check", "MAYA L CHEN", "CA A123456", `<iframe class="document"`, "Approve", firstAcct.Email)
 
 	// Approve: verified with the claimed specialty, told in the app and by mail.
 	mod.PostForm(fmt.Sprintf("/mod/verifications/%d/approve", firstID), url.Values{}).RedirectsTo(fmt.Sprintf("/mod/verifications/%d", firstID))

@@ -67,6 +67,9 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 			sent = c.Request().PostFormValue("_csrf")
 		}
 		if !csrfMatches(sent, token) {
+			if ended, err := s.sessionEndedRedirect(c); ended {
+				return err
+			}
 			return csrfDenied()
 		}
 		return next(c)

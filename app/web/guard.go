@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,12 +35,13 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		case errors.Is(err, accounts.ErrNoSession):
 			kit.ClearSessionCookie(c)
+			kit.SetSessionEnded(c)
 			return next(c)
 		case err != nil:
 			return err
 		}
 		if renewed != "" {
-			kit.SetSessionCookie(c, renewed)
+			kit.SetSessionCookie(c, renewed, v.SessionUntil)
 		}
 		v.SecondFactorRequired = s.cfg.Mod2FA == config.Mod2FARequired
 		kit.SetViewer(c, v)
@@ -79,27 +81,121 @@ func (s *Server) holdable(c echo.Context) bool {
 	return ok && member != nil && allowed(rt.Level, member) == nil
 }
 
-// hold keeps what a form sent with a lapsed session (kit.Route.Hold) and
-// returns where login should lead; without one, where loginReturnPath says.
-// Failing to keep it is logged, and the visitor still goes to log in.
+// Messages for a form that arrived after its session ended.
+const (
+	heldAsDraft  = "Your session had ended, so nothing was posted. What you wrote is kept as a draft: log in to finish it."
+	heldForLogin = "Your session ended (it expired, or you were signed out elsewhere), so nothing was sent. " +
+		"Sign in again and what you typed will be back in the form."
+	filesNotKept = " Attached files cannot be kept: attach them again."
+	notSent      = "Your session ended (it expired, or you were signed out elsewhere), so what you typed was not sent. Sign in again to carry on."
+)
+
+// hold keeps what a form sent with a lapsed session (kit.Route.Hold, or
+// kit.Route.Keep) and returns where login should lead; without one, where
+// loginReturnPath says, telling the member that nothing was sent. Failing
+// to keep it is logged, and the visitor still goes to log in.
 func (s *Server) hold(c echo.Context, rt kit.Route) string {
+	if c.Request().Method == http.MethodGet {
+		return loginReturnPath(c)
+	}
 	if !s.holdable(c) {
+		if kit.SessionEnded(c) {
+			flashPage(c, notSent)
+		}
 		return loginReturnPath(c)
 	}
 	member := kit.LapsedOf(c)
-	next, err := rt.Hold(c, member)
+	var next, msg string
+	var err error
+	if rt.Hold != nil {
+		next, err = rt.Hold(c, member)
+		msg = heldAsDraft
+	} else {
+		next, err = s.keep(c, rt.Keep, member)
+		msg = heldForLogin
+		if r := c.Request(); r.MultipartForm != nil && len(r.MultipartForm.File) > 0 {
+			msg += filesNotKept
+		}
+	}
 	if err != nil || next == "" { // nothing typed, or the post's case is gone
 		if err != nil {
 			s.log.Warn("keeping a form sent after the session lapsed", "path", c.Path(), "err", err)
 		}
+		flashPage(c, notSent)
 		return loginReturnPath(c)
 	}
-	// A page's script saving in the background (fetch) must not take the
-	// message meant for the page the member will see.
-	if mode := c.Request().Header.Get("Sec-Fetch-Mode"); mode == "" || mode == "navigate" {
-		kit.Flash(c, "Your session had ended, so nothing was posted. What you wrote is kept as a draft: log in to finish it.")
-	}
+	flashPage(c, msg)
 	return next
+}
+
+// flashPage leaves msg for the page the member will see next. A page's
+// script saving in the background (fetch) must not take it.
+func flashPage(c echo.Context, msg string) {
+	if mode := c.Request().Header.Get("Sec-Fetch-Mode"); mode == "" || mode == "navigate" {
+		kit.Flash(c, msg)
+	}
+}
+
+// keep stores the text fields a kit.Keep names for the lapsed session's
+// member and returns their page with the key that brings them back.
+func (s *Server) keep(c echo.Context, k *kit.Keep, member *kit.Viewer) (string, error) {
+	fields := map[string]string{}
+	for _, name := range k.Fields {
+		if v := c.FormValue(name); v != "" {
+			fields[name] = v
+		}
+	}
+	if len(fields) == 0 {
+		return "", nil
+	}
+	page, err := k.Page(c)
+	if err != nil {
+		return "", err
+	}
+	key, err := s.accounts.HoldForm(c.Request().Context(), member.UserID, page, fields)
+	if err != nil {
+		return "", err
+	}
+	return page + "?" + url.Values{kit.HeldParam: {key}}.Encode(), nil
+}
+
+// restoreHeld hands a page the fields kept for it (kit.Restore) when the
+// member who typed them comes back to it signed in again.
+func (s *Server) restoreHeld(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		key := c.QueryParam(kit.HeldParam)
+		v := kit.ViewerOf(c)
+		if key == "" || v == nil || c.Request().Method != http.MethodGet {
+			return next(c)
+		}
+		fields, err := s.accounts.TakeHeldForm(c.Request().Context(), v.UserID, key, c.Request().URL.EscapedPath())
+		if err != nil {
+			return err
+		}
+		if fields != nil {
+			kit.SetHeld(c, fields)
+		}
+		return next(c)
+	}
+}
+
+// sessionEndedRedirect answers a form whose CSRF token no longer matches
+// because the session (and its token) ended meanwhile: the login page with
+// why, not a bare 403. Nothing is kept: the request cannot be shown to come
+// from the member.
+func (s *Server) sessionEndedRedirect(c echo.Context) (bool, error) {
+	level, ok := s.levels[c.Request().Method+" "+c.Path()]
+	if !ok || level == kit.Public || kit.ViewerOf(c) != nil || !kit.SessionEnded(c) {
+		return false, nil
+	}
+	flashPage(c, notSent)
+	back := loginReturnPath(c)
+	if rt, ok := s.holds[c.Request().Method+" "+c.Path()]; ok && rt.Keep != nil {
+		if page, err := rt.Keep.Page(c); err == nil {
+			back = page // the form's own page, to write it again
+		}
+	}
+	return true, c.Redirect(http.StatusSeeOther, paths.LoginNext(back))
 }
 
 // loginReturnPath is where login sends the member back to: the page itself

@@ -14,8 +14,11 @@ import (
 	"curbside/app/web/kit"
 )
 
+// contentSecurityPolicy names object-src and base-uri itself rather than
+// leaving them to default-src: no plug-in content at all (PDFs are framed),
+// and no <base> that could re-point every relative link.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-	"object-src 'self'; frame-src 'self'; connect-src 'self'; font-src 'self'; form-action 'self'; " +
+	"object-src 'none'; frame-src 'self'; connect-src 'self'; font-src 'self'; form-action 'self'; " +
 	"base-uri 'none'; frame-ancestors 'none'"
 
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {

@@ -280,7 +280,7 @@ func (r *renderer) Render(w io.Writer, name string, data any, c echo.Context) er
 	// The form token is masked afresh per response (csrf.go), against BREACH.
 	path := c.Request().URL.Path
 	section, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	v := View{Page: data, Viewer: viewer, CSRF: kit.FormToken(c), Path: path, Flash: kit.TakeFlash(c),
+	v := View{Page: data, Viewer: viewer, CSRF: kit.FormToken(c), Path: path, Flash: flashFor(c),
 		Section: section, Assets: r.assets}
 	if v.Viewer != nil {
 		v.Unread = v.Viewer.UnreadNotifications
@@ -373,4 +373,14 @@ func humanSize(n int) string {
 func capitalize(s string) string {
 	r, size := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+// flashFor is the page's one-line message: that the form holds again what
+// the member typed before their session ended, else the pending flash.
+func flashFor(c echo.Context) string {
+	if kit.Held(c) != nil {
+		kit.TakeFlash(c) // the login's message said so already; this says it is done
+		return "What you typed before your session ended is back in the form. Check it, then send it."
+	}
+	return kit.TakeFlash(c)
 }

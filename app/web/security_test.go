@@ -61,7 +61,8 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 	csp := res.Header.Get("Content-Security-Policy")
-	for _, part := range []string{"default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'self'"} {
+	for _, part := range []string{"default-src 'self'", "script-src 'self'", "frame-ancestors 'none'",
+		"object-src 'none'", "base-uri 'none'"} {
 		if !strings.Contains(csp, part) {
 			t.Errorf("CSP %q lacks %q", csp, part)
 		}

@@ -40,6 +40,8 @@ type Server struct {
 	// csrfSkips holds the routes that may take some requests without a
 	// CSRF token (kit.Route.SkipCSRF), by method and path.
 	csrfSkips map[string]func(echo.Context) bool
+	// levels holds every route's access level, by method and path.
+	levels map[string]kit.Level
 	// noSession holds the routes that need no session and set no cookies.
 	noSession map[string]bool
 	// http is the server Run starts; conns are the long-lived connections
@@ -104,10 +106,11 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 	e.Use(requestID, s.metrics.middleware, s.accessLog, s.recoverer(), s.securityHeaders)
 	e.GET("/static/*", s.serveStatic(assets))
 	e.HEAD("/static/*", s.serveStatic(assets))
-	e.Use(s.session, s.readForm, s.csrf)
+	e.Use(s.session, s.readForm, s.csrf, s.restoreHeld)
 
 	s.routes = slices.Concat(s.operationsRoutes(), deps.Routes)
-	s.bodyLimits, s.holds, s.csrfSkips = map[string]int64{}, map[string]kit.Route{}, map[string]func(echo.Context) bool{}
+	s.bodyLimits, s.holds, s.csrfSkips, s.levels = map[string]int64{}, map[string]kit.Route{}, map[string]func(echo.Context) bool{},
+		map[string]kit.Level{}
 	s.noSession = map[string]bool{"/static/*": true}
 	for _, rt := range s.routes {
 		if rt.NoSession {
@@ -127,9 +130,10 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 		if rt.SkipCSRF != nil {
 			s.csrfSkips[rt.Method+" "+rt.Path] = rt.SkipCSRF
 		}
-		if rt.Hold != nil {
+		if rt.Hold != nil || rt.Keep != nil {
 			s.holds[rt.Method+" "+rt.Path] = rt
 		}
+		s.levels[rt.Method+" "+rt.Path] = rt.Level
 	}
 	s.Echo = e
 	s.http.Handler = e

@@ -88,7 +88,9 @@ func withApp(ctx context.Context, getenv func(string) string, serving bool, fn f
 			return err
 		}
 		if serving {
-			cfg.AddOAuth(getenv, config.OAuthNames(os.Environ())...)
+			if err := cfg.AddOAuth(getenv, config.OAuthNames(os.Environ())...); err != nil {
+				return err
+			}
 		}
 		a, err := app.New(cfg, gdb, slog.Default())
 		if err != nil {

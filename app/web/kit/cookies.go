@@ -48,8 +48,15 @@ const sessionCookie = "curbside_session"
 // SessionCookieName is the session cookie's name on this request.
 func SessionCookieName(c echo.Context) string { return CookieName(c, sessionCookie) }
 
-// SetSessionCookie hands the browser a session token.
-func SetSessionCookie(c echo.Context, token string) { SetCookie(c, sessionCookie, token, 0) }
+// SetSessionCookie hands the browser a session token: until the browser
+// closes, or, for a remembered session, until it ends (until).
+func SetSessionCookie(c echo.Context, token string, until *time.Time) {
+	maxAge := 0
+	if until != nil {
+		maxAge = max(int(time.Until(*until).Seconds()), 1)
+	}
+	SetCookie(c, sessionCookie, token, maxAge)
+}
 
 // ClearSessionCookie removes the session cookie from the browser.
 func ClearSessionCookie(c echo.Context) { SetCookie(c, sessionCookie, "", -1) }

@@ -60,6 +60,8 @@ type Route struct {
 	// it for the lapsed session's member (who would still pass the route's
 	// level) and returns where to go on after logging in again.
 	Hold func(c echo.Context, member *Viewer) (next string, err error)
+	// Keep does what Hold does for forms without drafts: see kit.Keep.
+	Keep *Keep
 }
 
 const lapsedKey = "curbside.lapsed"
