@@ -94,6 +94,30 @@ func TestRefusedDocumentIsNotKept(t *testing.T) {
 	}
 }
 
+// A kept image that turns out damaged when it is decoded is dropped, and
+// a PDF with active content is not kept in the first place.
+func TestKeptDocumentRefusedLaterIsDropped(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, acct := app.As(identity.StatusUnverified, identity.RoleMember, "")
+	bad := application(knownNPI)
+	bad.Set("npi", "1234567890")
+	token := draftToken(c.PostMultipart("/verification", bad, license(pngBytes(t)[:60], "cut.png")).Expect(http.StatusUnprocessableEntity))
+	form := application(knownNPI)
+	form.Set("document_draft", token)
+	c.PostMultipart("/verification", form).Expect(http.StatusUnprocessableEntity).Contains("damaged", "Your document was not kept: attach it again.")
+	if n := count(t, app, "SELECT count(*) FROM verification_drafts WHERE user_id = ?", acct.ID); n != 0 {
+		t.Fatal("a damaged document is still kept")
+	}
+
+	js := []byte("%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (x) >> >> endobj\n%%EOF\n")
+	c.PostMultipart("/verification", bad, license(js, "l.pdf")).Expect(http.StatusUnprocessableEntity).
+		Contains(`id="npi-error"`, `id="document-error"`, "contains", "attach it again").Lacks(`name="document_draft"`)
+	if n := count(t, app, "SELECT count(*) FROM verification_drafts WHERE user_id = ?", acct.ID); n != 0 {
+		t.Fatal("an active PDF was kept")
+	}
+}
+
 // An expired draft is not used.
 func TestExpiredDraftIsNotUsed(t *testing.T) {
 	t.Parallel()

@@ -44,13 +44,17 @@ func (Draft) TableName() string { return "verification_drafts" }
 type KeptDocument struct{ Name, Token string }
 
 // keepDraft stores data as the member's draft, replacing any earlier one,
-// and returns its reference; nil when the member has kept too many lately.
-func (s *Service) keepDraft(ctx context.Context, userID int64, name string, data []byte) (*KeptDocument, error) {
+// once vet accepts it, and returns its reference; nil when the member has
+// kept too many lately. vet runs after the limit, since it may be costly.
+func (s *Service) keepDraft(ctx context.Context, userID int64, name string, data []byte, vet func() error) (*KeptDocument, error) {
 	if err := s.limits.Allow(ctx, fmt.Sprintf("verification-draft:%d", userID), draftLimit); err != nil {
 		var limited *apperr.RateLimited
 		if errors.As(err, &limited) {
 			return nil, nil // the form then asks for the file again
 		}
+		return nil, err
+	}
+	if err := vet(); err != nil {
 		return nil, err
 	}
 	b := make([]byte, 18)

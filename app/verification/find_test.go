@@ -23,9 +23,11 @@ func registryPeople(t *testing.T, app *webtest.App) {
 	for _, rec := range []registry.Record{
 		{NPI: knownNPI, EntityType: &one, FirstName: "MAYA", MiddleName: "L", LastName: "CHEN", Credential: "MD",
 			PracticeCity: "OAKLAND", PracticeState: "CA",
-			Licenses: []registry.License{lic("NV", "NV-77", "207R00000X", false), lic("CA", "A123456", "207RC0000X", true)}},
+			Licenses: []registry.License{lic("NV", "NV-77", "207R00000X", true), lic("CA", "A123456", "207RC0000X", false)}},
 		{NPI: "1003000126", EntityType: &one, FirstName: "DAVID", LastName: "CHENG", PracticeCity: "FRESNO", PracticeState: "CA",
 			Licenses: []registry.License{lic("CA", "G55555", "207RG0100X", true)}},
+		{NPI: "1003000167", EntityType: &one, FirstName: "PAT", LastName: "CHENARD", PracticeState: "CA",
+			Licenses: []registry.License{lic("CA", "C1", "207RC0200X", true)}},
 		{NPI: "1003000134", EntityType: &one, FirstName: "ANNA", LastName: "CHEN", PracticeState: "NY",
 			Licenses: []registry.License{lic("NY", "300100", "207RC0000X", true)}},
 		{NPI: "1003000142", EntityType: &two, OrganizationName: "CHEN CLINIC", LastName: "CHENOWETH", PracticeState: "CA"},
@@ -55,8 +57,10 @@ func TestFindYourselfFillsTheForm(t *testing.T) {
 
 	// Active individuals practising in the state, whose names start so.
 	res := c.Get(findPath("chen", "CA")).Expect(http.StatusOK)
-	res.Contains("MAYA L CHEN", ", MD", "OAKLAND, CA", "NPI "+knownNPI, "License A123456 (CA)", "Cardiology",
-		"DAVID CHENG", "Gastroenterology", "2 entries found",
+	// Each with the license of that state and the specialty its taxonomy code maps to.
+	res.Contains("MAYA L CHEN</strong>, MD · OAKLAND, CA", "NPI "+knownNPI+" · License A123456 (CA) · Cardiology</p>",
+		"DAVID CHENG", "NPI 1003000126 · License G55555 (CA) · Gastroenterology</p>",
+		"PAT CHENARD", "NPI 1003000167 · License C1 (CA) · Pulmonology</p>", "3 entries found",
 		`href="/verification?find_name=chen&amp;find_state=CA&amp;use=`+knownNPI+`#verification-form"`)
 	res.Lacks("ANNA", "CHEN CLINIC", "CHENOWETH", "CHENEY")
 	// First and last name, either way round, narrow it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -123,15 +124,37 @@ var decodeSlots = make(chan struct{}, 2)
 
 // cleanDocument re-encodes the document without metadata, or says why not.
 func cleanDocument(ctx context.Context, a *Application) (media.Cleaned, error) {
+	var doc media.Cleaned
+	err := withDecodeSlot(ctx, func() (err error) {
+		doc, err = media.Clean(a.File, media.DocumentLimits)
+		return documentProblem(err)
+	})
+	return doc, err
+}
+
+// vetPDF refuses a PDF with active content before it is kept as a draft,
+// so that the form says so at once rather than on the next try.
+func vetPDF(ctx context.Context, data []byte) error {
+	return withDecodeSlot(ctx, func() error { return documentProblem(media.ScanPDF(data)) })
+}
+
+func withDecodeSlot(ctx context.Context, fn func() error) error {
 	select {
 	case decodeSlots <- struct{}{}:
 		defer func() { <-decodeSlots }()
 	case <-ctx.Done():
-		return media.Cleaned{}, ctx.Err()
+		return ctx.Err()
 	}
-	doc, err := media.Clean(a.File, media.DocumentLimits)
+	return fn()
+}
+
+// documentProblem turns media's refusal into the message at the document
+// field.
+func documentProblem(err error) error {
 	msg := ""
 	switch {
+	case err == nil:
+		return nil
 	case errors.Is(err, media.ErrUnsupported):
 		msg = unsupportedMessage
 	case errors.Is(err, media.ErrTooLarge):
@@ -140,12 +163,10 @@ func cleanDocument(ctx context.Context, a *Application) (media.Cleaned, error) {
 		msg = "This PDF contains " + pdfFeature(err) + ". PDFs with scripts, launch actions, embedded files or automatic actions are refused: " + pdfRemedy
 	case errors.Is(err, media.ErrUncheckable):
 		msg = "This PDF cannot be checked for scripts (" + pdfFeature(err) + "), so it is refused: " + pdfRemedy
-	case err != nil:
-		msg = "This file is damaged or incomplete. Export or scan it again."
 	default:
-		return doc, nil
+		msg = "This file is damaged or incomplete. Export or scan it again."
 	}
-	return doc, apperr.FieldErrors{"document": msg}
+	return apperr.FieldErrors{"document": msg}
 }
 
 const pdfRemedy = "print it to a new PDF, or send a scan or photo of the license as PNG or JPEG."
@@ -259,7 +280,18 @@ func (s *Service) keepOnError(ctx context.Context, userID int64, a Application, 
 		return &KeptDocument{Name: used.Filename, Token: used.Token}, nil
 	}
 	kind, _ := media.Sniff(a.File)
-	return s.keepDraft(ctx, userID, documentName(a.FileName, kind), a.File)
+	kept, err := s.keepDraft(ctx, userID, documentName(a.FileName, kind), a.File, func() error {
+		if kind != media.KindPDF {
+			return nil // images are decoded on the try that counts
+		}
+		return vetPDF(ctx, a.File)
+	})
+	var docErr apperr.FieldErrors
+	if errors.As(err, &docErr) {
+		maps.Copy(fe, docErr) // said with the other fields' messages
+		return nil, s.dropDraft(ctx, userID)
+	}
+	return kept, err
 }
 
 // noOpenRequest fails with ErrConflict while the member has a pending request.
