@@ -111,6 +111,26 @@ func TestServeHeaders(t *testing.T) {
 		h.Get("X-Frame-Options") != "SAMEORIGIN" || h.Get("Cache-Control") != "private, no-store" {
 		t.Fatalf("inline PDF in the moderator's frame: %v", h)
 	}
+	// Anywhere but in that frame, a PDF is a sandboxed download: its own
+	// address opened in a tab, or a member's own copy.
+	for _, tc := range []struct {
+		how    files.Serving
+		header []string
+	}{
+		{files.Serving{Framed: true}, []string{"Sec-Fetch-Dest", "document"}},
+		{files.Serving{}, nil},
+		{files.Serving{}, []string{"Sec-Fetch-Dest", "iframe"}},
+	} {
+		h := serve(t, pdf, tc.how, http.MethodGet, tc.header...).Header()
+		if !strings.HasPrefix(h.Get("Content-Disposition"), `attachment; filename="license.pdf"`) ||
+			!strings.HasPrefix(h.Get("Content-Security-Policy"), "sandbox;") {
+			t.Fatalf("PDF %+v %v: %v", tc.how, tc.header, h)
+		}
+	}
+	rec = serve(t, pdf, files.Serving{Framed: true}, http.MethodGet, "Sec-Fetch-Dest", "embed")
+	if h := rec.Header(); !strings.HasPrefix(h.Get("Content-Disposition"), "inline;") || strings.Contains(h.Get("Content-Security-Policy"), "sandbox") {
+		t.Fatalf("PDF embedded in the moderator's page: %v", h)
+	}
 	rec = serve(t, pdf, files.Serving{Download: true}, http.MethodGet)
 	if h := rec.Header(); !strings.HasPrefix(h.Get("Content-Disposition"), `attachment; filename="license.pdf"`) ||
 		!strings.HasPrefix(h.Get("Content-Security-Policy"), "sandbox;") {

@@ -30,7 +30,10 @@ type Serving struct {
 func Serve(c echo.Context, f *File, how Serving) error {
 	h := c.Response().Header()
 	disposition := "inline"
-	if how.Download {
+	// A PDF cannot be sandboxed: browsers refuse to run their viewer in a
+	// sandbox. So it is shown inline only in this site's own frame, and is
+	// a download anywhere else, the frame's address opened in a tab included.
+	if how.Download || f.IsPDF() && !(how.Framed && embedded(c.Request())) {
 		disposition = "attachment"
 	}
 	h.Set("Content-Disposition", fmt.Sprintf("%s; filename=%q; filename*=UTF-8''%s", disposition, f.Filename, url.PathEscape(f.Filename)))
@@ -41,9 +44,10 @@ func Serve(c echo.Context, f *File, how Serving) error {
 	}
 	csp := "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors " + ancestors
 	// sandbox (without allow-scripts) gives the file no script and no origin.
-	// Browsers refuse to run their PDF viewer in a sandbox, so a PDF shown
-	// inline goes without it; its viewer runs apart from the site anyway.
-	if how.Download || !f.IsPDF() {
+	// A PDF shown inline (in the moderator's frame) goes without it; its
+	// viewer runs apart from the site, and PDFs with script are refused at
+	// upload anyway.
+	if disposition == "attachment" || !f.IsPDF() {
 		csp = "sandbox; " + csp
 	}
 	h.Set("Content-Security-Policy", csp)
@@ -59,4 +63,15 @@ func Serve(c echo.Context, f *File, how Serving) error {
 	// ServeContent answers HEAD, ranges (PDF viewers ask for them) and If-None-Match.
 	http.ServeContent(c.Response(), c.Request(), "", f.CreatedAt, bytes.NewReader(f.Data))
 	return nil
+}
+
+// embedded reports a request for a frame or an embed of a page, as
+// browsers tell with Sec-Fetch-Dest; one that does not say counts as
+// embedded, so older browsers still show the moderator's frame.
+func embedded(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Dest") {
+	case "", "iframe", "frame", "embed", "object":
+		return true
+	}
+	return false
 }

@@ -56,12 +56,14 @@ type Cleaned struct {
 //
 // PDFs are stored as sent: rewriting them safely needs a full PDF parser,
 // which would be a larger attack surface than the file itself. They are
-// only checked for a header and an end marker. Whoever serves one must send
+// checked for a header and an end marker, and refused when they carry
+// active content or a stream that cannot be checked (ScanPDF). Whoever serves one must send
 // its real type with X-Content-Type-Options: nosniff, and either
 // Content-Disposition: attachment or, to show it inline, a Content-Security-
 // Policy that allows no script, so the file can never act as our origin.
 //
-// Errors wrap ErrUnsupported, ErrTooLarge or ErrCorrupt.
+// Errors wrap ErrUnsupported, ErrTooLarge, ErrCorrupt, ErrActiveContent or
+// ErrUncheckable.
 func Clean(data []byte, limits ImageLimits) (Cleaned, error) {
 	kind, err := Sniff(data)
 	if err != nil {
@@ -70,6 +72,9 @@ func Clean(data []byte, limits ImageLimits) (Cleaned, error) {
 	switch kind {
 	case KindPDF:
 		if err := checkPDF(data); err != nil {
+			return Cleaned{}, err
+		}
+		if err := ScanPDF(data); err != nil {
 			return Cleaned{}, err
 		}
 		return Cleaned{Kind: KindPDF, Data: data}, nil

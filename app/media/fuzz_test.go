@@ -22,7 +22,8 @@ func FuzzClean(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Clean(data, pixels(limit))
 		if err != nil {
-			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrTooLarge) {
+			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrTooLarge) &&
+				!errors.Is(err, ErrActiveContent) && !errors.Is(err, ErrUncheckable) {
 				t.Fatalf("error %v wraps no sentinel", err)
 			}
 			return
@@ -55,7 +56,8 @@ func FuzzCleanImage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		full, thumb, err := CleanImageWithThumb(data, limits, side)
 		if err != nil {
-			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrTooLarge) {
+			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrTooLarge) &&
+				!errors.Is(err, ErrActiveContent) && !errors.Is(err, ErrUncheckable) {
 				t.Fatalf("error %v wraps no sentinel", err)
 			}
 			return

@@ -35,45 +35,102 @@ type statusPage struct {
 	Form        kit.Form
 	States      []kit.Option
 	Specialties []kit.Option
+	// Find is the "find yourself" search over the NPI registry; FilledFrom
+	// is the NPI whose registry row filled the form.
+	Find       findView
+	FilledFrom string
+	// Draft is the document kept from the try that came back; AttachAgain
+	// says that the document sent was not kept.
+	Draft       *KeptDocument
+	AttachAgain bool
 }
 
-func (h *Handlers) renderStatus(c echo.Context, code int, form kit.Form) error {
+// findView is the search form and what it found.
+type findView struct {
+	Form     kit.Form
+	Searched bool
+	Found
+}
+
+func (h *Handlers) renderStatus(c echo.Context, code int, page statusPage) error {
+	ctx := c.Request().Context()
 	v := kit.ViewerOf(c)
-	history, err := h.svc.History(c.Request().Context(), v.UserID)
+	history, err := h.svc.History(ctx, v.UserID)
 	if err != nil {
 		return err
 	}
-	specs, err := h.accounts.Specialties(c.Request().Context())
+	specs, err := h.accounts.Specialties(ctx)
 	if err != nil {
 		return err
 	}
-	page := statusPage{Form: form}
 	for _, j := range jurisdictions.List {
 		page.States = append(page.States, kit.Option{Value: j.Code, Label: j.Name})
 	}
 	page.Specialties = accounts.SpecialtyOptions(specs)
+	if page.Find.Form.Values == nil {
+		page.Find.Form = kit.Form{Values: map[string]string{}, Errors: map[string]string{}}
+	}
 	if len(history) > 0 {
 		page.Latest = &history[0]
-		if page.Latest.Status == Rejected && len(page.Form.Values) == 0 {
-			// Submitting again usually means correcting one detail: start from the last request.
-			last := page.Latest
-			page.Form.Values = map[string]string{"full_name": last.FullName, "npi": last.NPI, "license_state": last.LicenseState,
-				"license_number": last.LicenseNumber, "specialty": last.Specialty.Slug}
-		}
 	}
 	page.CanApply = v.Status != identity.StatusVerified && (page.Latest == nil || page.Latest.Status != Pending)
+	if page.CanApply && c.Request().Method == http.MethodGet {
+		if code, err = h.find(c, &page); err != nil {
+			return err
+		}
+	}
+	if last := page.Latest; last != nil && last.Status == Rejected && len(page.Form.Values) == 0 {
+		// Submitting again usually means correcting one detail: start from the last request.
+		page.Form.Values = map[string]string{"full_name": last.FullName, "npi": last.NPI, "license_state": last.LicenseState,
+			"license_number": last.LicenseNumber, "specialty": last.Specialty.Slug}
+	}
 	return c.Render(code, "verification", page)
 }
 
+// find runs the "find yourself" search the query asks for (find_name,
+// find_state), or fills the form from the registry row chosen (use). It
+// returns the status to answer with: 422 when the search cannot run.
+func (h *Handlers) find(c echo.Context, page *statusPage) (int, error) {
+	ctx := c.Request().Context()
+	name, state, use := c.QueryParam("find_name"), c.QueryParam("find_state"), c.QueryParam("use")
+	page.Find.Form.Values = map[string]string{"find_name": name, "find_state": state}
+	if use != "" {
+		cand, err := h.svc.Candidate(ctx, use, state)
+		if errors.Is(err, apperr.ErrNotFound) {
+			page.Find.Form.Errors["find_name"] = "That NPI is no longer an active individual in the registry. Search again."
+			return http.StatusUnprocessableEntity, nil
+		} else if err != nil {
+			return 0, err
+		}
+		page.Form.Values, page.FilledFrom = cand.Values(), cand.NPI
+		return http.StatusOK, nil
+	}
+	if name == "" && state == "" {
+		return http.StatusOK, nil
+	}
+	found, err := h.svc.FindYourself(ctx, name, state)
+	var fe apperr.FieldErrors
+	if errors.As(err, &fe) {
+		page.Find.Form.Errors = fe
+		return http.StatusUnprocessableEntity, nil
+	} else if err != nil {
+		return 0, err
+	}
+	page.Find.Searched, page.Find.Found = true, found
+	return http.StatusOK, nil
+}
+
 func (h *Handlers) status(c echo.Context) error {
-	return h.renderStatus(c, http.StatusOK, kit.NewForm(c))
+	return h.renderStatus(c, http.StatusOK, statusPage{Form: kit.NewForm(c)})
 }
 
 func (h *Handlers) submit(c echo.Context) error {
 	form := kit.NewForm(c, "full_name", "npi", "license_state", "license_number", "specialty")
 	app := Application{FullName: form.Value("full_name"), NPI: form.Value("npi"), LicenseState: form.Value("license_state"),
-		LicenseNumber: form.Value("license_number"), Specialty: form.Value("specialty")}
+		LicenseNumber: form.Value("license_number"), Specialty: form.Value("specialty"), DraftToken: c.FormValue("document_draft")}
+	fileSent := false
 	if fh, err := c.FormFile("document"); err == nil {
+		fileSent = true
 		app.FileName = fh.Filename
 		if fh.Size > MaxDocumentBytes {
 			app.FileTooLarge = true
@@ -85,11 +142,12 @@ func (h *Handlers) submit(c echo.Context) error {
 			}
 		}
 	}
-	_, err := h.svc.Submit(c.Request().Context(), kit.ViewerOf(c), app, kit.Meta(c))
+	_, kept, err := h.svc.Submit(c.Request().Context(), kit.ViewerOf(c), app, kit.Meta(c))
 	var fe apperr.FieldErrors
 	if errors.As(err, &fe) {
 		form.Errors = fe
-		return h.renderStatus(c, http.StatusUnprocessableEntity, form)
+		return h.renderStatus(c, http.StatusUnprocessableEntity, statusPage{Form: form, Draft: kept,
+			AttachAgain: kept == nil && (fileSent || app.DraftToken != "")})
 	}
 	if err != nil {
 		return err

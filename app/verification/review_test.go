@@ -89,7 +89,7 @@ func TestDocumentAccess(t *testing.T) {
 
 	res := owner.Get(own).Expect(http.StatusOK)
 	if res.Body != string(pdfFor(acct.ID)) || res.Header.Get("Content-Type") != "application/pdf" ||
-		res.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "inline;") {
+		res.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment;") {
 		t.Fatalf("owner's document: %v", res.Header)
 	}
 	owner.Get(review).Expect(http.StatusForbidden)

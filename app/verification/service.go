@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -65,6 +66,10 @@ type Application struct {
 	FileName      string
 	File          []byte // nil: no file chosen
 	FileTooLarge  bool
+	// DraftToken refers to a document kept from an earlier try, used when
+	// no file is chosen.
+	DraftToken string
+	draftGone  bool // DraftToken named no draft of this member's
 }
 
 var licenseNumberPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 .\-/]{0,29}$`)
@@ -101,6 +106,8 @@ func (s *Service) validate(ctx context.Context, a *Application) (*accounts.Speci
 	switch _, sniffErr := media.Sniff(a.File); {
 	case a.FileTooLarge || len(a.File) > MaxDocumentBytes:
 		errs.Add("document", "The file is larger than 10 MiB. Scan or photograph it at a lower resolution.")
+	case len(a.File) == 0 && a.draftGone:
+		errs.Add("document", "The document kept for you has expired. Attach it again.")
 	case len(a.File) == 0:
 		errs.Add("document", "Attach a copy of your license: a PDF, PNG or JPEG file.")
 	case sniffErr != nil:
@@ -117,49 +124,102 @@ var decodeSlots = make(chan struct{}, 2)
 
 // cleanDocument re-encodes the document without metadata, or says why not.
 func cleanDocument(ctx context.Context, a *Application) (media.Cleaned, error) {
+	var doc media.Cleaned
+	err := withDecodeSlot(ctx, func() (err error) {
+		doc, err = media.Clean(a.File, media.DocumentLimits)
+		return documentProblem(err)
+	})
+	return doc, err
+}
+
+// vetPDF refuses a PDF with active content before it is kept as a draft,
+// so that the form says so at once rather than on the next try.
+func vetPDF(ctx context.Context, data []byte) error {
+	return withDecodeSlot(ctx, func() error { return documentProblem(media.ScanPDF(data)) })
+}
+
+func withDecodeSlot(ctx context.Context, fn func() error) error {
 	select {
 	case decodeSlots <- struct{}{}:
 		defer func() { <-decodeSlots }()
 	case <-ctx.Done():
-		return media.Cleaned{}, ctx.Err()
+		return ctx.Err()
 	}
-	doc, err := media.Clean(a.File, media.DocumentLimits)
+	return fn()
+}
+
+// documentProblem turns media's refusal into the message at the document
+// field.
+func documentProblem(err error) error {
 	msg := ""
 	switch {
+	case err == nil:
+		return nil
 	case errors.Is(err, media.ErrUnsupported):
 		msg = unsupportedMessage
 	case errors.Is(err, media.ErrTooLarge):
 		msg = "This image has too many pixels. Send a scan or photo of at most 25 megapixels."
-	case err != nil:
-		msg = "This file is damaged or incomplete. Export or scan it again."
+	case errors.Is(err, media.ErrActiveContent):
+		msg = "This PDF contains " + pdfFeature(err) + ". PDFs with scripts, launch actions, embedded files or automatic actions are refused: " + pdfRemedy
+	case errors.Is(err, media.ErrUncheckable):
+		msg = "This PDF cannot be checked for scripts (" + pdfFeature(err) + "), so it is refused: " + pdfRemedy
 	default:
-		return doc, nil
+		msg = "This file is damaged or incomplete. Export or scan it again."
 	}
-	return doc, apperr.FieldErrors{"document": msg}
+	return apperr.FieldErrors{"document": msg}
+}
+
+const pdfRemedy = "print it to a new PDF, or send a scan or photo of the license as PNG or JPEG."
+
+func pdfFeature(err error) string {
+	var pe *media.PDFError
+	if errors.As(err, &pe) {
+		return pe.Feature
+	}
+	return "active content"
 }
 
 // submissionLimit keeps one account from making the server decode image after image.
 var submissionLimit = ratelimit.Rule{Limit: 6, Window: time.Hour}
 
-// Submit stores an application and sets the account pending.
-func (s *Service) Submit(ctx context.Context, v *identity.Viewer, a Application, meta accounts.Meta) (*Request, error) {
+// Submit stores an application and sets the account pending. When it
+// answers with apperr.FieldErrors and the document was not what was wrong,
+// the document is kept as the member's draft and described by the
+// KeptDocument, so that the next try may go without it.
+func (s *Service) Submit(ctx context.Context, v *identity.Viewer, a Application, meta accounts.Meta) (*Request, *KeptDocument, error) {
 	if v.Status == identity.StatusVerified {
-		return nil, fmt.Errorf("already verified: %w", apperr.ErrConflict)
+		return nil, nil, fmt.Errorf("already verified: %w", apperr.ErrConflict)
+	}
+	used, err := s.useDraft(ctx, v.UserID, &a)
+	if err != nil {
+		return nil, nil, err
 	}
 	sp, err := s.validate(ctx, &a)
+	var fe apperr.FieldErrors
+	if errors.As(err, &fe) {
+		kept, keepErr := s.keepOnError(ctx, v.UserID, a, used, fe)
+		if keepErr != nil {
+			return nil, nil, keepErr
+		}
+		return nil, kept, err
+	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := s.noOpenRequest(ctx, s.db, v.UserID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Only what passes the cheap checks counts, and is decoded.
 	if err := s.limits.Allow(ctx, fmt.Sprintf("verification:%d", v.UserID), submissionLimit); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	doc, err := cleanDocument(ctx, &a)
 	if err != nil {
-		return nil, err
+		// The document itself is refused: a kept copy of it is no use.
+		if dropErr := s.dropDraft(ctx, v.UserID); dropErr != nil {
+			return nil, nil, dropErr
+		}
+		return nil, nil, err
 	}
 	req := &Request{UserID: v.UserID, FullName: a.FullName, NPI: a.NPI, LicenseState: a.LicenseState,
 		LicenseNumber: a.LicenseNumber, SpecialtyID: sp.ID, Status: Pending}
@@ -180,6 +240,9 @@ func (s *Service) Submit(ctx context.Context, v *identity.Viewer, a Application,
 			}
 			return fmt.Errorf("store request: %w", err)
 		}
+		if err := s.dropDraft(ctx, v.UserID); err != nil {
+			return err
+		}
 		if err := s.accounts.SetStatus(ctx, accounts.StatusChange{ActorID: v.UserID, UserID: v.UserID, To: identity.StatusPending, Meta: meta}); err != nil {
 			return err
 		}
@@ -190,9 +253,48 @@ func (s *Service) Submit(ctx context.Context, v *identity.Viewer, a Application,
 		return s.tellModerators(ctx, req)
 	})
 	if err != nil {
+		return nil, nil, err
+	}
+	return req, nil, nil
+}
+
+// useDraft puts the member's kept document in a, when a names one and
+// brings no file of its own.
+func (s *Service) useDraft(ctx context.Context, userID int64, a *Application) (*Draft, error) {
+	if a.File != nil || a.FileTooLarge || a.DraftToken == "" {
+		return nil, nil
+	}
+	d, err := s.draft(ctx, userID, a.DraftToken)
+	if err != nil || d == nil {
+		a.draftGone = d == nil
 		return nil, err
 	}
-	return req, nil
+	a.File, a.FileName = d.Data, d.Filename
+	return d, nil
+}
+
+// keepOnError keeps the document of an application refused for other
+// fields; a refused document drops any draft instead.
+func (s *Service) keepOnError(ctx context.Context, userID int64, a Application, used *Draft, fe apperr.FieldErrors) (*KeptDocument, error) {
+	if _, bad := fe["document"]; bad || len(a.File) == 0 {
+		return nil, s.dropDraft(ctx, userID)
+	}
+	if used != nil {
+		return &KeptDocument{Name: used.Filename, Token: used.Token}, nil
+	}
+	kind, _ := media.Sniff(a.File)
+	kept, err := s.keepDraft(ctx, userID, documentName(a.FileName, kind), a.File, func() error {
+		if kind != media.KindPDF {
+			return nil // images are decoded on the try that counts
+		}
+		return vetPDF(ctx, a.File)
+	})
+	var docErr apperr.FieldErrors
+	if errors.As(err, &docErr) {
+		maps.Copy(fe, docErr) // said with the other fields' messages
+		return nil, s.dropDraft(ctx, userID)
+	}
+	return kept, err
 }
 
 // noOpenRequest fails with ErrConflict while the member has a pending request.

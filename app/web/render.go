@@ -121,14 +121,14 @@ func (r *renderer) header(c echo.Context, v *View) (template.HTML, error) {
 }
 
 // layoutAssets are the asset URLs every page links to.
-type layoutAssets struct{ CSS, Logo, DraftsJS, ChatJS string }
+type layoutAssets struct{ CSS, Logo, DraftsJS, ChatJS, UploadJS string }
 
 func newLayoutAssets(s *staticFiles) (*layoutAssets, error) {
 	var a layoutAssets
 	for _, f := range []struct {
 		dst  *string
 		name string
-	}{{&a.CSS, "css/site.css"}, {&a.Logo, "img/logo.svg"}, {&a.DraftsJS, "js/drafts.js"}, {&a.ChatJS, "js/chat.js"}} {
+	}{{&a.CSS, "css/site.css"}, {&a.Logo, "img/logo.svg"}, {&a.DraftsJS, "js/drafts.js"}, {&a.ChatJS, "js/chat.js"}, {&a.UploadJS, "js/upload.js"}} {
 		u, err := s.url(f.name)
 		if err != nil {
 			return nil, err
