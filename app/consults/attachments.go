@@ -78,6 +78,8 @@ func cleanAttachments(ctx context.Context, uploads []Upload) ([]media.Cleaned, e
 			msg = "is not a PDF, JPEG or PNG file."
 		case errors.Is(err, media.ErrTooLarge):
 			msg = "is too large to process (at most 25 megapixels)."
+		case errors.Is(err, media.ErrActiveContent), errors.Is(err, media.ErrUncheckable):
+			msg = "is a PDF that " + media.PDFRefusal(err) + ": print it to a new PDF, or send images of it."
 		case err != nil:
 			msg = "is damaged or incomplete."
 		}

@@ -74,6 +74,9 @@ func TestConsultAttachments(t *testing.T) {
 	gp.PostMultipart("/consults", url.Values{"specialty": {"cardiology"}, "question": {"Kept question?"}},
 		webtest.File{Field: "attachments", Name: "notes.txt", Data: []byte("plain text")}).
 		Expect(http.StatusUnprocessableEntity).Contains(`id="attachments-error"`, "File 1 is not a PDF, JPEG or PNG file.", "attach them again", "Kept question?")
+	gp.PostMultipart("/consults", url.Values{"specialty": {"cardiology"}, "question": {"Scripted PDF?"}},
+		webtest.File{Field: "attachments", Name: "ecg.pdf", Data: []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF\n")}).
+		Expect(http.StatusUnprocessableEntity).Contains("File 1 is a PDF that contains ", "print it to a new PDF")
 	six := make([]webtest.File, 6)
 	for i := range six {
 		six[i] = webtest.File{Field: "attachments", Name: "p.jpg", Data: webtest.Photo(t, nil)}

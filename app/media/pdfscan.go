@@ -33,6 +33,20 @@ type PDFError struct {
 }
 
 func (e *PDFError) Error() string { return fmt.Sprintf("%v: %s", e.err, e.Feature) }
+
+// PDFRefusal says, for a person, why ScanPDF refused a PDF ("contains
+// JavaScript", "cannot be checked for scripts (…)"), or "" when err is not
+// such a refusal; each upload form puts it in its own sentence.
+func PDFRefusal(err error) string {
+	var pe *PDFError
+	if !errors.As(err, &pe) {
+		return ""
+	}
+	if errors.Is(pe.err, ErrUncheckable) {
+		return "cannot be checked for scripts (" + pe.Feature + ")"
+	}
+	return "contains " + pe.Feature
+}
 func (e *PDFError) Unwrap() error { return e.err }
 
 // activeNames are the PDF names that introduce active content, and what

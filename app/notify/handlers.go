@@ -30,7 +30,7 @@ func (h *Handlers) open(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	link, err := h.svc.Open(c.Request().Context(), kit.ViewerOf(c).UserID, id)
+	link, err := h.svc.Open(c.Request().Context(), kit.ViewerOf(c).UserID, id, c.Request().Method == http.MethodGet)
 	if err != nil {
 		return err
 	}

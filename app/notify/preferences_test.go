@@ -167,6 +167,9 @@ func TestOpenAndMarkAllRead(t *testing.T) {
 		t.Fatal("opening did not mark the notification read")
 	}
 	alice.Get(fmt.Sprintf("/notifications/%d", offsite)).RedirectsTo("/notifications")
+	// A HEAD (a link checker, a preview) leads the same way and marks nothing.
+	head, _ := http.NewRequest(http.MethodHead, fmt.Sprintf("/notifications/%d", second), nil)
+	alice.DoPath(head).RedirectsTo("/chat/general")
 	alice.Get(fmt.Sprintf("/notifications/%d", evesOwn)).Expect(http.StatusNotFound)
 	alice.Get("/notifications/nope").Expect(http.StatusNotFound)
 	if unread(eveAcct.ID) != 1 || unread(aliceAcct.ID) != 1 {

@@ -113,12 +113,13 @@ func (s *Service) Recent(ctx context.Context, userID int64, limit int) ([]Notifi
 	return list, err
 }
 
-// Open marks one of the member's notifications read and returns where it
-// leads; another member's is not found.
-func (s *Service) Open(ctx context.Context, userID, id int64) (string, error) {
+// Open returns where one of the member's notifications leads, and marks it
+// read when the member is really opening it (read: a GET, not a HEAD that
+// a link checker sends); another member's is not found.
+func (s *Service) Open(ctx context.Context, userID, id int64, read bool) (string, error) {
 	var link []string
-	err := s.db.WithContext(ctx).Raw(`UPDATE notifications SET read_at = coalesce(read_at, now())
-		WHERE id = ? AND user_id = ? RETURNING link`, id, userID).Scan(&link).Error
+	err := s.db.WithContext(ctx).Raw(`UPDATE notifications SET read_at = CASE WHEN ? THEN coalesce(read_at, now()) ELSE read_at END
+		WHERE id = ? AND user_id = ? RETURNING link`, read, id, userID).Scan(&link).Error
 	if err != nil {
 		return "", err
 	}

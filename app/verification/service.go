@@ -160,9 +160,9 @@ func documentProblem(err error) error {
 	case errors.Is(err, media.ErrTooLarge):
 		msg = "This image has too many pixels. Send a scan or photo of at most 25 megapixels."
 	case errors.Is(err, media.ErrActiveContent):
-		msg = "This PDF contains " + pdfFeature(err) + ". PDFs with scripts, launch actions, embedded files or automatic actions are refused: " + pdfRemedy
+		msg = "This PDF " + media.PDFRefusal(err) + ". PDFs with scripts, launch actions, embedded files or automatic actions are refused: " + pdfRemedy
 	case errors.Is(err, media.ErrUncheckable):
-		msg = "This PDF cannot be checked for scripts (" + pdfFeature(err) + "), so it is refused: " + pdfRemedy
+		msg = "This PDF " + media.PDFRefusal(err) + ", so it is refused: " + pdfRemedy
 	default:
 		msg = "This file is damaged or incomplete. Export or scan it again."
 	}
@@ -171,13 +171,6 @@ func documentProblem(err error) error {
 
 const pdfRemedy = "print it to a new PDF, or send a scan or photo of the license as PNG or JPEG."
 
-func pdfFeature(err error) string {
-	var pe *media.PDFError
-	if errors.As(err, &pe) {
-		return pe.Feature
-	}
-	return "active content"
-}
 
 // submissionLimit keeps one account from making the server decode image after image.
 var submissionLimit = ratelimit.Rule{Limit: 6, Window: time.Hour}
