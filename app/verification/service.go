@@ -171,7 +171,6 @@ func documentProblem(err error) error {
 
 const pdfRemedy = "print it to a new PDF, or send a scan or photo of the license as PNG or JPEG."
 
-
 // submissionLimit keeps one account from making the server decode image after image.
 var submissionLimit = ratelimit.Rule{Limit: 6, Window: time.Hour}
 
