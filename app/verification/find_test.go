@@ -32,6 +32,8 @@ func registryPeople(t *testing.T, app *webtest.App) {
 			Licenses: []registry.License{lic("NY", "300100", "207RC0000X", true)}},
 		{NPI: "1003000142", EntityType: &two, OrganizationName: "CHEN CLINIC", LastName: "CHENOWETH", PracticeState: "CA"},
 		{NPI: "1003000159", EntityType: &one, FirstName: "OLD", LastName: "CHENEY", PracticeState: "CA", DeactivationDate: &gone},
+		{NPI: "1003000175", EntityType: &one, FirstName: "SEAN", LastName: "O'BRIEN", PracticeState: "CA",
+			Licenses: []registry.License{lic("CA", "G777", "207Q00000X", true)}},
 	} {
 		if rec.Licenses == nil {
 			rec.Licenses = []registry.License{}
@@ -67,6 +69,8 @@ func TestFindYourselfFillsTheForm(t *testing.T) {
 	c.Get(findPath("Dr. Maya Chen", "CA")).Expect(http.StatusOK).Contains("MAYA L CHEN", "1 entry found").Lacks("DAVID CHENG")
 	c.Get(findPath("chen maya", "CA")).Expect(http.StatusOK).Contains("MAYA L CHEN").Lacks("DAVID CHENG")
 	c.Get(findPath("Zhou", "CA")).Expect(http.StatusOK).Contains("No active individual by that name")
+	// An apostrophe, typed straight or curly, is part of the name the registry writes.
+	c.Get(findPath("Sean O’Brien", "CA")).Expect(http.StatusOK).Contains("SEAN O&#39;BRIEN", "1 entry found")
 
 	// Choosing an entry fills the form's fields, the license of the state chosen.
 	res = c.Get(findPath("chen", "CA") + "&use=" + knownNPI).Expect(http.StatusOK)

@@ -128,13 +128,18 @@ func nameMatches(claimed string, rec *Record) bool {
 
 // nameWords folds case and accents and splits on anything but letters and
 // digits; apostrophes join, so O'Brien and OBRIEN agree.
-func nameWords(s string) []string {
+func nameWords(s string) []string { return splitName(s, "") }
+
+// splitName folds accents and case and splits s into words of letters and
+// digits, apostrophes (straight or curly) dropped or, for apostrophe "'",
+// kept as that character.
+func splitName(s, apostrophe string) []string {
 	fold := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	if folded, _, err := transform.String(fold, s); err == nil {
 		s = folded
 	}
-	s = strings.NewReplacer("'", "", "\u2019", "").Replace(strings.ToUpper(s))
-	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	s = strings.NewReplacer("'", apostrophe, "\u2019", apostrophe).Replace(strings.ToUpper(s))
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
 }
 
 func registryName(rec *Record) string {

@@ -21,7 +21,8 @@ type nameArm struct{ last, first string }
 // word are tried both ways round. Readings whose last name is shorter than
 // MinSearchLetters are dropped.
 func nameArms(name string) []nameArm {
-	words := nameWords(name)
+	// The registry writes O'BRIEN with its apostrophe: a prefix keeps it.
+	words := splitName(name, "'")
 	if len(words) > 1 && (words[0] == "DR" || words[0] == "DOCTOR") {
 		words = words[1:]
 	}
