@@ -88,7 +88,8 @@ func New(cfg config.Config, gdb *gorm.DB, log *slog.Logger, opts ...Option) (*Ap
 	a.Audit = audit.New(gdb)
 	a.Limits = ratelimit.New(gdb)
 	a.Accounts = accounts.NewService(gdb, a.Audit, a.Limits, accounts.Settings{
-		Idle: cfg.SessionIdle, Lifetime: cfg.SessionLifetime, Remember: cfg.SessionRemember, Secret: cfg.Secret})
+		Idle: cfg.SessionIdle, Lifetime: cfg.SessionLifetime, Remember: cfg.SessionRemember,
+		RememberIdle: cfg.SessionRememberIdle, Secret: cfg.Secret})
 	a.Notify = notify.NewService(gdb, notify.Settings{BaseURL: cfg.BaseURL.String(), Secret: cfg.Secret})
 	a.Accounts.Outbox, a.Accounts.BaseURL = a.Notify, cfg.BaseURL.String()
 	a.Files = files.NewStore(gdb)

@@ -45,7 +45,11 @@ type Config struct {
 	SessionLifetime time.Duration
 	// SessionRemember is how long "keep me signed in on this device" keeps
 	// a session (its cookie, and its lifetime); 0 offers no such box.
-	SessionRemember time.Duration
+	// SessionRememberIdle is how long such a session may go unused: the
+	// idle limit unless the operator says otherwise, since automatic logoff
+	// is theirs to relax, not the member's.
+	SessionRemember     time.Duration
+	SessionRememberIdle time.Duration
 	// MetricsToken, when set, lets a scraper from elsewhere read /metrics
 	// with "Authorization: Bearer <token>"; otherwise only local requests may.
 	MetricsToken string
@@ -91,6 +95,13 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if cfg.SessionRemember, err = parseOptionalDuration(getenv, "CURBSIDE_SESSION_REMEMBER", cfg.SessionRemember); err != nil {
 		errs = append(errs, err)
+	} else if cfg.SessionRemember > 0 && cfg.SessionRemember < cfg.SessionLifetime {
+		errs = append(errs, errors.New("CURBSIDE_SESSION_REMEMBER must be 0 (off) or at least CURBSIDE_SESSION_LIFETIME: keeping a session would shorten it"))
+	}
+	if cfg.SessionRememberIdle, err = parseDuration(getenv, "CURBSIDE_SESSION_REMEMBER_IDLE", cfg.SessionIdle); err != nil {
+		errs = append(errs, err)
+	} else if cfg.SessionRememberIdle < cfg.SessionIdle {
+		errs = append(errs, errors.New("CURBSIDE_SESSION_REMEMBER_IDLE must be at least CURBSIDE_SESSION_IDLE"))
 	}
 	if err := smtpPassword(cfg.SMTPURL); err != nil {
 		errs = append(errs, err)

@@ -156,4 +156,14 @@ func TestSessionRemember(t *testing.T) {
 		!strings.Contains(err.Error(), "CURBSIDE_SESSION_REMEMBER") {
 		t.Errorf("nonsense accepted: %v", err)
 	}
+	// Remembered sessions idle out as the others do, unless raised; never
+	// shorter lived or quicker to idle than the rest.
+	if cfg, err := Load(env(map[string]string{"CURBSIDE_SESSION_IDLE": "15m"})); err != nil || cfg.SessionRememberIdle != 15*time.Minute {
+		t.Errorf("remembered idle limit %v (%v), want the idle limit", cfg.SessionRememberIdle, err)
+	}
+	for _, bad := range []map[string]string{{"CURBSIDE_SESSION_REMEMBER": "1h"}, {"CURBSIDE_SESSION_REMEMBER_IDLE": "5m"}} {
+		if _, err := Load(env(bad)); err == nil || !strings.Contains(err.Error(), "at least") {
+			t.Errorf("%v accepted: %v", bad, err)
+		}
+	}
 }

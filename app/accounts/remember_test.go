@@ -26,10 +26,10 @@ func sessionCookie(t *testing.T, res *webtest.Response) string {
 
 // Without the box, the session cookie ends with the browser and the usual
 // limits hold; with it, the cookie and the session last the configured
-// maximum, idle or not.
+// maximum, unused for as long as the operator lets remembered sessions be.
 func TestKeepMeSignedIn(t *testing.T) {
 	t.Parallel()
-	app := webtest.New(t)
+	app := webtest.New(t, "CURBSIDE_SESSION_REMEMBER_IDLE=24h")
 	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
 	app.Client().Get("/login").Expect(http.StatusOK).Contains(`name="remember"`, "Keep me signed in on this device", "30 days")
 
@@ -46,7 +46,7 @@ func TestKeepMeSignedIn(t *testing.T) {
 		WHERE user_id = ? AND remembered`, acct.ID); days != 30 {
 		t.Fatalf("the remembered session lasts %v days", days)
 	}
-	// Two hours unused: past the 30-minute idle limit, not past the remembered one.
+	// Two hours unused: past the 30-minute idle limit, not past the remembered sessions' day.
 	testdb.Exec(t, app.DB, "UPDATE sessions SET last_seen_at = now() - interval '2 hours' WHERE user_id = ?", acct.ID)
 	plain.Get("/settings/security").RedirectsTo("/login?next=%2Fsettings%2Fsecurity")
 	kept.Get("/settings/security").Expect(http.StatusOK)
@@ -86,4 +86,18 @@ func TestKeepMeSignedInCanBeTurnedOff(t *testing.T) {
 	if n := testdb.Scalar[int64](t, app.DB, "SELECT count(*) FROM sessions WHERE user_id = ? AND remembered", acct.ID); n != 0 {
 		t.Fatal("the option is off, yet the session is remembered")
 	}
+}
+
+// Unless the operator says otherwise, a remembered session still ends when
+// it goes unused for the idle limit: the box stretches its life, not that.
+func TestKeptSessionsStillIdleOut(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	kept := app.Client()
+	kept.PostForm("/login", url.Values{"email": {acct.Email}, "password": {acct.Password}, "remember": {"on"}}).Expect(http.StatusSeeOther)
+	testdb.Exec(t, app.DB, "UPDATE sessions SET last_seen_at = now() - interval '20 minutes' WHERE user_id = ?", acct.ID)
+	kept.Get("/settings/security").Expect(http.StatusOK)
+	testdb.Exec(t, app.DB, "UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE user_id = ?", acct.ID)
+	kept.Get("/settings/security").RedirectsTo("/login?next=%2Fsettings%2Fsecurity")
 }

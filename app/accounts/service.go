@@ -28,10 +28,12 @@ type Service struct {
 	// Idle and Lifetime bound a session: unused for Idle, or older than Lifetime, it ends.
 	Idle     time.Duration
 	Lifetime time.Duration
-	// Remember is how long a session lasts, and may go unused, when its
-	// member asked to stay signed in on the device; 0: they may not ask.
-	Remember time.Duration
-	now      func() time.Time
+	// Remember is how long a session lasts when its member asked to stay
+	// signed in on the device (0: they may not ask), and RememberIdle how
+	// long it may then go unused.
+	Remember     time.Duration
+	RememberIdle time.Duration
+	now          func() time.Time
 	// sealKey encrypts TOTP secrets at rest, signKey signs what browsers
 	// carry for us; both are derived from CURBSIDE_SECRET, each for its use.
 	sealKey [32]byte
@@ -52,16 +54,17 @@ type Service struct {
 
 // Settings are the account rules' knobs from the configuration.
 type Settings struct {
-	Idle     time.Duration // a session unused this long ends
-	Lifetime time.Duration // a session this old ends
-	Remember time.Duration // a remembered session's lifetime and idle limit (0: none)
-	Secret   []byte        // CURBSIDE_SECRET
+	Idle         time.Duration // a session unused this long ends
+	Lifetime     time.Duration // a session this old ends
+	Remember     time.Duration // a remembered session's lifetime (0: none)
+	RememberIdle time.Duration // a remembered session unused this long ends
+	Secret       []byte        // CURBSIDE_SECRET
 }
 
 // NewService returns the account rules over db.
 func NewService(db *gorm.DB, log *audit.Log, limits *ratelimit.Limiter, set Settings) *Service {
 	secret := set.Secret
-	return &Service{db: db, audit: log, Idle: set.Idle, Lifetime: set.Lifetime, Remember: set.Remember, now: func() time.Time { return time.Now().UTC() },
+	return &Service{db: db, audit: log, Idle: set.Idle, Lifetime: set.Lifetime, Remember: set.Remember, RememberIdle: max(set.RememberIdle, set.Idle), now: func() time.Time { return time.Now().UTC() },
 		sealKey:       sha256.Sum256(append([]byte("curbside seal\x00"), secret...)),
 		signKey:       sha256.Sum256(append([]byte("curbside sign\x00"), secret...)),
 		legacySealKey: sha256.Sum256(append([]byte("curbside totp seal\x00"), secret...)),

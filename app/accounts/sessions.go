@@ -71,10 +71,10 @@ func (s *Service) startSession(ctx context.Context, u *User, meta Meta, secondFa
 }
 
 // idleLimit is how long a session may go unused: a remembered one as long
-// as it is remembered for, the member having asked to stay signed in.
+// as the operator lets remembered sessions idle (CURBSIDE_SESSION_REMEMBER_IDLE).
 func (s *Service) idleLimit(remembered bool) time.Duration {
 	if remembered && s.Remember > 0 {
-		return max(s.Remember, s.Idle)
+		return s.RememberIdle
 	}
 	return s.Idle
 }

@@ -172,7 +172,7 @@ func TestConcurrentRequestsDuringRenewal(t *testing.T) {
 
 func TestPruneExpired(t *testing.T) {
 	t.Parallel()
-	app := webtest.New(t)
+	app := webtest.New(t, "CURBSIDE_SESSION_REMEMBER_IDLE=48h")
 	live, _ := app.Verified("")
 	_, lapsed := app.Verified("")
 	_, stale := app.Verified("")
@@ -181,7 +181,7 @@ func TestPruneExpired(t *testing.T) {
 	testdb.Exec(t, app.DB, "UPDATE sessions SET last_seen_at = now() - interval '2 hours' WHERE user_id = ?", lapsed.ID)
 	testdb.Exec(t, app.DB, "UPDATE sessions SET last_seen_at = now() - interval '25 hours' WHERE user_id = ?", stale.ID)
 	testdb.Exec(t, app.DB, "UPDATE sessions SET expires_at = now() - interval '25 hours' WHERE user_id = ?", old.ID)
-	// A remembered session unused for 25 hours is within its own limit.
+	// A remembered session unused for 25 hours is within its own limit (48 hours here).
 	testdb.Exec(t, app.DB, "UPDATE sessions SET last_seen_at = now() - interval '25 hours', remembered = true WHERE user_id = ?", kept.ID)
 	// Forms held past their hour and devices past their trust go too.
 	testdb.Exec(t, app.DB, `INSERT INTO held_forms (key_hash, user_id, path, fields, expires_at) VALUES
