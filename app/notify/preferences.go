@@ -166,7 +166,9 @@ func (s *Service) choices(ctx context.Context, notices []Notice) (map[int64]map[
 		return out, nil
 	}
 	var rows []recipientChoice
-	err := db.Conn(ctx, s.db).Raw(`SELECT p.user_id, p.topic, p.delivery, u.email FROM notification_preferences p
+	// Only a confirmed address is mailed: until then it may be anyone's.
+	err := db.Conn(ctx, s.db).Raw(`SELECT p.user_id, p.topic, p.delivery,
+		CASE WHEN u.email_confirmed_at IS NOT NULL THEN u.email ELSE '' END AS email FROM notification_preferences p
 		JOIN users u ON u.id = p.user_id WHERE p.user_id IN ?`, ids).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read preferences: %w", err)

@@ -110,6 +110,13 @@ func TestPreferencesDecideDelivery(t *testing.T) {
 	if !strings.Contains(body, app.Config.BaseURL.String()+"/cases/") || strings.Contains(body, "What next") {
 		t.Fatalf("mention mail: %q", body)
 	}
+	// An address not confirmed (changed since, say) is not mailed: it may be anyone's.
+	testdb.Exec(t, app.DB, "UPDATE users SET email_confirmed_at = NULL WHERE id = ?", namedAcct.ID)
+	postCase(t, poster, "Heart block after Lyme", "Pacing, @"+namedAcct.Handle+"?")
+	if rows, mails := mentions(); rows != 3 || mails != 1 {
+		t.Fatalf("unconfirmed address: %d notifications, %d mails; want 3, still 1", rows, mails)
+	}
+	testdb.Exec(t, app.DB, "UPDATE users SET email_confirmed_at = now() WHERE id = ?", namedAcct.ID)
 
 	// Replies to one's own case and to a followed case are two topics.
 	author, authorAcct := app.Verified("cardiology")
