@@ -43,17 +43,22 @@ func (a *App) backgroundRunners() []Runner {
 			return a.Accounts.RunLastSeen(ctx, 5*time.Second, report("session last-seen"))
 		}},
 		{Name: "mail-sender", Run: func(ctx context.Context) error { return sender.Run(ctx, 5*time.Second) }},
-		{Name: "housekeeping", Run: a.housekeeping},
+		{Name: "housekeeping", Run: every(10*time.Minute, report("housekeeping"), func(ctx context.Context) error {
+			return errors.Join(a.Accounts.PruneExpired(ctx), a.Limits.Prune(ctx, 24*time.Hour))
+		})},
 		{Name: "chat-hub", Run: a.ChatHub.Run},
-		{Name: "notification-digests", Run: func(ctx context.Context) error {
-			return a.Notify.RunDigests(ctx, 10*time.Minute, report("notification digests"))
-		}},
-		{Name: "consult-reminders", Run: func(ctx context.Context) error {
-			return a.Consults.RunReminders(ctx, time.Minute, report("consult reminders"))
-		}},
-		{Name: "verification-reminders", Run: func(ctx context.Context) error {
-			return a.Verification.RunReminders(ctx, 10*time.Minute, report("verification reminders"))
-		}},
+		{Name: "notification-digests", Run: every(10*time.Minute, report("notification digests"), func(ctx context.Context) error {
+			_, err := a.Notify.SendDigests(ctx)
+			return err
+		})},
+		{Name: "consult-reminders", Run: every(time.Minute, report("consult reminders"), func(ctx context.Context) error {
+			_, err := a.Consults.RemindOverdue(ctx)
+			return err
+		})},
+		{Name: "verification-reminders", Run: every(10*time.Minute, report("verification reminders"), func(ctx context.Context) error {
+			_, err := a.Verification.RemindOverdue(ctx, time.Now())
+			return err
+		})},
 	}
 	if a.Config.PprofAddr != "" {
 		runners = append(runners, a.pprofRunner())
@@ -133,19 +138,24 @@ func runOnce(ctx context.Context, r Runner) (err error) {
 	return r.Run(ctx)
 }
 
-// housekeeping deletes what has expired, every few minutes, on every
-// instance; the deletes are idempotent, so instances need not agree.
-func (a *App) housekeeping(ctx context.Context) error {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-		if err := errors.Join(a.Accounts.PruneExpired(ctx), a.Limits.Prune(ctx, 24*time.Hour)); err != nil && ctx.Err() == nil {
-			a.Log.Error("housekeeping", slog.String("error", err.Error()))
+// every runs pass at once and then every interval until ctx ends. Every
+// instance runs it, so a pass must be safe on several at once: it claims
+// what is due (SKIP LOCKED) or does what is idempotent (deleting what has
+// expired). A failed pass is reported and tried again at the next tick; it
+// does not stop the runner.
+func every(interval time.Duration, report func(error), pass func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			if err := pass(ctx); err != nil && ctx.Err() == nil {
+				report(err)
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
 		}
 	}
 }

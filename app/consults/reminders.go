@@ -99,20 +99,3 @@ func (s *Service) moveOn(ctx context.Context, w waiting, title, action string) e
 	}
 	return s.tellSpecialty(ctx, w.ID, sp, w.Urgency == Urgent, except, title)
 }
-
-// RunReminders reminds of overdue consults every interval until ctx ends.
-// A failed pass is reported and tried again at the next tick.
-func (s *Service) RunReminders(ctx context.Context, interval time.Duration, report func(error)) error {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := s.RemindOverdue(ctx); err != nil && ctx.Err() == nil {
-			report(err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
-}

@@ -139,23 +139,6 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// RunDigests queues due digests every interval until ctx ends. A failed
-// pass is reported and tried again at the next tick.
-func (s *Service) RunDigests(ctx context.Context, interval time.Duration, report func(error)) error {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := s.SendDigests(ctx); err != nil && ctx.Err() == nil {
-			report(err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
-}
-
 // unsubscribeToken signs a member's id: the link works without a login,
 // and only for that member. It does not expire: a digest read weeks later
 // must still stop the digest.

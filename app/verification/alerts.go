@@ -95,23 +95,6 @@ func overdueBody(waiting int64) string {
 	return strconv.FormatInt(waiting, 10) + " verification requests have waited more than a working day for a decision."
 }
 
-// RunReminders mails of overdue requests every interval until ctx ends.
-// A failed pass is reported and tried again at the next tick.
-func (s *Service) RunReminders(ctx context.Context, interval time.Duration, report func(error)) error {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := s.RemindOverdue(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			report(err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
-}
-
 // workingCutoff is the moment d of working time before now, counting
 // weekdays only (in UTC): a request created at or before it has waited
 // more than d of working time.
