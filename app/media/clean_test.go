@@ -186,7 +186,7 @@ func TestCleanJPEGScanBomb(t *testing.T) {
 }
 
 func TestCleanPDF(t *testing.T) {
-	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	pdf := []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 	c, err := Clean(pdf, pixels(1))
 	if err != nil || c.Kind != KindPDF || !bytes.Equal(c.Data, pdf) || c.Width != 0 || c.Height != 0 {
 		t.Fatalf("Clean(pdf) = %+v, %v; want unchanged PDF", c, err)

@@ -59,6 +59,11 @@ var activeNames = map[string]string{
 	"EmbeddedFiles": "embedded files",
 	"OpenAction":    "an action run on opening",
 	"AA":            "an automatic action",
+	// XFA forms run their own scripts, with no /JS anywhere.
+	"XFA":        "an XFA form",
+	"RichMedia":  "rich media",
+	"GoToE":      "a link into an embedded file",
+	"ImportData": "a form-data import action",
 }
 
 // Bounds of the scan. A license scan inflates to a few tens of megabytes at
@@ -78,10 +83,21 @@ const (
 // *PDFError; it returns nil otherwise. It reads names as PDF readers do,
 // with #xx escapes decoded (/#4A#53 is /JS), both in the file's own bytes
 // and inside every Flate, ASCIIHex or ASCII85 stream but images, so names
-// hidden in compressed object streams are found too. It parses no objects:
-// a name counts wherever it stands as a token, which may refuse a harmless
-// file that writes "/JS" as text, never accept one that uses it.
+// hidden in compressed object streams are found too. A name counts
+// wherever it stands as a token, which may refuse a harmless file that
+// writes "/JS" as text. That scan guesses where dictionaries start and
+// what a stream's filters are, so a second layer (scanPDFObjects) parses
+// the file with pdfcpu and looks at every object; a file it cannot parse
+// is refused as uncheckable.
 func ScanPDF(data []byte) error {
+	if err := scanPDFTokens(data); err != nil {
+		return err
+	}
+	return scanPDFObjects(data)
+}
+
+// scanPDFTokens is ScanPDF's first layer, which reads no structure.
+func scanPDFTokens(data []byte) error {
 	var sc nameScanner
 	scanned := 0 // data[:scanned] has been through sc
 	budget := int64(maxPDFInflated)
@@ -387,10 +403,12 @@ func (s *nameScanner) end() error {
 		s.collect(name)
 		return nil
 	}
-	if what, ok := activeNames[name]; ok {
-		return &PDFError{Feature: what + " (/" + name + ")", err: ErrActiveContent}
+	if name == "Encrypt" {
+		// Encrypted strings and streams cannot be read, and pdfcpu
+		// overlooks the /Encrypt of a trailer it had to repair.
+		return uncheckable("it is encrypted")
 	}
-	return nil
+	return activeName(name, activeNames)
 }
 
 // unescapeName decodes #xx escapes in place, as PDF 1.2 and later readers do.
