@@ -94,18 +94,23 @@ func TestRefusedDocumentIsNotKept(t *testing.T) {
 	}
 }
 
-// A kept image that turns out damaged when it is decoded is dropped, and
-// a PDF with active content is not kept in the first place.
+// What is kept is the document cleaned, as it would be stored: a photo's
+// metadata goes at once; a damaged image, like a PDF with active content, is
+// refused with the other fields' messages and not kept at all.
 func TestKeptDocumentRefusedLaterIsDropped(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)
 	c, acct := app.As(identity.StatusUnverified, identity.RoleMember, "")
 	bad := application(knownNPI)
 	bad.Set("npi", "1234567890")
-	token := draftToken(c.PostMultipart("/verification", bad, license(pngBytes(t)[:60], "cut.png")).Expect(http.StatusUnprocessableEntity))
-	form := application(knownNPI)
-	form.Set("document_draft", token)
-	c.PostMultipart("/verification", form).Expect(http.StatusUnprocessableEntity).Contains("damaged", "Your document was not kept: attach it again.")
+	gps := append([]byte("Exif\x00\x00"), []byte("GPS 44.9778N 93.2650W clinic-camera")...)
+	draftToken(c.PostMultipart("/verification", bad, license(webtest.Photo(t, gps), "license.jpg")).Expect(http.StatusUnprocessableEntity))
+	if kept := testdb.Scalar[[]byte](t, app.DB, "SELECT data FROM verification_drafts WHERE user_id = ?", acct.ID); bytes.Contains(kept, []byte("GPS")) ||
+		!bytes.HasPrefix(kept, []byte{0xFF, 0xD8}) {
+		t.Fatalf("the kept photo is not the cleaned JPEG (%d bytes, metadata kept: %v)", len(kept), bytes.Contains(kept, []byte("GPS")))
+	}
+	c.PostMultipart("/verification", bad, license(pngBytes(t)[:60], "cut.png")).Expect(http.StatusUnprocessableEntity).
+		Contains(`id="npi-error"`, "damaged", "Your document was not kept: attach it again.").Lacks(`name="document_draft"`)
 	if n := count(t, app, "SELECT count(*) FROM verification_drafts WHERE user_id = ?", acct.ID); n != 0 {
 		t.Fatal("a damaged document is still kept")
 	}

@@ -43,10 +43,11 @@ func (Draft) TableName() string { return "verification_drafts" }
 // KeptDocument is what the form says about a kept draft.
 type KeptDocument struct{ Name, Token string }
 
-// keepDraft stores data as the member's draft, replacing any earlier one,
-// once vet accepts it, and returns its reference; nil when the member has
-// kept too many lately. vet runs after the limit, since it may be costly.
-func (s *Service) keepDraft(ctx context.Context, userID int64, name string, data []byte, vet func() error) (*KeptDocument, error) {
+// keepDraft stores what prepare makes (the cleaned document) as the
+// member's draft, replacing any earlier one, and returns its reference; nil
+// when the member has kept too many lately. prepare runs after the limit,
+// since it may be costly.
+func (s *Service) keepDraft(ctx context.Context, userID int64, name string, prepare func() ([]byte, error)) (*KeptDocument, error) {
 	if err := s.limits.Allow(ctx, fmt.Sprintf("verification-draft:%d", userID), draftLimit); err != nil {
 		var limited *apperr.RateLimited
 		if errors.As(err, &limited) {
@@ -54,7 +55,8 @@ func (s *Service) keepDraft(ctx context.Context, userID int64, name string, data
 		}
 		return nil, err
 	}
-	if err := vet(); err != nil {
+	data, err := prepare()
+	if err != nil {
 		return nil, err
 	}
 	b := make([]byte, 18)
@@ -63,7 +65,7 @@ func (s *Service) keepDraft(ctx context.Context, userID int64, name string, data
 	}
 	d := Draft{UserID: userID, Token: base64.RawURLEncoding.EncodeToString(b), Filename: name, Data: data,
 		ExpiresAt: time.Now().Add(draftLifetime)}
-	err := db.Tx(ctx, s.db, func(ctx context.Context) error {
+	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
 		tx := db.Conn(ctx, s.db)
 		// Expired drafts go whenever a new one comes: no sweeper needed.
 		if err := tx.Where("expires_at < now()").Delete(&Draft{}).Error; err != nil {

@@ -132,12 +132,6 @@ func cleanDocument(ctx context.Context, a *Application) (media.Cleaned, error) {
 	return doc, err
 }
 
-// vetPDF refuses a PDF with active content before it is kept as a draft,
-// so that the form says so at once rather than on the next try.
-func vetPDF(ctx context.Context, data []byte) error {
-	return withDecodeSlot(ctx, func() error { return documentProblem(media.ScanPDF(data)) })
-}
-
 func withDecodeSlot(ctx context.Context, fn func() error) error {
 	select {
 	case decodeSlots <- struct{}{}:
@@ -275,11 +269,12 @@ func (s *Service) keepOnError(ctx context.Context, userID int64, a Application, 
 		return &KeptDocument{Name: used.Filename, Token: used.Token}, nil
 	}
 	kind, _ := media.Sniff(a.File)
-	kept, err := s.keepDraft(ctx, userID, documentName(a.FileName, kind), a.File, func() error {
-		if kind != media.KindPDF {
-			return nil // images are decoded on the try that counts
-		}
-		return vetPDF(ctx, a.File)
+	// What is kept is the document as it would be stored, cleaned: a photo's
+	// metadata (a GPS fix) is not kept a day, and a PDF with active content
+	// is refused at once, with the other fields' messages.
+	kept, err := s.keepDraft(ctx, userID, documentName(a.FileName, kind), func() ([]byte, error) {
+		doc, err := cleanDocument(ctx, &a)
+		return doc.Data, err
 	})
 	var docErr apperr.FieldErrors
 	if errors.As(err, &docErr) {
