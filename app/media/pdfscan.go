@@ -20,7 +20,8 @@ var (
 	// ErrUncheckable means a PDF holds a stream that could hide such
 	// content and that cannot be decoded within the scanner's bounds
 	// (damaged, encrypted, an unsupported filter, or too large once
-	// inflated). Such a PDF is refused rather than accepted unchecked.
+	// inflated), or a structure the parser cannot read. Such a PDF is
+	// refused rather than accepted unchecked.
 	ErrUncheckable = errors.New("media: PDF cannot be checked")
 )
 
