@@ -6,11 +6,12 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/markbates/goth"
 	"github.com/markbates/goth/providers/github"
@@ -50,6 +51,7 @@ func NewProviders(list []config.OAuthProvider, baseURL string, log *slog.Logger)
 				log.Error("OpenID Connect provider left out", slog.String("provider", c.Name), slog.String("error", err.Error()))
 				continue
 			}
+			oidc.HTTPClient = providerClient
 			p = oidc
 		case c.Name == "google":
 			p = Google(c.Key, c.Secret, callback)
@@ -78,8 +80,10 @@ type codeExchange struct {
 // GitHub is GitHub's provider (at the given endpoints) with PKCE.
 func GitHub(key, secret, callback, authURL, tokenURL, profileURL, emailURL string) goth.Provider {
 	scopes := []string{"read:user", "user:email"}
+	p := github.NewCustomisedURL(key, secret, callback, authURL, tokenURL, profileURL, emailURL, scopes...)
+	p.HTTPClient = providerClient
 	return &codeExchange{
-		Provider: github.NewCustomisedURL(key, secret, callback, authURL, tokenURL, profileURL, emailURL, scopes...),
+		Provider: p,
 		config: &oauth2.Config{ClientID: key, ClientSecret: secret, RedirectURL: callback, Scopes: scopes,
 			Endpoint: oauth2.Endpoint{AuthURL: authURL, TokenURL: tokenURL}},
 		fill: func(s goth.Session, t *oauth2.Token) error {
@@ -100,6 +104,7 @@ func Google(key, secret, callback string) goth.Provider {
 	scopes := []string{"openid", "email", "profile"}
 	p := google.New(key, secret, callback, scopes...)
 	p.SetAccessType("online")
+	p.HTTPClient = providerClient
 	return &codeExchange{
 		Provider: p,
 		config:   &oauth2.Config{ClientID: key, ClientSecret: secret, RedirectURL: callback, Scopes: scopes, Endpoint: google.Endpoint},
@@ -149,17 +154,27 @@ func authURL(p goth.Provider, raw, verifier string) (string, error) {
 	return u.String(), nil
 }
 
+// exchangeTimeout bounds each call to a provider (the token exchange, the
+// profile): one that hangs must not hold the member's sign-in, or a
+// connection, for ever.
+const exchangeTimeout = 15 * time.Second
+
+// providerClient is the client goth's providers call with.
+var providerClient = &http.Client{Timeout: exchangeTimeout}
+
 // authorize trades the callback's code for a token in sess, sending the
-// PKCE verifier along.
-func authorize(ctx context.Context, p goth.Provider, sess goth.Session, params url.Values, verifier string) error {
+// PKCE verifier along and nothing else of the callback's query.
+func authorize(ctx context.Context, p goth.Provider, sess goth.Session, callback url.Values, verifier string) error {
+	ctx, cancel := context.WithTimeout(ctx, exchangeTimeout)
+	defer cancel()
 	if x, ok := p.(*codeExchange); ok {
-		t, err := x.config.Exchange(ctx, params.Get("code"), oauth2.VerifierOption(verifier))
+		t, err := x.config.Exchange(ctx, callback.Get("code"), oauth2.VerifierOption(verifier))
 		if err != nil {
 			return err
 		}
 		return x.fill(sess, t)
 	}
-	params = maps.Clone(params) // the request's own stay as they came
+	params := url.Values{"code": {callback.Get("code")}}
 	if supportsPKCE(p) {
 		params.Set("code_verifier", verifier)
 	}
