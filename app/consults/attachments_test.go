@@ -24,7 +24,7 @@ func TestConsultAttachments(t *testing.T) {
 	exif := []byte("Exif\x00\x00MM\x00*GPSLatitude 40.7128 N CanonEOS-SERIAL-4242")
 	res := gp.PostMultipart("/consults", url.Values{"specialty": {"cardiology"}, "question": {"Is this ST elevation?"}},
 		webtest.File{Field: "attachments", Name: "jane-doe-ecg.jpg", Data: webtest.Photo(t, exif)},
-		webtest.File{Field: "attachments", Name: "jane-doe-echo.pdf", Data: []byte("%PDF-1.4\n1 0 obj\n%%EOF\n")}).
+		webtest.File{Field: "attachments", Name: "jane-doe-echo.pdf", Data: []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")}).
 		Expect(http.StatusSeeOther)
 	id := res.Location()
 	page := gp.Get(id).Expect(http.StatusOK).Contains("Attachments", "Attachment 1: an image", "Attachment 2: PDF").Lacks("jane-doe")
