@@ -138,23 +138,25 @@ func runOnce(ctx context.Context, r Runner) (err error) {
 	return r.Run(ctx)
 }
 
-// every runs pass at once and then every interval until ctx ends. Every
-// instance runs it, so a pass must be safe on several at once: it claims
-// what is due (SKIP LOCKED) or does what is idempotent (deleting what has
-// expired). A failed pass is reported and tried again at the next tick; it
-// does not stop the runner.
+// every runs pass every interval, the first an interval after the start,
+// until ctx ends: nothing is due in a process just started that the other
+// instances have not done, and a test server's first moments stay its
+// test's own. Every instance runs it, so a pass must be safe on several at
+// once: it claims what is due (SKIP LOCKED) or does only what is
+// idempotent (deleting what has expired). A failed pass is reported and
+// tried again at the next tick; it does not stop the runner.
 func every(interval time.Duration, report func(error), pass func(context.Context) error) func(context.Context) error {
 	return func(ctx context.Context) error {
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
-			if err := pass(ctx); err != nil && ctx.Err() == nil {
-				report(err)
-			}
 			select {
 			case <-ctx.Done():
 				return nil
 			case <-t.C:
+			}
+			if err := pass(ctx); err != nil && ctx.Err() == nil {
+				report(err)
 			}
 		}
 	}

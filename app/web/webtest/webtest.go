@@ -70,6 +70,10 @@ func New(t testing.TB, env ...string) *App {
 func NewWith(t testing.TB, opts []app.Option, env ...string) *App {
 	t.Helper()
 	tdb := testdb.New(t)
+	// Counting is set up before anything runs statements (Queries).
+	if _, err := db.CountQueries(tdb.DB); err != nil {
+		t.Fatal(err)
+	}
 	vars := map[string]string{"CURBSIDE_SECRET": "kT4q9Zw2LmX7vR1pN8sB3yH6cJ0fD5gA-test", "CURBSIDE_MOD_2FA": "optional"}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
