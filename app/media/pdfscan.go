@@ -1,10 +1,7 @@
 package media
 
 import (
-	"bufio"
 	"bytes"
-	"compress/zlib"
-	"encoding/ascii85"
 	"errors"
 	"fmt"
 	"io"
@@ -58,7 +55,6 @@ var activeNames = map[string]string{
 	"Launch":        "a launch action",
 	"EmbeddedFile":  "an embedded file",
 	"EmbeddedFiles": "embedded files",
-	"OpenAction":    "an action run on opening",
 	"AA":            "an automatic action",
 	// XFA forms run their own scripts, with no /JS anywhere.
 	"XFA":        "an XFA form",
@@ -66,6 +62,10 @@ var activeNames = map[string]string{
 	"GoToE":      "a link into an embedded file",
 	"ImportData": "a form-data import action",
 }
+
+// errOpenAction refuses an action run on opening other than an initial
+// view (objectWalker.openAction).
+var errOpenAction = &PDFError{Feature: "an action run on opening (/OpenAction)", err: ErrActiveContent}
 
 // Bounds of the scan. A license scan inflates to a few tens of megabytes at
 // most; more is refused, not skipped.
@@ -241,127 +241,18 @@ func streamDict(data []byte, kw int) streamInfo {
 	return info
 }
 
-// decodeChain returns a reader of the stream body decoded through its
-// filters, reusing *zr for Flate.
-func decodeChain(body []byte, info streamInfo, zr *io.ReadCloser) (io.Reader, error) {
-	if len(info.filters) == 0 {
-		// /Filter names something indirect or unknown.
-		return nil, uncheckable("a stream's encoding is not stated plainly")
-	}
-	var r io.Reader = bytes.NewReader(body)
-	reused := false
-	for _, f := range info.filters {
-		switch decodableFilters[f] {
-		case "Fl":
-			var fr io.ReadCloser
-			var err error
-			switch {
-			case *zr != nil && !reused: // the first Flate of a chain reuses the window
-				reused, fr = true, *zr
-				err = fr.(zlib.Resetter).Reset(r, nil)
-			case *zr == nil:
-				fr, err = zlib.NewReader(r)
-				*zr, reused = fr, true
-			default:
-				fr, err = zlib.NewReader(r)
-			}
-			if err != nil {
-				return nil, uncheckable("a compressed stream is damaged or encrypted")
-			}
-			r = fr
-		case "AHx":
-			r = &hexReader{r: bufio.NewReader(r)}
-		case "A85":
-			r = ascii85.NewDecoder(&untilReader{r: bufio.NewReader(r), end: '~'})
-		default:
-			return nil, uncheckable("a stream uses an encoding that cannot be checked (" + f + ")")
-		}
-	}
-	return r, nil
-}
-
-// hexReader decodes ASCIIHexDecode data up to its '>' end marker.
-type hexReader struct {
-	r    *bufio.Reader
-	done bool
-}
-
-func (h *hexReader) Read(p []byte) (int, error) {
-	n := 0
-	hi := -1
-	for n < len(p) && !h.done {
-		c, err := h.r.ReadByte()
-		if err != nil {
-			h.done = true
-			break
-		}
-		var v int
-		switch {
-		case c == '>':
-			h.done = true
-			continue
-		case c >= '0' && c <= '9':
-			v = int(c - '0')
-		case c >= 'a' && c <= 'f':
-			v = int(c-'a') + 10
-		case c >= 'A' && c <= 'F':
-			v = int(c-'A') + 10
-		case isPDFSpace(c):
-			continue
-		default:
-			return n, errors.New("ASCIIHex: bad digit")
-		}
-		if hi < 0 {
-			hi = v
-			continue
-		}
-		p[n] = byte(hi<<4 | v)
-		n++
-		hi = -1
-	}
-	if hi >= 0 { // an odd last digit counts as followed by 0
-		p[n] = byte(hi << 4)
-		n++
-	}
-	if n == 0 && h.done {
-		return 0, io.EOF
-	}
-	return n, nil
-}
-
-// untilReader passes bytes up to end (the "~>" that closes ASCII85 data).
-type untilReader struct {
-	r    *bufio.Reader
-	end  byte
-	done bool
-}
-
-func (u *untilReader) Read(p []byte) (int, error) {
-	if u.done {
-		return 0, io.EOF
-	}
-	n := 0
-	for n < len(p) {
-		c, err := u.r.ReadByte()
-		if err != nil || c == u.end {
-			u.done = true
-			break
-		}
-		p[n] = c
-		n++
-	}
-	return n, nil
-}
-
 // nameScanner reads PDF name tokens from the bytes written to it, decodes
 // their #xx escapes and fails with ErrActiveContent at the first active
 // one, or hands every name to collect when that is set. It keeps only the
 // name being read, so a stream can be scanned as it is inflated.
 type nameScanner struct {
 	collect func(string)
-	inName  bool
-	long    bool
-	buf     []byte
+	// unparsed: the bytes are objects no parser resolved, so an
+	// /OpenAction cannot be told to be a mere initial view, and counts.
+	unparsed bool
+	inName   bool
+	long     bool
+	buf      []byte
 }
 
 func (s *nameScanner) Write(p []byte) (int, error) {
@@ -408,6 +299,9 @@ func (s *nameScanner) end() error {
 		// Encrypted strings and streams cannot be read, and pdfcpu
 		// overlooks the /Encrypt of a trailer it had to repair.
 		return uncheckable("it is encrypted")
+	}
+	if s.unparsed && name == "OpenAction" {
+		return errOpenAction
 	}
 	return activeName(name, activeNames)
 }

