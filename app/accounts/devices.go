@@ -79,14 +79,6 @@ func (s *Service) DeviceOwner(ctx context.Context, token string) (int64, error) 
 	return d.UserID, nil
 }
 
-// Devices lists the member's trusted devices, most recently used first.
-func (s *Service) Devices(ctx context.Context, userID int64) ([]TrustedDevice, error) {
-	var list []TrustedDevice
-	err := db.Conn(ctx, s.db).Where("user_id = ? AND expires_at > ?", userID, s.now()).
-		Order("last_used_at DESC, id DESC").Find(&list).Error
-	return list, err
-}
-
 // ForgetDevices stops trusting one of the member's devices (deviceID), or
 // all of them (0), and says how many were forgotten.
 func (s *Service) ForgetDevices(ctx context.Context, userID, deviceID int64, meta Meta) (int64, error) {

@@ -41,6 +41,17 @@ func TestTrustedDevicesExpireAndCanBeForgotten(t *testing.T) {
 		t.Fatal("the device cookie does not name a stored device")
 	}
 	phone.Get("/settings/security").Expect(http.StatusOK).Contains("Remembered devices", "Forget this device", "this browser", "Forget all devices")
+	// Its sessions, devices and reminders cost a fixed number of statements,
+	// however many of each there are.
+	one := app.Queries(phone, "/settings/security")
+	first := testdb.Scalar[int64](t, app.DB, "SELECT id FROM trusted_devices WHERE user_id = ?", acct.ID)
+	testdb.Exec(t, app.DB, `INSERT INTO trusted_devices (user_id, token_hash, expires_at) VALUES (?, '\x01', now() + interval '1 day'),
+		(?, '\x02', now() + interval '1 day')`, acct.ID, acct.ID)
+	loginFrom(app.Client(), acct.Email, acct.Password, "198.51.100.8").Expect(http.StatusSeeOther)
+	if more := app.Queries(phone, "/settings/security"); more != one || one > 4 {
+		t.Fatalf("the security page ran %d statements with one device and session, %d with three and two; want the same, at most 4", one, more)
+	}
+	testdb.Exec(t, app.DB, `DELETE FROM trusted_devices WHERE user_id = ? AND id <> ?`, acct.ID, first)
 
 	// Trusted: it may log in while the account is locked for others.
 	lockAccount(t, app, acct)

@@ -54,17 +54,3 @@ func (s *Service) ConfirmRecoveryCodesSaved(ctx context.Context, v *identity.Vie
 	return db.Conn(ctx, s.db).Model(&User{}).Where("id = ? AND recovery_codes_saved_at IS NULL", v.UserID).
 		Update("recovery_codes_saved_at", s.now()).Error
 }
-
-// RecoveryCodesUnsaved reports whether the member has two-factor login on
-// and has not yet said their current recovery codes are saved.
-func (s *Service) RecoveryCodesUnsaved(ctx context.Context, v *identity.Viewer) (bool, error) {
-	if !v.TwoFactor {
-		return false, nil
-	}
-	var n int64
-	err := db.Conn(ctx, s.db).Model(&User{}).Where("id = ? AND recovery_codes_saved_at IS NULL", v.UserID).Count(&n).Error
-	if err != nil {
-		return false, fmt.Errorf("recovery codes saved: %w", err)
-	}
-	return n == 1, nil
-}

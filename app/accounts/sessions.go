@@ -95,17 +95,6 @@ func (s *Service) RememberSession(ctx context.Context, token string) (*time.Time
 	return &until, nil
 }
 
-// Sessions lists a member's live sessions, most recently used first.
-func (s *Service) Sessions(ctx context.Context, userID int64) ([]Session, error) {
-	var list []Session
-	now := s.now()
-	err := s.db.WithContext(ctx).
-		Where("user_id = ? AND expires_at > ? AND last_seen_at > CASE WHEN remembered THEN ?::timestamptz ELSE ?::timestamptz END",
-			userID, now, now.Add(-s.idleLimit(true)), now.Add(-s.Idle)).
-		Order("last_seen_at DESC, id DESC").Find(&list).Error
-	return list, err
-}
-
 // EndLapsed ends a lapsed session once the browser that carried it signs in
 // again: its text is kept by then, and nothing else may be done with it.
 func (s *Service) EndLapsed(ctx context.Context, v *identity.Viewer) error {

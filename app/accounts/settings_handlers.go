@@ -1,7 +1,6 @@
 package accounts
 
 import (
-	"bytes"
 	"errors"
 	"html/template"
 	"net/http"
@@ -37,26 +36,15 @@ type securityPage struct {
 
 func (h *Handlers) renderSecurity(c echo.Context, status int, form kit.Form) error {
 	v := kit.ViewerOf(c)
-	list, err := h.svc.Sessions(c.Request().Context(), v.UserID)
+	o, err := h.svc.Overview(c.Request().Context(), v, kit.CookieValue(c, deviceCookie))
 	if err != nil {
 		return err
 	}
-	page := securityPage{Sessions: list, CurrentID: v.SessionID, Form: form, TwoFactor: v.TwoFactor, RecoveryCodes: h.takeRecoveryCodes(c)}
-	if page.Devices, err = h.svc.Devices(c.Request().Context(), v.UserID); err != nil {
-		return err
-	}
+	page := securityPage{Sessions: o.Sessions, CurrentID: v.SessionID, Form: form, TwoFactor: v.TwoFactor,
+		RecoveryCodes: h.takeRecoveryCodes(c), Devices: o.Devices, CurrentDevice: o.CurrentDevice, CodesUnsaved: o.CodesUnsaved}
 	if page.RecoveryCodes != nil {
 		if page.RecoveryDownload, err = h.svc.RecoveryDownload(v, page.RecoveryCodes); err != nil {
 			return err
-		}
-	}
-	if page.CodesUnsaved, err = h.svc.RecoveryCodesUnsaved(c.Request().Context(), v); err != nil {
-		return err
-	}
-	mine := hashToken(kit.CookieValue(c, deviceCookie))
-	for _, d := range page.Devices {
-		if bytes.Equal(d.TokenHash, mine) {
-			page.CurrentDevice = d.ID
 		}
 	}
 	if v.TwoFactorPending {
