@@ -34,6 +34,10 @@ func registryPeople(t *testing.T, app *webtest.App) {
 		{NPI: "1003000159", EntityType: &one, FirstName: "OLD", LastName: "CHENEY", PracticeState: "CA", DeactivationDate: &gone},
 		{NPI: "1003000175", EntityType: &one, FirstName: "SEAN", LastName: "O'BRIEN", PracticeState: "CA",
 			Licenses: []registry.License{lic("CA", "G777", "207Q00000X", true)}},
+		{NPI: "1003000183", EntityType: &one, FirstName: "ANNA", LastName: "SMITH-JONES", PracticeState: "CA",
+			Licenses: []registry.License{lic("CA", "G778", "207Q00000X", true)}},
+		{NPI: "1003000191", EntityType: &one, FirstName: "MARIA", LastName: "DE LA CRUZ", PracticeState: "CA",
+			Licenses: []registry.License{lic("CA", "G779", "207Q00000X", true)}},
 	} {
 		if rec.Licenses == nil {
 			rec.Licenses = []registry.License{}
@@ -71,6 +75,9 @@ func TestFindYourselfFillsTheForm(t *testing.T) {
 	c.Get(findPath("Zhou", "CA")).Expect(http.StatusOK).Contains("No active individual by that name")
 	// An apostrophe, typed straight or curly, is part of the name the registry writes.
 	c.Get(findPath("Sean O’Brien", "CA")).Expect(http.StatusOK).Contains("SEAN O&#39;BRIEN", "1 entry found")
+	// So are a hyphen and a surname of several words, typed in full.
+	c.Get(findPath("Anna Smith-Jones", "CA")).Expect(http.StatusOK).Contains("ANNA SMITH-JONES", "1 entry found")
+	c.Get(findPath("Maria De La Cruz", "CA")).Expect(http.StatusOK).Contains("MARIA DE LA CRUZ", "1 entry found")
 
 	// Choosing an entry fills the form's fields, the license of the state chosen.
 	res = c.Get(findPath("chen", "CA") + "&use=" + knownNPI).Expect(http.StatusOK)

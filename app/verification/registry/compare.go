@@ -128,18 +128,24 @@ func nameMatches(claimed string, rec *Record) bool {
 
 // nameWords folds case and accents and splits on anything but letters and
 // digits; apostrophes join, so O'Brien and OBRIEN agree.
-func nameWords(s string) []string { return splitName(s, "") }
+func nameWords(s string) []string { return splitName(s, false) }
 
 // splitName folds accents and case and splits s into words of letters and
-// digits, apostrophes (straight or curly) dropped or, for apostrophe "'",
-// kept as that character.
-func splitName(s, apostrophe string) []string {
+// digits. Apostrophes (straight or curly) are dropped, or with asWritten
+// kept, as hyphens are, the way the registry writes O'BRIEN and SMITH-JONES.
+func splitName(s string, asWritten bool) []string {
 	fold := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	if folded, _, err := transform.String(fold, s); err == nil {
 		s = folded
 	}
+	apostrophe := ""
+	if asWritten {
+		apostrophe = "'"
+	}
 	s = strings.NewReplacer("'", apostrophe, "\u2019", apostrophe).Replace(strings.ToUpper(s))
-	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && !(asWritten && r == '-')
+	})
 }
 
 func registryName(rec *Record) string {

@@ -18,11 +18,12 @@ type nameArm struct{ last, first string }
 
 // nameArms reads "Chen", "Maya Chen", "Chen Maya" or "Dr. Maya L. Chen":
 // one word is the start of a last name; with more, the first and the last
-// word are tried both ways round. Readings whose last name is shorter than
+// word are tried both ways round, and all after the first word as a last
+// name of several ("Maria De La Cruz"). Readings whose last name is shorter than
 // MinSearchLetters are dropped.
 func nameArms(name string) []nameArm {
-	// The registry writes O'BRIEN with its apostrophe: a prefix keeps it.
-	words := splitName(name, "'")
+	// The registry writes O'BRIEN and SMITH-JONES as such: a prefix keeps them.
+	words := splitName(name, true)
 	if len(words) > 1 && (words[0] == "DR" || words[0] == "DOCTOR") {
 		words = words[1:]
 	}
@@ -40,6 +41,9 @@ func nameArms(name string) []nameArm {
 		first, last := words[0], words[len(words)-1]
 		add(last, first)
 		add(first, last)
+		if len(words) > 2 { // "Maria De La Cruz": all after the first name
+			add(strings.Join(words[1:], " "), first)
+		}
 	}
 	return arms
 }
