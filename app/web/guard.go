@@ -96,13 +96,13 @@ const (
 // to keep it is logged, and the visitor still goes to log in.
 func (s *Server) hold(c echo.Context, rt kit.Route) string {
 	if c.Request().Method == http.MethodGet {
-		return loginReturnPath(c)
+		return s.loginReturnPath(c)
 	}
 	if !s.holdable(c) {
 		if kit.SessionEnded(c) {
 			flashPage(c, notSent)
 		}
-		return loginReturnPath(c)
+		return s.loginReturnPath(c)
 	}
 	member := kit.LapsedOf(c)
 	var next, msg string
@@ -122,7 +122,7 @@ func (s *Server) hold(c echo.Context, rt kit.Route) string {
 			s.log.Warn("keeping a form sent after the session lapsed", "path", c.Path(), "err", err)
 		}
 		flashPage(c, notSent)
-		return loginReturnPath(c)
+		return s.loginReturnPath(c)
 	}
 	flashPage(c, msg)
 	return next
@@ -189,7 +189,7 @@ func (s *Server) sessionEndedRedirect(c echo.Context) (bool, error) {
 		return false, nil
 	}
 	flashPage(c, notSent)
-	back := loginReturnPath(c)
+	back := s.loginReturnPath(c)
 	if rt, ok := s.holds[c.Request().Method+" "+c.Path()]; ok && rt.Keep != nil {
 		if page, err := rt.Keep.Page(c); err == nil {
 			back = page // the form's own page, to write it again
@@ -199,10 +199,15 @@ func (s *Server) sessionEndedRedirect(c echo.Context) (bool, error) {
 }
 
 // loginReturnPath is where login sends the member back to: the page itself
-// for a GET, and for a POST the page the form most likely lives on.
-func loginReturnPath(c echo.Context) string {
-	if c.Request().Method == http.MethodGet {
-		return c.Request().URL.RequestURI()
+// for a GET, and for a POST the page the form was on.
+func (s *Server) loginReturnPath(c echo.Context) string {
+	r := c.Request()
+	if r.Method == http.MethodGet {
+		return r.URL.RequestURI()
+	}
+	// The form's page sent it (Referrer-Policy: same-origin lets browsers say so).
+	if ref, err := url.Parse(r.Referer()); err == nil && kit.SameOrigin(ref.Scheme+"://"+ref.Host, s.cfg.BaseURL, r.Host) {
+		return kit.SafeNext(ref.RequestURI(), "/")
 	}
 	return "/"
 }

@@ -129,3 +129,27 @@ func TestEndedSessionSaysWhatWasNotSent(t *testing.T) {
 	app.Client().PostForm("/chat/general/messages", url.Values{"body": {"x"}, "_csrf": {strings.Repeat("B", 86)}}).
 		Expect(http.StatusForbidden)
 }
+
+// A form that nothing keeps still leads back, after login, to the page it
+// was sent from, as the browser names it, and never off the site.
+func TestLapsedFormLeadsBackToItsPage(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, acct := app.Verified("cardiology")
+	c.Get("/settings/profile").Expect(http.StatusOK)
+	lapse(t, app, acct.ID)
+	post := func(referer string) *webtest.Response {
+		body := url.Values{"display_name": {"Dr. Lapsed"}, "handle": {acct.Handle}, "_csrf": {c.CSRF()}}.Encode()
+		req, _ := http.NewRequest(http.MethodPost, "/settings/profile", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", app.HTTP.URL)
+		req.Header.Set("Referer", referer)
+		return c.DoPath(req).Expect(http.StatusSeeOther)
+	}
+	if back := mustNext(t, post(app.HTTP.URL+"/settings/profile?tab=1")); back != "/settings/profile?tab=1" {
+		t.Fatalf("login leads back to %q, want the profile form", back)
+	}
+	if back := mustNext(t, post("https://evil.example/settings/profile")); back != "/" {
+		t.Fatalf("login leads back to %q for another site's page, want /", back)
+	}
+}
