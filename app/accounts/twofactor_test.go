@@ -252,3 +252,21 @@ func TestNewRecoveryCodes(t *testing.T) {
 		t.Fatalf("%d audit rows for new recovery codes, want 1", n)
 	}
 }
+
+// A member without a password and with two-factor login on sees two forms
+// asking for a code (set a password, turn it off): each field has its own
+// id, so each label names its own field.
+func TestSecurityPageFieldIDsAreUnique(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	acct := app.Member(identity.StatusVerified, identity.RoleMember, "")
+	c := app.SignedIn(acct)
+	enableTwoFactor(t, c, acct.Password)
+	testdb.Exec(t, app.DB, "UPDATE users SET password_hash = NULL WHERE id = ?", acct.ID)
+	page := c.Get("/settings/security").Expect(http.StatusOK).Contains(`for="password-code"`, `id="password-code"`, `for="code"`)
+	for _, id := range []string{`id="code"`, `id="password-code"`} {
+		if n := strings.Count(page.Body, id); n != 1 {
+			t.Fatalf("%d elements with %s, want 1", n, id)
+		}
+	}
+}

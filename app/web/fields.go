@@ -10,7 +10,9 @@ import (
 
 // fieldView is the argument of the "field" partial.
 type fieldView struct {
-	Name, Label, Type, Value, Hint, Error string
+	// ID is the control's id, the name unless a page holds two fields of
+	// one name (two forms asking for a code): ids must be unique.
+	Name, ID, Label, Type, Value, Hint, Error string
 	Attr                                  map[string]string
 	Options                               []kit.Option
 }
@@ -22,9 +24,9 @@ var allowedAttrs = map[string]bool{
 	"inputmode": true, "autocapitalize": true, "pattern": true, "accept": true, "rows": true, "autofocus": true, "spellcheck": true, "multiple": true,
 }
 
-// field builds a fieldView: field FORM NAME LABEL TYPE ["hint=…"] ["options" OPTIONS] ["attr=value"…].
+// field builds a fieldView: field FORM NAME LABEL TYPE ["hint=…"] ["id=…"] ["options" OPTIONS] ["attr=value"…].
 func field(form kit.Form, name, label, typ string, extra ...any) (fieldView, error) {
-	f := fieldView{Name: name, Label: label, Type: typ, Value: form.Value(name), Error: form.Error(name), Attr: map[string]string{}}
+	f := fieldView{Name: name, ID: name, Label: label, Type: typ, Value: form.Value(name), Error: form.Error(name), Attr: map[string]string{}}
 	for i := 0; i < len(extra); i++ {
 		switch x := extra[i].(type) {
 		case []kit.Option:
@@ -34,6 +36,8 @@ func field(form kit.Form, name, label, typ string, extra ...any) (fieldView, err
 			switch {
 			case k == "hint":
 				f.Hint = v
+			case k == "id":
+				f.ID = v
 			case allowedAttrs[k]:
 				f.Attr[k] = v
 			default:
