@@ -13,8 +13,8 @@ type fieldView struct {
 	// ID is the control's id, the name unless a page holds two fields of
 	// one name (two forms asking for a code): ids must be unique.
 	Name, ID, Label, Type, Value, Hint, Error string
-	Attr                                  map[string]string
-	Options                               []kit.Option
+	Attr                                      map[string]string
+	Options                                   []kit.Option
 }
 
 // allowedAttrs are the attributes a template may put on a field; attribute
