@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,7 +41,9 @@ func TestTrustedDevicesExpireAndCanBeForgotten(t *testing.T) {
 		phone.Cookie("curbside_device")); n != 1 {
 		t.Fatal("the device cookie does not name a stored device")
 	}
-	phone.Get("/settings/security").Expect(http.StatusOK).Contains("Remembered devices", "Forget this device", "this browser", "Forget all devices")
+	phone.Get("/settings/security").Expect(http.StatusOK).Contains("Remembered devices", "Forget this device", "this browser", "Forget all devices",
+		// each button says which device it forgets
+		fmt.Sprintf(`aria-describedby="device-%d">Forget this device`, testdb.Scalar[int64](t, app.DB, "SELECT id FROM trusted_devices WHERE user_id = ?", acct.ID)))
 	// Its sessions, devices and reminders cost a fixed number of statements,
 	// however many of each there are.
 	one := app.Queries(phone, "/settings/security")
