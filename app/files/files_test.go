@@ -93,8 +93,9 @@ func TestServeHeaders(t *testing.T) {
 	t.Parallel()
 	img := &files.File{Info: files.Info{ID: 1, ContentType: "image/png", Filename: "photo.png", Sha256: "abc", SizeBytes: 4,
 		CreatedAt: time.Now()}, Data: []byte("\x89PNG")}
-	pdf := &files.File{Info: files.Info{ID: 2, ContentType: "application/pdf", Filename: "license.pdf", Sha256: "def", SizeBytes: 5,
-		CreatedAt: time.Now()}, Data: []byte("%PDF-")}
+	plain := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	pdf := &files.File{Info: files.Info{ID: 2, ContentType: "application/pdf", Filename: "license.pdf", Sha256: "def",
+		SizeBytes: len(plain), CreatedAt: time.Now()}, Data: plain}
 
 	rec := serve(t, img, files.Serving{MaxAge: time.Hour}, http.MethodGet)
 	h := rec.Header()
@@ -130,6 +131,14 @@ func TestServeHeaders(t *testing.T) {
 	rec = serve(t, pdf, files.Serving{Framed: true}, http.MethodGet, "Sec-Fetch-Dest", "embed")
 	if h := rec.Header(); !strings.HasPrefix(h.Get("Content-Disposition"), "inline;") || strings.Contains(h.Get("Content-Security-Policy"), "sandbox") {
 		t.Fatalf("PDF embedded in the moderator's page: %v", h)
+	}
+	// One stored before uploads were scanned, carrying script, is never shown inline.
+	scripted := *pdf
+	scripted.Data = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n" +
+		"trailer << /Root 1 0 R >>\n%%EOF\n")
+	if h := serve(t, &scripted, files.Serving{Framed: true}, http.MethodGet, "Sec-Fetch-Dest", "iframe").Header(); !strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") ||
+		!strings.HasPrefix(h.Get("Content-Security-Policy"), "sandbox;") {
+		t.Fatalf("a scripted PDF in the moderator's frame: %v", h)
 	}
 	rec = serve(t, pdf, files.Serving{Download: true}, http.MethodGet)
 	if h := rec.Header(); !strings.HasPrefix(h.Get("Content-Disposition"), `attachment; filename="license.pdf"`) ||

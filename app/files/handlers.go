@@ -2,6 +2,7 @@ package files
 
 import (
 	"bytes"
+	"curbside/app/media"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -33,7 +34,7 @@ func Serve(c echo.Context, f *File, how Serving) error {
 	// A PDF cannot be sandboxed: browsers refuse to run their viewer in a
 	// sandbox. So it is shown inline only in this site's own frame, and is
 	// a download anywhere else, the frame's address opened in a tab included.
-	if how.Download || f.IsPDF() && !(how.Framed && embedded(c.Request())) {
+	if how.Download || f.IsPDF() && !(how.Framed && embedded(c.Request()) && inert(f)) {
 		disposition = "attachment"
 	}
 	h.Set("Content-Disposition", fmt.Sprintf("%s; filename=%q; filename*=UTF-8''%s", disposition, f.Filename, url.PathEscape(f.Filename)))
@@ -64,6 +65,10 @@ func Serve(c echo.Context, f *File, how Serving) error {
 	http.ServeContent(c.Response(), c.Request(), "", f.CreatedAt, bytes.NewReader(f.Data))
 	return nil
 }
+
+// inert checks a PDF again before it is shown inline: one stored before
+// uploads were scanned may carry what uploads now refuse.
+func inert(f *File) bool { return media.ScanPDF(f.Data) == nil }
 
 // embedded reports a request for a frame or an embed of a page, as
 // browsers tell with Sec-Fetch-Dest; one that does not say counts as
