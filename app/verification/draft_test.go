@@ -89,9 +89,7 @@ func TestRefusedDocumentIsNotKept(t *testing.T) {
 	form.Set("document_draft", token)
 	c.PostMultipart("/verification", form, license([]byte("GIF89a......"), "l.gif")).Expect(http.StatusUnprocessableEntity).
 		Contains("attach it again")
-	if n := count(t, app, "SELECT count(*) FROM verification_drafts WHERE user_id = ?", acct.ID); n != 0 {
-		t.Fatal("draft kept after its replacement was refused")
-	}
+	noDraft(t, app, acct.ID, "draft kept after its replacement was refused")
 }
 
 // What is kept is the document cleaned, as it would be stored: a photo's
@@ -111,16 +109,12 @@ func TestKeptDocumentRefusedLaterIsDropped(t *testing.T) {
 	}
 	c.PostMultipart("/verification", bad, license(pngBytes(t)[:60], "cut.png")).Expect(http.StatusUnprocessableEntity).
 		Contains(`id="npi-error"`, "damaged", "Your document was not kept: attach it again.").Lacks(`name="document_draft"`)
-	if n := count(t, app, "SELECT count(*) FROM verification_drafts WHERE user_id = ?", acct.ID); n != 0 {
-		t.Fatal("a damaged document is still kept")
-	}
+	noDraft(t, app, acct.ID, "a damaged document is still kept")
 
 	js := []byte("%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (x) >> >> endobj\n%%EOF\n")
 	c.PostMultipart("/verification", bad, license(js, "l.pdf")).Expect(http.StatusUnprocessableEntity).
 		Contains(`id="npi-error"`, `id="document-error"`, "contains", "attach it again").Lacks(`name="document_draft"`)
-	if n := count(t, app, "SELECT count(*) FROM verification_drafts WHERE user_id = ?", acct.ID); n != 0 {
-		t.Fatal("an active PDF was kept")
-	}
+	noDraft(t, app, acct.ID, "an active PDF was kept")
 }
 
 // An expired draft is not used.
@@ -183,5 +177,13 @@ func TestActivePDFsAreRefused(t *testing.T) {
 		RedirectsTo("/verification")
 	if n := count(t, app, "SELECT count(*) FROM verification_requests WHERE user_id = ?", acct.ID); n != 1 {
 		t.Fatal("plain PDF not stored")
+	}
+}
+
+// noDraft fails the test with why when userID still has a kept document.
+func noDraft(t *testing.T, app *webtest.App, userID int64, why string) {
+	t.Helper()
+	if n := count(t, app, "SELECT count(*) FROM verification_drafts WHERE user_id = ?", userID); n != 0 {
+		t.Fatal(why)
 	}
 }
