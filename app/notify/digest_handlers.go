@@ -36,10 +36,14 @@ func badLink(c echo.Context) error {
 	return c.Render(http.StatusBadRequest, "unsubscribe", unsubscribePage{Invalid: true})
 }
 
-// unsubscribe stops the digest. The token comes in the URL (a mail
-// client's one-click POST to the List-Unsubscribe address) or in the form.
+// unsubscribe stops the digest. The token comes in the URL for a mail
+// client's one-click POST to the List-Unsubscribe address, the very token
+// oneClick checked, and in the form for the page's button.
 func (h *Handlers) unsubscribe(c echo.Context) error {
-	token := c.FormValue("token")
+	token := c.Request().PostForm.Get("token")
+	if h.oneClick(c) {
+		token = c.QueryParam("token")
+	}
 	err := h.svc.Unsubscribe(c.Request().Context(), token)
 	if errors.Is(err, errBadToken) {
 		return badLink(c)
