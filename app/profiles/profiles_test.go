@@ -97,3 +97,14 @@ func TestTimesShownInTheMembersZone(t *testing.T) {
 		t.Fatalf("time zone %q after a refused change, want America/Chicago kept", zone)
 	}
 }
+
+// The live chat's script shows new messages' times in the member's zone too:
+// the page hands it the zone chosen.
+func TestChatPageCarriesTheZone(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, acct := app.Verified("cardiology")
+	c.PostForm("/settings/profile", url.Values{"display_name": {acct.DisplayName}, "handle": {acct.Handle},
+		"time_zone": {"America/Denver"}}).RedirectsTo("/settings/profile")
+	c.Get("/chat/general").Expect(http.StatusOK).Contains(`data-zone="America/Denver"`)
+}

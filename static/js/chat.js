@@ -8,6 +8,8 @@
 
   var room = root.getAttribute("data-room");
   var me = root.getAttribute("data-me") || "";
+  // The member's chosen time zone, as the server's times use; none: the browser's.
+  var zone = root.getAttribute("data-zone") || undefined;
   var list = document.getElementById("chat-messages");
   var end = document.getElementById("chat-end");
   var status = document.getElementById("chat-status");
@@ -107,8 +109,9 @@
   function clock(iso) {
     var d = new Date(iso);
     if (isNaN(d.getTime())) { return ""; }
-    var time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    return d.toDateString() === new Date().toDateString() ? time : d.toLocaleDateString() + " " + time;
+    var time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZone: zone });
+    var day = d.toLocaleDateString([], { timeZone: zone });
+    return day === new Date().toLocaleDateString([], { timeZone: zone }) ? time : day + " " + time;
   }
 
   function pendingFor(cid) {
