@@ -67,7 +67,7 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 			sent = c.Request().PostFormValue("_csrf")
 		}
 		if !csrfMatches(sent, token) {
-			if ended, err := s.sessionEndedRedirect(c); ended {
+			if err := s.sessionEnded(c); err != nil {
 				return err
 			}
 			return csrfDenied()

@@ -179,23 +179,23 @@ func (s *Server) restoreHeld(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// sessionEndedRedirect answers a form whose CSRF token no longer matches
-// because the session (and its token) ended meanwhile: the login page with
-// why, not a bare 403. Nothing is kept: the request cannot be shown to come
-// from the member.
-func (s *Server) sessionEndedRedirect(c echo.Context) (bool, error) {
+// sessionEnded answers a form whose CSRF token no longer matches because
+// the session (and its token) ended meanwhile: still the contract's 403,
+// but a page that says why and leads to sign in again and back to the
+// form, not a bare refusal. Nothing is kept: the request cannot be shown
+// to come from the member. It returns nil for any other refused token.
+func (s *Server) sessionEnded(c echo.Context) error {
 	level, ok := s.levels[c.Request().Method+" "+c.Path()]
 	if !ok || level == kit.Public || kit.ViewerOf(c) != nil || !kit.SessionEnded(c) {
-		return false, nil
+		return nil
 	}
-	flashPage(c, notSent)
 	back := s.loginReturnPath(c)
 	if rt, ok := s.holds[c.Request().Method+" "+c.Path()]; ok && rt.Keep != nil {
 		if page, err := rt.Keep.Page(c); err == nil {
 			back = page // the form's own page, to write it again
 		}
 	}
-	return true, c.Redirect(http.StatusSeeOther, paths.LoginNext(back))
+	return &kit.Denied{Title: "Your session ended", Message: notSent, LinkURL: paths.LoginNext(back), LinkText: "Sign in again"}
 }
 
 // loginReturnPath is where login sends the member back to: the page itself
