@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -163,9 +164,12 @@ func (s *Server) keep(c echo.Context, k *kit.Keep, member *kit.Viewer) (string, 
 // member who typed them comes back to it signed in again.
 func (s *Server) restoreHeld(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		key := c.QueryParam(kit.HeldParam)
 		v := kit.ViewerOf(c)
-		if key == "" || v == nil || c.Request().Method != http.MethodGet {
+		if v == nil || c.Request().Method != http.MethodGet || !strings.Contains(c.Request().URL.RawQuery, kit.HeldParam+"=") {
+			return next(c) // every page passes here: no query parsed for nothing
+		}
+		key := c.QueryParam(kit.HeldParam)
+		if key == "" {
 			return next(c)
 		}
 		fields, err := s.accounts.TakeHeldForm(c.Request().Context(), v.UserID, key, c.Request().URL.EscapedPath())
