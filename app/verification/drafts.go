@@ -3,7 +3,6 @@ package verification
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -59,11 +58,7 @@ func (s *Service) keepDraft(ctx context.Context, userID int64, name string, prep
 	if err != nil {
 		return nil, err
 	}
-	b := make([]byte, 18)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	d := Draft{UserID: userID, Token: base64.RawURLEncoding.EncodeToString(b), Filename: name, Data: data,
+	d := Draft{UserID: userID, Token: rand.Text(), Filename: name, Data: data,
 		ExpiresAt: time.Now().Add(draftLifetime)}
 	err = db.Tx(ctx, s.db, func(ctx context.Context) error {
 		tx := db.Conn(ctx, s.db)
