@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"curbside/app/db"
 	"curbside/app/identity"
 )
@@ -57,10 +59,20 @@ const (
 	prevAuthQuery = authColumns + ` WHERE s.prev_token_hash = $1 AND s.prev_valid_until > $2 LIMIT 1`
 )
 
-func (s *Service) loadAuth(ctx context.Context, h []byte, now time.Time) (*authRow, error) {
-	r, err := s.scanAuth(ctx, authQuery, h)
+// VerifiedSession selects, for a rider (db.Rider) that reads what only
+// verified members may, the session whose token's hash is $1 (columns
+// session_id, user_id), and only while it is unexpired and its member may
+// read clinical content: verified or moderating, and not suspended, as
+// identity.Viewer.IsVerified decides. The web layer's guard still decides
+// the page; this keeps the rows from being read at all for anyone else.
+const VerifiedSession = `SELECT s.id AS session_id, s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
+	WHERE s.token_hash = $1 AND s.expires_at > now() AND u.status <> 'suspended'
+	AND (u.status = 'verified' OR u.role IN ('moderator', 'admin'))`
+
+func (s *Service) loadAuth(ctx context.Context, h []byte, now time.Time, riders []db.Rider) (*authRow, error) {
+	r, err := s.scanAuth(ctx, riders, authQuery, h)
 	if errors.Is(err, sql.ErrNoRows) {
-		r, err = s.scanAuth(ctx, prevAuthQuery, h, now)
+		r, err = s.scanAuth(ctx, nil, prevAuthQuery, h, now)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoSession
@@ -70,13 +82,38 @@ func (s *Service) loadAuth(ctx context.Context, h []byte, now time.Time) (*authR
 	return r, nil
 }
 
-func (s *Service) scanAuth(ctx context.Context, query string, args ...any) (*authRow, error) {
+// scanAuth reads a session row; riders, if any, go with it on its round
+// trip, keyed by the token's hash (args[0]).
+func (s *Service) scanAuth(ctx context.Context, riders []db.Rider, query string, args ...any) (*authRow, error) {
 	var r authRow
-	err := db.ScanRow(ctx, s.db, query, args,
-		&r.ID, &r.UserID, &r.TokenHash, &r.PrevTokenHash, &r.RenewedAt, &r.SecondFactorAt,
+	dest := []any{&r.ID, &r.UserID, &r.TokenHash, &r.PrevTokenHash, &r.RenewedAt, &r.SecondFactorAt,
 		&r.IssuedRole, &r.IssuedStatus, &r.CreatedAt, &r.LastSeenAt, &r.ExpiresAt, &r.Remembered,
 		&r.Email, &r.Handle, &r.DisplayName, &r.Role, &r.Status, &r.SpecialtyID,
-		&r.TwoFactor, &r.TwoFactorPending, &r.HasPassword, &r.EmailConfirmed, &r.TimeZone, &r.Unread, &r.WaitingConsults)
+		&r.TwoFactor, &r.TwoFactorPending, &r.HasPassword, &r.EmailConfirmed, &r.TimeZone, &r.Unread, &r.WaitingConsults}
+	var err error
+	if len(riders) == 0 {
+		err = db.ScanRow(ctx, s.db, query, args, dest...)
+	} else {
+		b := &pgx.Batch{}
+		b.Queue(query, args...)
+		for _, r := range riders {
+			r.Ride(b, args[0].([]byte))
+		}
+		err = db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
+			if err := res.QueryRow().Scan(dest...); err != nil {
+				return err
+			}
+			for _, r := range riders {
+				if err := r.Read(res); err != nil {
+					return fmt.Errorf("rider: %w", err)
+				}
+			}
+			return nil
+		})
+		if errors.Is(err, pgx.ErrNoRows) {
+			err = sql.ErrNoRows
+		}
+	}
 	if err == nil && (r.Role == identity.RoleModerator || r.Role == identity.RoleAdmin) {
 		// The queue's count for the moderators' navigation, asked apart: as a
 		// subquery, even one never run for a member, PostgreSQL set it up for
@@ -109,13 +146,15 @@ func (r *authRow) viewer() *identity.Viewer {
 // one: requests in flight meanwhile keep working, and if the response
 // carrying the new token was lost, a later request with the old one gets
 // another new token instead of being signed out.
-func (s *Service) Authenticate(ctx context.Context, token string) (v *identity.Viewer, renewed string, err error) {
+//
+// Riders go with the session lookup on its round trip (db.Rider).
+func (s *Service) Authenticate(ctx context.Context, token string, riders ...db.Rider) (v *identity.Viewer, renewed string, err error) {
 	if token == "" || len(token) > 100 {
 		return nil, "", ErrNoSession
 	}
 	now := s.now()
 	h := hashToken(token)
-	row, err := s.loadAuth(ctx, h, now)
+	row, err := s.loadAuth(ctx, h, now, riders)
 	if err != nil {
 		return nil, "", err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
+	"curbside/app/db"
 	"curbside/app/files"
 	"curbside/app/paths"
 	"curbside/app/phi"
@@ -159,7 +160,7 @@ func (h *Handlers) show(c echo.Context) error {
 		return err
 	}
 	v := kit.ViewerOf(c)
-	page, err := h.svc.Open(c.Request().Context(), v, id)
+	page, err := h.svc.Open(c.Request().Context(), v, id, kit.RiderOf(c))
 	if errors.Is(err, ErrRemoved) {
 		return &kit.Denied{Title: "Removed by a moderator", Message: "A moderator removed this case: it broke the community's rules.",
 			LinkURL: paths.Cases, LinkText: "Back to the cases"}
@@ -168,6 +169,15 @@ func (h *Handlers) show(c echo.Context) error {
 	}
 	form := kit.Form{Values: map[string]string{"body": page.Case.ReplyDraft}, Errors: map[string]string{}}
 	return h.renderCase(c, http.StatusOK, casePage{Page: *page, Reply: replyForm{Form: form, CaseID: id}, Viewer: v})
+}
+
+// rider is what the case page sends with the session lookup: see Open.
+func (h *Handlers) rider(c echo.Context) db.Rider {
+	id, err := kit.ParamID(c, "id")
+	if err != nil {
+		return nil
+	}
+	return h.svc.Rider(id)
 }
 
 func (h *Handlers) image(c echo.Context) error {

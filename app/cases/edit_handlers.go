@@ -28,7 +28,7 @@ func (h *Handlers) editForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.svc.Open(c.Request().Context(), kit.ViewerOf(c), id)
+	page, err := h.svc.Open(c.Request().Context(), kit.ViewerOf(c), id, nil)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (h *Handlers) outcome(c echo.Context) error {
 	if errors.Is(err, ErrNotAuthor) || !h.replyRefused(c, err, &rf) {
 		return notAuthor(err)
 	}
-	page, perr := h.svc.Open(c.Request().Context(), v, id)
+	page, perr := h.svc.Open(c.Request().Context(), v, id, nil)
 	if perr != nil {
 		return perr
 	}

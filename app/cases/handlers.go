@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/accounts"
+	"curbside/app/db"
 	"curbside/app/web/kit"
 )
 
@@ -50,6 +51,17 @@ func (p listPage) NextURL() string {
 	return "/cases" + q
 }
 
+// listQuery is the list /cases asks for.
+func listQuery(c echo.Context) ListQuery {
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	return ListQuery{Specialty: c.QueryParam("specialty"), Tag: c.QueryParam("tag"), Page: page, Before: c.QueryParam("before")}
+}
+
+// listRider sends the list /cases shows with the session lookup.
+func (h *Handlers) listRider(c echo.Context) db.Rider {
+	return h.svc.ListRider(c.Request().Context(), listQuery(c))
+}
+
 func (h *Handlers) index(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := kit.ViewerOf(c)
@@ -57,9 +69,8 @@ func (h *Handlers) index(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	q := ListQuery{Specialty: c.QueryParam("specialty"), Tag: c.QueryParam("tag"), Page: page, Before: c.QueryParam("before")}
-	list, err := h.svc.List(ctx, v, q)
+	q := listQuery(c)
+	list, err := h.svc.List(ctx, v, q, kit.RiderOf(c))
 	if err != nil {
 		return err
 	}
@@ -108,17 +119,17 @@ func (h *Handlers) home(c echo.Context) error {
 			}
 		}
 	}
-	latest, err := h.svc.List(ctx, v, q)
+	latest, err := h.svc.List(ctx, v, q, nil)
 	if err != nil {
 		return err
 	}
 	if len(latest.Cases) == 0 && p.Specialty != nil { // a quiet forum: show the others' news instead
 		p.Specialty = nil
-		if latest, err = h.svc.List(ctx, v, ListQuery{Limit: q.Limit}); err != nil {
+		if latest, err = h.svc.List(ctx, v, ListQuery{Limit: q.Limit}, nil); err != nil {
 			return err
 		}
 	}
-	followed, err := h.svc.List(ctx, v, ListQuery{Limit: 8, FollowedOnly: true})
+	followed, err := h.svc.List(ctx, v, ListQuery{Limit: 8, FollowedOnly: true}, nil)
 	if err != nil {
 		return err
 	}

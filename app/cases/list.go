@@ -130,17 +130,25 @@ func (s *Service) specialtyIndex(ctx context.Context) (specialtyIndex, error) {
 	return x, nil
 }
 
-// List returns a page of cases, newest activity first, in one query
-// whatever the page's size.
-func (s *Service) List(ctx context.Context, v *identity.Viewer, q ListQuery) (ListPage, error) {
-	limit := q.Limit
+// The list's statement names its reader by readerByID ($1 the member's
+// id), or, sent with the session lookup (ListRider), by readerBySession:
+// the session whose token's hash is $1, read only if its member may read
+// cases (accounts.VerifiedSession), so no case is read for anyone else.
+const (
+	readerByID      = `$1`
+	readerBySession = `(SELECT user_id FROM vs)`
+	withSession     = `WITH vs AS MATERIALIZED (` + accounts.VerifiedSession + `) `
+)
+
+// listStatement is the statement for one page of q, with its arguments
+// after $1 and the page's size.
+func (s *Service) listStatement(ctx context.Context, q ListQuery, reader string) (query string, args []any, limit int, err error) {
+	limit = q.Limit
 	if limit <= 0 {
 		limit = PerPage
 	}
-	q.Page = max(q.Page, 1)
-	// $1 is the reader, for the join on what they have read (summaryJoins).
 	where := []string{"c.deleted_at IS NULL", "c.hidden_at IS NULL"}
-	args := []any{v.UserID}
+	args = []any{nil} // $1, the reader's key
 	param := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -148,7 +156,7 @@ func (s *Service) List(ctx context.Context, v *identity.Viewer, q ListQuery) (Li
 	if q.Specialty != "" {
 		sp, err := s.accounts.SpecialtyBySlug(ctx, q.Specialty)
 		if err != nil {
-			return ListPage{}, err
+			return "", nil, 0, err
 		}
 		where = append(where, "c.specialty_id = "+param(sp.ID))
 	}
@@ -156,57 +164,99 @@ func (s *Service) List(ctx context.Context, v *identity.Viewer, q ListQuery) (Li
 		where = append(where, "EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag = "+param(q.Tag)+")")
 	}
 	if q.FollowedOnly {
-		where = append(where, "EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = $1)")
+		where = append(where, "EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = "+reader+")")
 	}
 	offset := 0
 	if q.Before != "" {
 		at, id, ok := parseCursor(q.Before)
 		if !ok {
-			return ListPage{}, fmt.Errorf("cursor %q: %w", q.Before, apperr.ErrNotFound)
+			return "", nil, 0, fmt.Errorf("cursor %q: %w", q.Before, apperr.ErrNotFound)
 		}
 		where = append(where, "(c.last_activity_at, c.id) < ("+param(at)+", "+param(id)+")")
-	} else if q.Page > 1 {
+	} else if max(q.Page, 1) > 1 {
 		if q.Page > maxOffsetPage {
-			return ListPage{}, fmt.Errorf("page %d without a cursor: %w", q.Page, apperr.ErrNotFound)
+			return "", nil, 0, fmt.Errorf("page %d without a cursor: %w", q.Page, apperr.ErrNotFound)
 		}
 		offset = (q.Page - 1) * limit
 	}
-	specialties, err := s.specialtyIndex(ctx)
-	if err != nil {
-		return ListPage{}, err
+	// Each row carries the forum's version (listCache), read in the same
+	// snapshot as the rows.
+	columns, prefix := summaryColumns+", (SELECT version FROM forum_version)", ""
+	if reader == readerBySession {
+		// The one-time filter reads no case unless the session is a verified member's.
+		columns, prefix = columns+", (SELECT session_id FROM vs)", withSession
+		where = append(where, "EXISTS (SELECT 1 FROM vs)")
 	}
 	// The limit and offset are written into the statement (numbers of our
 	// own): as parameters, PostgreSQL cannot tell a plan for 26 rows from
 	// one for all of them, keeps planning the query afresh on every call,
-	// and planning it costs more than running it. Like the case page, the
-	// list is read by pgx itself and takes its turn at the pool's gate: it
-	// is the forum's front page.
+	// and planning it costs more than running it.
+	query = prefix + `SELECT ` + columns + ` ` + strings.Replace(summaryJoins, "?", reader, 1) + `
+		WHERE ` + strings.Join(where, " AND ") + `
+		ORDER BY c.last_activity_at DESC, c.id DESC ` + fmt.Sprintf("LIMIT %d OFFSET %d", limit+1, offset)
+	return query, args, limit, nil
+}
+
+// readList reads listStatement's rows into a page, with the forum's
+// version they were read at (-1 for no rows); a rider's rows also name the
+// session they were read for.
+func readList(rows pgx.Rows, specialties specialtyIndex, limit int, session *int64) (keptList, error) {
+	defer rows.Close()
+	list := keptList{version: -1}
+	for rows.Next() {
+		var r summaryRow
+		dest := append(r.dest(), &list.version)
+		if session != nil {
+			dest = append(dest, session)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return keptList{}, err
+		}
+		list.cases = append(list.cases, r.summary(specialties))
+	}
+	if err := rows.Err(); err != nil {
+		return keptList{}, err
+	}
+	if len(list.cases) > limit {
+		list.cases = list.cases[:limit]
+		list.next = Cursor(list.cases[limit-1])
+	}
+	return list, nil
+}
+
+// List returns a page of cases, newest activity first, in one query
+// whatever the page's size, or in none when rider (ListRider for the same
+// q, or nil) read it, or found the kept one current, with the session
+// lookup for this very session.
+func (s *Service) List(ctx context.Context, v *identity.Viewer, q ListQuery, rider db.Rider) (ListPage, error) {
+	if page, ok := s.fromRider(v, q, rider); ok {
+		return page, nil
+	}
+	query, args, limit, err := s.listStatement(ctx, q, readerByID)
+	if err != nil {
+		return ListPage{}, err
+	}
+	args[0] = v.UserID
+	specialties, err := s.specialtyIndex(ctx)
+	if err != nil {
+		return ListPage{}, err
+	}
+	// Like the case page, the list is read by pgx itself and takes its turn
+	// at the pool's gate: it is the forum's front page.
 	b := &pgx.Batch{}
-	b.Queue(`SELECT `+summaryColumns+` `+strings.Replace(summaryJoins, "?", "$1", 1)+`
-		WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY c.last_activity_at DESC, c.id DESC `+fmt.Sprintf("LIMIT %d OFFSET %d", limit+1, offset), args...)
-	page := ListPage{Page: q.Page}
+	b.Queue(query, args...)
+	var list keptList
 	err = db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
 		rows, err := res.Query()
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var r summaryRow
-			if err := rows.Scan(r.dest()...); err != nil {
-				return err
-			}
-			page.Cases = append(page.Cases, r.summary(specialties))
-		}
-		return rows.Err()
+		list, err = readList(rows, specialties, limit, nil)
+		return err
 	})
 	if err != nil {
 		return ListPage{}, fmt.Errorf("list cases: %w", err)
 	}
-	if len(page.Cases) > limit {
-		page.Cases = page.Cases[:limit]
-		page.Next = Cursor(page.Cases[limit-1])
-	}
-	return page, nil
+	s.lists.keep(q, list)
+	return ListPage{Cases: list.cases, Page: max(q.Page, 1), Next: list.next}, nil
 }

@@ -64,6 +64,8 @@ type Case struct {
 	ReplyDraft string
 	// markedHelpful are the replies the viewer has marked helpful.
 	markedHelpful []int64
+	// authorID and version (of the case's page: pageCache) are for keeping it.
+	authorID, version int64
 }
 
 // Image is a picture attached to a case, served only to verified members

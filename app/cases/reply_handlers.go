@@ -72,7 +72,7 @@ func (h *Handlers) reply(c echo.Context) error {
 		Fields: fieldsOf(form, "body"), Reason: "Your reply was sent back."}); derr != nil {
 		return derr
 	}
-	page, perr := h.svc.Open(c.Request().Context(), v, id)
+	page, perr := h.svc.Open(c.Request().Context(), v, id, nil)
 	if perr != nil {
 		return perr
 	}

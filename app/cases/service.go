@@ -59,14 +59,17 @@ type Service struct {
 	now      func() time.Time
 	// specialties names specialties by id (specialtyIndex).
 	specialties atomic.Pointer[specialtyIndex]
-	// threads keeps cases' replies while their version stands (view.go).
-	threads *threadCache
+	// pages keeps cases' pages while their version stands (page_cache.go).
+	pages *pageCache
+	// lists keeps lists of cases while the forum's version stands (list_cache.go).
+	lists *listCache
 }
 
 // NewService returns the forum rules.
 func NewService(gdb *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.Service, store *files.Store, limits *ratelimit.Limiter) *Service {
 	return &Service{db: gdb, accounts: acct, audit: log, notify: n, files: store, limits: limits,
-		now: func() time.Time { return time.Now().UTC() }, threads: newThreadCache(threadLimit)}
+		now: func() time.Time { return time.Now().UTC() }, pages: newPageCache(pageLimit),
+		lists: newListCache(listLimit)}
 }
 
 // caseRow is what Create stores; the search vector is the database's to make.

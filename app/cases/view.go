@@ -30,10 +30,16 @@ type Page struct {
 // Open loads a case and its replies for the viewer, in a fixed number of
 // queries whatever the number of replies, and records that the viewer has
 // now read it.
-func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64) (*Page, error) {
-	c, replies, err := s.load(ctx, v, id)
-	if err != nil {
-		return nil, err
+//
+// A rider sent with the session lookup (Rider; nil if none went) lets a
+// page whose shared part is kept and current skip reading it.
+func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, rider db.Rider) (*Page, error) {
+	c, replies, kept := s.fromKept(v, id, rider)
+	if !kept {
+		var err error
+		if c, replies, err = s.load(ctx, v, id); err != nil {
+			return nil, err
+		}
 	}
 	if c.Hidden && !v.CanModerate() {
 		return nil, ErrRemoved
@@ -77,15 +83,15 @@ var caseQuery = `SELECT ` + summaryColumns + `, c.body, c.body_html, c.age_band,
 	EXISTS (SELECT 1 FROM case_follows f WHERE f.case_id = c.id AND f.user_id = $1), COALESCE(rd.last_reply_id, 0),
 	COALESCE((SELECT string_agg(i.position::text, ',' ORDER BY i.position) FROM case_images i WHERE i.case_id = c.id), ''),
 	COALESCE((SELECT d.body FROM drafts d WHERE d.user_id = $1 AND d.case_id = c.id), ''),
-	ARRAY(SELECT h.reply_id FROM reply_helpful h WHERE h.user_id = $1 AND h.case_id = c.id), c.hidden_at IS NOT NULL
-	` + strings.Replace(summaryJoins, "?", "$1", 1) + ` WHERE c.id = $2 AND c.deleted_at IS NULL`
+	ARRAY(SELECT h.reply_id FROM reply_helpful h WHERE h.user_id = $1 AND h.case_id = c.id), c.hidden_at IS NOT NULL,
+	c.version ` + strings.Replace(summaryJoins, "?", "$1", 1) + ` WHERE c.id = $2 AND c.deleted_at IS NULL`
 
 // load reads a case and its replies as the viewer sees them, both queries
-// in one round trip: the busiest page's only reads besides the session. The
-// replies come back only when they changed since this server last kept
-// them (threadCache).
+// in one round trip. The replies come back only when they changed since
+// this server last kept them, and the page is kept when both were read at
+// one version (pageCache).
 func (s *Service) load(ctx context.Context, v *identity.Viewer, id int64) (*Case, []Reply, error) {
-	kept := s.threads.get(id)
+	kept := s.pages.get(id)
 	b := &pgx.Batch{}
 	b.Queue(caseQuery, v.UserID, id)
 	b.Queue(repliesQuery, id, kept.version)
@@ -105,11 +111,21 @@ func (s *Service) load(ctx context.Context, v *identity.Viewer, id int64) (*Case
 		}
 		defer rows.Close()
 		fresh, changed, err := scanThread(rows, specialties)
-		if changed {
-			kept = fresh
-			s.threads.put(id, kept)
+		if err != nil {
+			return err
 		}
-		return err
+		switch {
+		case changed:
+			kept = fresh
+			if c.version == kept.version { // else the case moved on between the two reads: keep the replies alone
+				kept.head = c.shared()
+			}
+			s.pages.put(id, kept)
+		case kept.head == nil && c.version == kept.version:
+			kept.head = c.shared()
+			s.pages.put(id, kept)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err
@@ -126,12 +142,12 @@ func scanCase(row scanner, v *identity.Viewer, id int64, specialties specialtyIn
 	var bodyHTML string
 	var outcome, outcomeHTML, ageBand, sex, setting sql.NullString
 	var accepted sql.NullInt64
-	var authorID int64
 	var following bool
 	var lastRead int64
 	var images string
 	err := row.Scan(append(sum.dest(), &c.Body, &bodyHTML, &ageBand, &sex, &setting, &outcome, &outcomeHTML,
-		&c.OutcomeAt, &accepted, &c.EditedAt, &authorID, &following, &lastRead, &images, &c.ReplyDraft, &c.markedHelpful, &c.Hidden)...)
+		&c.OutcomeAt, &accepted, &c.EditedAt, &c.authorID, &following, &lastRead, &images, &c.ReplyDraft, &c.markedHelpful, &c.Hidden,
+		&c.version)...)
 	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("case %d: %w", id, apperr.ErrNotFound)
 	} else if err != nil {
@@ -146,7 +162,7 @@ func scanCase(row scanner, v *identity.Viewer, id int64, specialties specialtyIn
 	// Rendered by the Markdown package and sanitised when stored.
 	c.BodyHTML, c.OutcomeHTML = template.HTML(bodyHTML), template.HTML(outcomeHTML.String)
 	c.Outcome, c.AgeBand, c.Sex, c.CareSetting = outcome.String, ageBand.String, sex.String, setting.String
-	c.AcceptedReplyID, c.Mine, c.Following, c.LastReadReplyID = accepted.Int64, authorID == v.UserID, following, lastRead
+	c.AcceptedReplyID, c.Mine, c.Following, c.LastReadReplyID = accepted.Int64, c.authorID == v.UserID, following, lastRead
 	if c.Unread { // first visit: nothing is "new" within it
 		c.LastReadReplyID = 1<<62 - 1
 	}
@@ -154,21 +170,21 @@ func scanCase(row scanner, v *identity.Viewer, id int64, specialties specialtyIn
 }
 
 // repliesQuery reads a case's ($1) replies as every member may see them,
-// with the case's replies_version, unless that version is $2 (the one this
+// with the case's version, unless that version is $2 (the one this
 // server keeps): then it returns no row. A case with no replies gives one
 // row with reply id 0, so that "unchanged" and "none" differ. Like
 // caseQuery, it skips GORM. The Markdown source stays behind: the page
 // shows the rendered body, and an edit reads its own reply.
-const repliesQuery = `SELECT c.replies_version, COALESCE(r.id, 0),
+const repliesQuery = `SELECT c.version, COALESCE(r.id, 0),
 	COALESCE(CASE WHEN r.anonymous THEN '' ELSE u.handle END, ''), COALESCE(CASE WHEN r.anonymous THEN '' ELSE u.display_name END, ''),
 	u.specialty_id, COALESCE(r.body_html, ''), COALESCE(r.helpful_count, 0), COALESCE(r.author_id, 0),
 	COALESCE(r.created_at, c.created_at), r.edited_at, r.deleted_at IS NOT NULL, r.hidden_at IS NOT NULL
 	FROM cases c LEFT JOIN (replies r JOIN users u ON u.id = r.author_id) ON r.case_id = c.id
-	WHERE c.id = $1 AND c.replies_version <> $2 ORDER BY r.id`
+	WHERE c.id = $1 AND c.version <> $2 ORDER BY r.id`
 
 // scanThread reads repliesQuery's rows; changed is false when there were
 // none, the kept replies being current.
-func scanThread(rows pgx.Rows, specialties specialtyIndex) (thread keptThread, changed bool, err error) {
+func scanThread(rows pgx.Rows, specialties specialtyIndex) (thread keptPage, changed bool, err error) {
 	for rows.Next() {
 		changed = true
 		var r keptReply
@@ -176,7 +192,7 @@ func scanThread(rows pgx.Rows, specialties specialtyIndex) (thread keptThread, c
 		var authorSpecialty *int16
 		if err := rows.Scan(&thread.version, &r.ID, &r.Author.Handle, &r.Author.DisplayName, &authorSpecialty, &html,
 			&r.HelpfulCount, &r.authorID, &r.CreatedAt, &r.EditedAt, &r.Deleted, &r.Hidden); err != nil {
-			return keptThread{}, false, err
+			return keptPage{}, false, err
 		}
 		if r.ID == 0 { // the case has no replies yet
 			continue
@@ -186,7 +202,7 @@ func scanThread(rows pgx.Rows, specialties specialtyIndex) (thread keptThread, c
 		thread.replies = append(thread.replies, r)
 	}
 	if err := rows.Err(); err != nil {
-		return keptThread{}, false, err
+		return keptPage{}, false, err
 	}
 	return thread, changed, nil
 }

@@ -71,3 +71,17 @@ func withPgx(ctx context.Context, gdb *gorm.DB, fn func(*pgx.Conn) error) error 
 		return fn(c.Conn())
 	})
 }
+
+// A Rider is a page's reads sent with the session lookup, on its round
+// trip, so that a page read on every visit costs one round trip in all. They
+// cannot wait for the lookup's answer: they name the session by its token's
+// hash instead (the key). Whoever uses what a rider read must first check
+// that it answered for the session the lookup authenticated, and a rider
+// that reads what a page's access rule guards must apply that rule in its
+// own SQL: it runs before the web layer applies it.
+type Rider interface {
+	// Ride queues the rider's statements on b.
+	Ride(b *pgx.Batch, key []byte)
+	// Read takes their results, in the order Ride queued them.
+	Read(res pgx.BatchResults) error
+}

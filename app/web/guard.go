@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/accounts"
+	"curbside/app/db"
 	"curbside/app/identity"
 	"curbside/app/paths"
 	"curbside/app/web/kit"
@@ -26,7 +27,13 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil || ck.Value == "" {
 			return next(c)
 		}
-		v, renewed, err := s.accounts.Authenticate(c.Request().Context(), ck.Value)
+		var riders []db.Rider
+		if ride := s.riders[c.Request().Method+" "+c.Path()]; ride != nil {
+			if r := ride(c); r != nil {
+				riders = []db.Rider{r}
+			}
+		}
+		v, renewed, err := s.accounts.Authenticate(c.Request().Context(), ck.Value, riders...)
 		var lapsed *accounts.SessionLapsed
 		switch {
 		case errors.As(err, &lapsed):
@@ -43,6 +50,9 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if renewed != "" {
 			kit.SetSessionCookie(c, renewed, v.SessionUntil)
+		}
+		if len(riders) > 0 {
+			kit.SetRider(c, riders[0])
 		}
 		v.SecondFactorRequired = s.cfg.Mod2FA == config.Mod2FARequired
 		kit.SetViewer(c, v)

@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"curbside/app/accounts"
+	"curbside/app/db"
 	"curbside/app/web/kit"
 	"curbside/config"
 	"curbside/static"
@@ -44,6 +45,9 @@ type Server struct {
 	levels map[string]kit.Level
 	// noSession holds the routes that need no session and set no cookies.
 	noSession map[string]bool
+	// riders holds the pages' reads sent with the session lookup
+	// (kit.Route.Rider), by method and path.
+	riders map[string]func(echo.Context) db.Rider
 	// http is the server Run starts; conns are the long-lived connections
 	// (websockets) it must close itself, since Shutdown does not.
 	http  *http.Server
@@ -106,12 +110,13 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 	e.Use(requestID, s.metrics.middleware, s.accessLog, s.recoverer(), s.securityHeaders)
 	e.GET("/static/*", s.serveStatic(assets))
 	e.HEAD("/static/*", s.serveStatic(assets))
-	e.Use(s.session, s.readForm, s.csrf, s.restoreHeld)
+	e.Use(s.session, s.readForm, s.csrf, s.restoreHeld, s.renderPages)
 
 	s.routes = slices.Concat(s.operationsRoutes(), deps.Routes)
 	s.bodyLimits, s.holds, s.csrfSkips, s.levels = map[string]int64{}, map[string]kit.Route{}, map[string]func(echo.Context) bool{},
 		map[string]kit.Level{}
 	s.noSession = map[string]bool{"/static/*": true}
+	s.riders = map[string]func(echo.Context) db.Rider{}
 	for _, rt := range s.routes {
 		if rt.NoSession {
 			s.noSession[rt.Path] = true
@@ -134,6 +139,9 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 			s.holds[rt.Method+" "+rt.Path] = rt
 		}
 		s.levels[rt.Method+" "+rt.Path] = rt.Level
+		if rt.Rider != nil && rt.Method == http.MethodGet {
+			s.riders[rt.Method+" "+rt.Path] = rt.Rider
+		}
 	}
 	s.Echo = e
 	s.http.Handler = e

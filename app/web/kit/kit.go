@@ -1,6 +1,7 @@
 // Package kit is what capability handlers need from the web layer: the route
 // table's types, the signed-in viewer, flash messages and form helpers. It
-// imports nothing of ours but apperr, so every capability may use it.
+// imports nothing of ours but apperr, identity and db, which every
+// capability has below it, so every capability may use it.
 package kit
 
 import (
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"curbside/app/apperr"
+	"curbside/app/db"
 	"curbside/app/identity"
 
 	"github.com/labstack/echo/v4"
@@ -62,6 +64,22 @@ type Route struct {
 	Hold func(c echo.Context, member *Viewer) (next string, err error)
 	// Keep does what Hold does for forms without drafts: see kit.Keep.
 	Keep *Keep
+	// Rider, on a page read on every visit, gives a read to send with the
+	// session lookup on its round trip (db.Rider), or nil; the handler finds
+	// it again, scanned, with RiderOf. GET only.
+	Rider func(c echo.Context) db.Rider
+}
+
+const riderKey = "curbside.rider"
+
+// SetRider records the rider sent with the request's session lookup.
+func SetRider(c echo.Context, r db.Rider) { c.Set(riderKey, r) }
+
+// RiderOf returns the rider sent with the request's session lookup, scanned,
+// or nil when none went (no session, or the route has none).
+func RiderOf(c echo.Context) db.Rider {
+	r, _ := c.Get(riderKey).(db.Rider)
+	return r
 }
 
 const lapsedKey = "curbside.lapsed"

@@ -1,0 +1,78 @@
+-- +goose Up
+-- cases.replies_version (00021) becomes cases.version: it moves whenever
+-- anything every reader sees of a case's page may have changed, the case
+-- itself as well as its replies. Each server keeps the whole shared part of
+-- a case's page with the version it was read at (cases.pageCache); a page
+-- view reads only the version and the reader's own marks, with the session,
+-- and shows what is kept while the version stands. The version lives here,
+-- so every instance stays exact.
+ALTER TABLE cases RENAME COLUMN replies_version TO version;
+
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION replies_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE cases SET version = version + 1
+    WHERE id IN (SELECT DISTINCT case_id FROM changed);
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- Any change to a case's row: an edit, an outcome, an accepted answer, its
+-- tags, a moderator's hiding, a deletion, a new reply's count. An update that
+-- sets the version itself (the triggers here) is not counted twice.
+-- +goose StatementBegin
+CREATE FUNCTION case_version_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.version = OLD.version THEN
+        NEW.version := OLD.version + 1;
+    END IF;
+    RETURN NEW;
+END
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER case_version_row BEFORE UPDATE ON cases
+    FOR EACH ROW EXECUTE FUNCTION case_version_row();
+
+-- Images added or taken away.
+CREATE TRIGGER case_version_images_inserted AFTER INSERT ON case_images
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION replies_version_bump();
+CREATE TRIGGER case_version_images_deleted AFTER DELETE ON case_images
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION replies_version_bump();
+
+-- The page names the case's author as well as the replies' authors.
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION replies_version_author() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE cases SET version = version + 1
+    WHERE author_id = NEW.id OR id IN (SELECT DISTINCT case_id FROM replies WHERE author_id = NEW.id);
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TRIGGER case_version_images_deleted ON case_images;
+DROP TRIGGER case_version_images_inserted ON case_images;
+DROP TRIGGER case_version_row ON cases;
+DROP FUNCTION case_version_row();
+ALTER TABLE cases RENAME COLUMN version TO replies_version;
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION replies_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE cases SET replies_version = replies_version + 1
+    WHERE id IN (SELECT DISTINCT case_id FROM changed);
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION replies_version_author() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE cases SET replies_version = replies_version + 1
+    WHERE id IN (SELECT DISTINCT case_id FROM replies WHERE author_id = NEW.id);
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
