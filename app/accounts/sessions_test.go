@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -256,4 +257,38 @@ func TestSignOutAllOtherSessions(t *testing.T) {
 		AND actor_id = ? AND detail->>'sessions' = '2'`, acct.ID); n != 1 {
 		t.Fatalf("%d audit rows for signing out the others, want 1", n)
 	}
+}
+
+// The security page's overview goes with the session lookup; what it read
+// for one session is never shown to another member, nor to a session of
+// the same member that the lookup did not authenticate.
+func TestOverviewRiderAnswersForItsSessionOnly(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	ctx := context.Background()
+	one, oneAcct := app.Verified("cardiology")
+	two, twoAcct := app.Verified("cardiology")
+	svc := app.Core.Accounts
+
+	r := svc.OverviewRider()
+	mine, _, err := svc.Authenticate(ctx, one.Cookie("curbside_session"), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, _, err := svc.Authenticate(ctx, two.Cookie("curbside_session"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := svc.Overview(ctx, theirs, "", r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Sessions) != 1 || o.Sessions[0].ID != theirs.SessionID || o.Sessions[0].UserID != twoAcct.ID {
+		t.Fatalf("the other member's overview, offered the first one's rider, lists %+v", o.Sessions)
+	}
+	if o, err = svc.Overview(ctx, mine, "", r); err != nil || len(o.Sessions) != 1 || o.Sessions[0].UserID != oneAcct.ID {
+		t.Fatalf("the member's own overview from their rider: %+v (%v)", o, err)
+	}
+	// Through the page: each member sees their own sessions.
+	one.Get("/settings/security").Expect(http.StatusOK).Contains("this browser")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"curbside/app/apperr"
+	"curbside/app/db"
 	"curbside/app/paths"
 	"curbside/app/web/kit"
 )
@@ -34,9 +35,12 @@ type securityPage struct {
 	CurrentDevice int64
 }
 
+// overviewRider sends the security page's reads with the session lookup.
+func (h *Handlers) overviewRider(echo.Context) db.Rider { return h.svc.OverviewRider() }
+
 func (h *Handlers) renderSecurity(c echo.Context, status int, form kit.Form) error {
 	v := kit.ViewerOf(c)
-	o, err := h.svc.Overview(c.Request().Context(), v, kit.CookieValue(c, deviceCookie))
+	o, err := h.svc.Overview(c.Request().Context(), v, kit.CookieValue(c, deviceCookie), kit.RiderOf(c))
 	if err != nil {
 		return err
 	}
