@@ -2,10 +2,10 @@
 -- cases.replies_version (00021) becomes cases.version: it moves whenever
 -- anything every reader sees of a case's page may have changed, the case
 -- itself as well as its replies. Each server keeps the whole shared part of
--- a case's page with the version it was read at (cases.pageCache); a page
--- view reads only the version and the reader's own marks, with the session,
--- and shows what is kept while the version stands. The version lives here,
--- so every instance stays exact.
+-- a case's page, and the lists of cases, with the versions they were read
+-- at (cases.pageCache, cases.listCache); a view reads only the versions and
+-- the reader's own marks, with the session, and shows what is kept while
+-- they stand. The versions live here, so every instance stays exact.
 ALTER TABLE cases RENAME COLUMN replies_version TO version;
 
 -- +goose StatementBegin
@@ -52,7 +52,13 @@ END
 $$;
 -- +goose StatementEnd
 
+-- Named for what they now keep.
+ALTER FUNCTION replies_version_bump() RENAME TO case_version_bump;
+ALTER FUNCTION replies_version_author() RENAME TO case_version_author;
+
 -- +goose Down
+ALTER FUNCTION case_version_author() RENAME TO replies_version_author;
+ALTER FUNCTION case_version_bump() RENAME TO replies_version_bump;
 DROP TRIGGER case_version_images_deleted ON case_images;
 DROP TRIGGER case_version_images_inserted ON case_images;
 DROP TRIGGER case_version_row ON cases;

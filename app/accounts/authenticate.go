@@ -96,21 +96,28 @@ func (s *Service) scanAuth(ctx context.Context, riders []db.Rider, query string,
 	} else {
 		b := &pgx.Batch{}
 		b.Queue(query, args...)
-		for _, r := range riders {
-			r.Ride(b, args[0].([]byte))
+		for _, rider := range riders {
+			rider.Ride(b, args[0].([]byte))
 		}
+		found := false
 		err = db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
 			if err := res.QueryRow().Scan(dest...); err != nil {
 				return err
 			}
-			for _, r := range riders {
-				if err := r.Read(res); err != nil {
+			found = true
+			for _, rider := range riders {
+				if err := rider.Read(res); err != nil {
 					return fmt.Errorf("rider: %w", err)
 				}
 			}
 			return nil
 		})
-		if errors.Is(err, pgx.ErrNoRows) {
+		switch {
+		case found:
+			// A rider that failed (logged by db.Batch) is left unusable and
+			// its page reads again without it: the session stands.
+			err = nil
+		case errors.Is(err, pgx.ErrNoRows):
 			err = sql.ErrNoRows
 		}
 	}

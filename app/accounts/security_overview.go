@@ -36,7 +36,7 @@ const (
 		ORDER BY last_seen_at DESC, id DESC`
 	overviewDevices = `SELECT id, user_id, token_hash, user_agent, created_at, last_used_at, expires_at FROM trusted_devices
 		WHERE user_id = %s AND expires_at > $2 ORDER BY last_used_at DESC, id DESC`
-	overviewCodes = `SELECT recovery_codes_saved_at IS NULL FROM users WHERE id = %s`
+	overviewCodes = `SELECT id, recovery_codes_saved_at IS NULL FROM users WHERE id = %s`
 )
 
 // queueOverview queues the overview's three statements for the member
@@ -48,44 +48,49 @@ func (s *Service) queueOverview(b *pgx.Batch, member string, key any) {
 	b.Queue(fmt.Sprintf(overviewCodes, member), key)
 }
 
-// readOverview reads what queueOverview queued; CodesUnsaved is the
-// column alone, whether or not the member has a second factor.
-func readOverview(res pgx.BatchResults) (*SecurityOverview, error) {
-	var o SecurityOverview
+// readOverview reads what queueOverview queued, with the id of the member
+// it was read for (0: no member, for a token that named no session by the
+// last statement); CodesUnsaved is the column alone, whether or not the
+// member has a second factor.
+func readOverview(res pgx.BatchResults) (o *SecurityOverview, member int64, err error) {
+	o = &SecurityOverview{}
 	rows, err := res.Query()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if o.Sessions, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Session, error) {
 		var x Session
 		err := r.Scan(&x.ID, &x.UserID, &x.UserAgent, &x.IP, &x.CreatedAt, &x.LastSeenAt, &x.ExpiresAt, &x.Remembered)
 		return x, err
 	}); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if rows, err = res.Query(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if o.Devices, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (TrustedDevice, error) {
 		var d TrustedDevice
 		err := r.Scan(&d.ID, &d.UserID, &d.TokenHash, &d.UserAgent, &d.CreatedAt, &d.LastUsedAt, &d.ExpiresAt)
 		return d, err
 	}); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	err = res.QueryRow().Scan(&o.CodesUnsaved)
-	if errors.Is(err, pgx.ErrNoRows) { // sent with the lookup for a token that named no session
-		err = nil
+	err = res.QueryRow().Scan(&member, &o.CodesUnsaved)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return o, 0, nil
 	}
-	return &o, err
+	return o, member, err
 }
 
 // overviewRider is the security page's overview, sent with the session
 // lookup (db.Rider): the member's own sessions and devices, nothing the
-// page's level guards.
+// page's level guards. Each statement names the member by the token
+// afresh; a token renewed between them leaves the last one without a row
+// (member 0), and the overview is then read again.
 type overviewRider struct {
-	s *Service
-	o *SecurityOverview
+	s      *Service
+	o      *SecurityOverview
+	member int64
 }
 
 // OverviewRider is what /settings/security sends with the session lookup.
@@ -94,7 +99,9 @@ func (s *Service) OverviewRider() db.Rider { return &overviewRider{s: s} }
 func (r *overviewRider) Ride(b *pgx.Batch, key []byte) { r.s.queueOverview(b, memberByToken, key) }
 
 func (r *overviewRider) Read(res pgx.BatchResults) (err error) {
-	r.o, err = readOverview(res)
+	if r.o, r.member, err = readOverview(res); err != nil {
+		r.o = nil
+	}
 	return err
 }
 
@@ -104,14 +111,14 @@ func (r *overviewRider) Read(res pgx.BatchResults) (err error) {
 // for none.
 func (s *Service) Overview(ctx context.Context, v *identity.Viewer, deviceCookie string, rider db.Rider) (*SecurityOverview, error) {
 	var o *SecurityOverview
-	if r, ok := rider.(*overviewRider); ok && r.o != nil &&
+	if r, ok := rider.(*overviewRider); ok && r.o != nil && r.member == v.UserID &&
 		slices.ContainsFunc(r.o.Sessions, func(x Session) bool { return x.ID == v.SessionID && x.UserID == v.UserID }) {
 		o = r.o
 	} else {
 		b := &pgx.Batch{}
 		s.queueOverview(b, memberByID, v.UserID)
 		err := db.Batch(ctx, s.db, b, func(res pgx.BatchResults) (err error) {
-			o, err = readOverview(res)
+			o, _, err = readOverview(res)
 			return err
 		})
 		if err != nil {

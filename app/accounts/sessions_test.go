@@ -2,12 +2,15 @@ package accounts_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"curbside/app/accounts"
 	"curbside/app/db/testdb"
@@ -291,4 +294,36 @@ func TestOverviewRiderAnswersForItsSessionOnly(t *testing.T) {
 	}
 	// Through the page: each member sees their own sessions.
 	one.Get("/settings/security").Expect(http.StatusOK).Contains("this browser")
+}
+
+// failingRider is a rider whose statement fails in PostgreSQL.
+type failingRider struct{ err error }
+
+func (r *failingRider) Ride(b *pgx.Batch, key []byte) {
+	b.Queue(`SELECT 1 / 0 WHERE $1::bytea IS NOT NULL`, key)
+}
+
+func (r *failingRider) Read(res pgx.BatchResults) error {
+	var n int
+	r.err = res.QueryRow().Scan(&n)
+	return r.err
+}
+
+// A rider that fails costs its page a second read, never the session.
+func TestAFailingRiderLeavesTheSessionStanding(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	ctx := context.Background()
+	member, acct := app.Verified("cardiology")
+	r := &failingRider{}
+	v, _, err := app.Core.Accounts.Authenticate(ctx, member.Cookie("curbside_session"), r)
+	if err != nil || v == nil || v.UserID != acct.ID {
+		t.Fatalf("Authenticate with a failing rider: %v, %v; want the member", v, err)
+	}
+	if r.err == nil {
+		t.Fatal("the rider's statement did not fail: the test proves nothing")
+	}
+	if _, _, err := app.Core.Accounts.Authenticate(ctx, "no-such-token", &failingRider{}); !errors.Is(err, accounts.ErrNoSession) {
+		t.Fatalf("an unknown token with a failing rider: %v, want ErrNoSession", err)
+	}
 }

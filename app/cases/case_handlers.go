@@ -171,13 +171,13 @@ func (h *Handlers) show(c echo.Context) error {
 	return h.renderCase(c, http.StatusOK, casePage{Page: *page, Reply: replyForm{Form: form, CaseID: id}, Viewer: v})
 }
 
-// rider is what the case page sends with the session lookup: see Open.
-func (h *Handlers) rider(c echo.Context) db.Rider {
+// pageRider is what the case page sends with the session lookup: see Open.
+func (h *Handlers) pageRider(c echo.Context) db.Rider {
 	id, err := kit.ParamID(c, "id")
 	if err != nil {
 		return nil
 	}
-	return h.svc.Rider(id)
+	return h.svc.PageRider(id)
 }
 
 func (h *Handlers) image(c echo.Context) error {

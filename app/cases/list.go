@@ -140,9 +140,26 @@ const (
 	withSession     = `WITH vs AS MATERIALIZED (` + accounts.VerifiedSession + `) `
 )
 
-// listStatement is the statement for one page of q, with its arguments
-// after $1 and the page's size.
-func (s *Service) listStatement(ctx context.Context, q ListQuery, reader string) (query string, args []any, limit int, err error) {
+// listShape is what a list statement reads of each case.
+type listShape int
+
+const (
+	// listRows: everything a list row shows, and the case's version.
+	listRows listShape = iota
+	// listCheck: the case's id and version and the reader's marks on it,
+	// which tell whether a kept list still stands (listCache).
+	listCheck
+)
+
+// listCheckColumns and listCheckJoins read listCheck rows.
+const (
+	listCheckColumns = `c.id, c.version, rd.case_id IS NOT NULL, COALESCE(rd.replies_seen, 0)`
+	listCheckJoins   = `FROM cases c LEFT JOIN case_reads rd ON rd.case_id = c.id AND rd.user_id = ?`
+)
+
+// listStatement is the statement for one page of q in shape, with its
+// arguments after $1 and the page's size.
+func (s *Service) listStatement(ctx context.Context, q ListQuery, reader string, shape listShape) (query string, args []any, limit int, err error) {
 	limit = q.Limit
 	if limit <= 0 {
 		limit = PerPage
@@ -179,9 +196,10 @@ func (s *Service) listStatement(ctx context.Context, q ListQuery, reader string)
 		}
 		offset = (q.Page - 1) * limit
 	}
-	// Each row carries the forum's version (listCache), read in the same
-	// snapshot as the rows.
-	columns, prefix := summaryColumns+", (SELECT version FROM forum_version)", ""
+	columns, joins, prefix := summaryColumns+", c.version", summaryJoins, ""
+	if shape == listCheck {
+		columns, joins = listCheckColumns, listCheckJoins
+	}
 	if reader == readerBySession {
 		// The one-time filter reads no case unless the session is a verified member's.
 		columns, prefix = columns+", (SELECT session_id FROM vs)", withSession
@@ -191,21 +209,21 @@ func (s *Service) listStatement(ctx context.Context, q ListQuery, reader string)
 	// own): as parameters, PostgreSQL cannot tell a plan for 26 rows from
 	// one for all of them, keeps planning the query afresh on every call,
 	// and planning it costs more than running it.
-	query = prefix + `SELECT ` + columns + ` ` + strings.Replace(summaryJoins, "?", reader, 1) + `
+	query = prefix + `SELECT ` + columns + ` ` + strings.Replace(joins, "?", reader, 1) + `
 		WHERE ` + strings.Join(where, " AND ") + `
 		ORDER BY c.last_activity_at DESC, c.id DESC ` + fmt.Sprintf("LIMIT %d OFFSET %d", limit+1, offset)
 	return query, args, limit, nil
 }
 
-// readList reads listStatement's rows into a page, with the forum's
-// version they were read at (-1 for no rows); a rider's rows also name the
-// session they were read for.
+// readList reads listStatement's listRows into a page, with each case's
+// version; a rider's rows also name the session they were read for.
 func readList(rows pgx.Rows, specialties specialtyIndex, limit int, session *int64) (keptList, error) {
 	defer rows.Close()
-	list := keptList{version: -1}
+	var list keptList
 	for rows.Next() {
 		var r summaryRow
-		dest := append(r.dest(), &list.version)
+		var version int64
+		dest := append(r.dest(), &version)
 		if session != nil {
 			dest = append(dest, session)
 		}
@@ -213,12 +231,13 @@ func readList(rows pgx.Rows, specialties specialtyIndex, limit int, session *int
 			return keptList{}, err
 		}
 		list.cases = append(list.cases, r.summary(specialties))
+		list.versions = append(list.versions, version)
 	}
 	if err := rows.Err(); err != nil {
 		return keptList{}, err
 	}
 	if len(list.cases) > limit {
-		list.cases = list.cases[:limit]
+		list.cases, list.versions = list.cases[:limit], list.versions[:limit]
 		list.next = Cursor(list.cases[limit-1])
 	}
 	return list, nil
@@ -232,7 +251,7 @@ func (s *Service) List(ctx context.Context, v *identity.Viewer, q ListQuery, rid
 	if page, ok := s.fromRider(v, q, rider); ok {
 		return page, nil
 	}
-	query, args, limit, err := s.listStatement(ctx, q, readerByID)
+	query, args, limit, err := s.listStatement(ctx, q, readerByID, listRows)
 	if err != nil {
 		return ListPage{}, err
 	}

@@ -2,7 +2,6 @@ package cases
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -11,23 +10,26 @@ import (
 	"curbside/app/identity"
 )
 
-// listCache keeps the lists of cases this server has shown, each with the
-// forum's version it was read at (forum_version, migration 00028), as every
-// reader sees them. A list view reads the version and the reader's own
-// marks with the session (listRider) and shows the kept list while the
-// version stands: any change to any case moves it, on whichever instance.
+// listCache keeps the lists of cases this server has shown, as every
+// reader sees them, with each listed case's version (cases.version, which
+// moves with anything a list row shows: migrations 00021, 00027). A list
+// view reads, with the session (listRider), only the ids and versions of
+// the cases the list would show now and the reader's own marks on them; a
+// kept list whose cases and versions are those, in that order, is current
+// on whichever instance the change was made.
 type listCache struct {
 	mu    sync.Mutex
 	lists map[ListQuery]keptList
 	limit int
 }
 
-// keptList is one list at one version, never changed once kept: without
-// the reader's marks when kept, with them when read for a reader.
+// keptList is one list as read: its cases (without the reader's marks
+// once kept), their versions, and the cursor to the next page. Never
+// changed once kept.
 type keptList struct {
-	version int64
-	cases   []Summary
-	next    string
+	cases    []Summary
+	versions []int64
+	next     string
 }
 
 // listLimit bounds the lists kept: each filter, tag and page is one.
@@ -45,22 +47,18 @@ func (l *listCache) get(q ListQuery) (keptList, bool) {
 }
 
 // keep keeps list, read for one reader, as every reader sees it. A list of
-// what the reader follows is theirs alone, and an empty one carries no
-// version: neither is kept.
+// what the reader follows is theirs alone, and is not kept.
 func (l *listCache) keep(q ListQuery, list keptList) {
-	if q.FollowedOnly || list.version < 0 {
+	if q.FollowedOnly {
 		return
 	}
-	shared := keptList{version: list.version, next: list.next, cases: make([]Summary, len(list.cases))}
+	shared := keptList{versions: list.versions, next: list.next, cases: make([]Summary, len(list.cases))}
 	for i, c := range list.cases {
 		c.Unread, c.NewReplies = false, 0
 		shared.cases[i] = c
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if old, ok := l.lists[q]; ok && old.version > list.version {
-		return
-	}
 	if _, ok := l.lists[q]; !ok && len(l.lists) >= l.limit {
 		for k := range l.lists { // any one: a busy list is soon read back
 			delete(l.lists, k)
@@ -70,9 +68,9 @@ func (l *listCache) keep(q ListQuery, list keptList) {
 	l.lists[q] = shared
 }
 
-// forReader is the kept list with the reader's marks: seen holds, for
-// each listed case they have opened, how many replies they had seen.
-func (k keptList) forReader(seen map[int64]int) []Summary {
+// withMarks is the kept list with the reader's marks: seen holds, for each
+// listed case they have opened, how many replies they had seen.
+func (k keptList) withMarks(seen map[int64]int) []Summary {
 	out := make([]Summary, len(k.cases))
 	for i, c := range k.cases {
 		n, read := seen[c.ID]
@@ -85,14 +83,8 @@ func (k keptList) forReader(seen map[int64]int) []Summary {
 	return out
 }
 
-// listCheck reads, for a verified member's session ($1), the forum's
-// version and the member's marks on the kept list's cases ($2).
-const listCheck = withSession + `SELECT vs.session_id, (SELECT version FROM forum_version), r.ids, r.seen
-	FROM vs CROSS JOIN LATERAL (SELECT COALESCE(array_agg(rd.case_id), '{}'), COALESCE(array_agg(rd.replies_seen), '{}')
-		FROM case_reads rd WHERE rd.user_id = vs.user_id AND rd.case_id = ANY($2)) r(ids, seen)`
-
 // listRider is a list of cases sent with the session lookup (db.Rider):
-// the whole list when none is kept, else the check of the kept one.
+// the check of the kept list when there is one, else the whole list.
 type listRider struct {
 	q       ListQuery
 	kept    *keptList
@@ -101,9 +93,9 @@ type listRider struct {
 	limit   int
 	index   specialtyIndex
 	session int64
-	// read is the list read whole; version and seen, the check's answer.
+	// read is the list read whole; current and seen, the check's answer.
 	read    *keptList
-	version int64
+	current bool
 	seen    map[int64]int
 }
 
@@ -115,15 +107,11 @@ func (s *Service) ListRider(ctx context.Context, q ListQuery) db.Rider {
 		return nil
 	}
 	r := &listRider{q: q, index: index}
-	if kept, ok := s.lists.get(q); ok && !q.FollowedOnly {
-		ids := make([]int64, len(kept.cases))
-		for i, c := range kept.cases {
-			ids[i] = c.ID
-		}
-		r.kept, r.query, r.args = &kept, listCheck, []any{nil, ids}
-		return r
+	shape := listRows
+	if kept, ok := s.lists.get(q); ok {
+		r.kept, shape = &kept, listCheck
 	}
-	if r.query, r.args, r.limit, err = s.listStatement(ctx, q, readerBySession); err != nil {
+	if r.query, r.args, r.limit, err = s.listStatement(ctx, q, readerBySession, shape); err != nil {
 		return nil
 	}
 	return r
@@ -134,28 +122,51 @@ func (r *listRider) Ride(b *pgx.Batch, key []byte) {
 	b.Queue(r.query, r.args...)
 }
 
+// Read takes the list, or the check of the kept one; a rider left
+// unusable (no session, an error) is read again by List.
 func (r *listRider) Read(res pgx.BatchResults) error {
-	if r.kept != nil {
-		var ids []int64
-		var seen []int
-		err := res.QueryRow().Scan(&r.session, &r.version, &ids, &seen)
-		if errors.Is(err, pgx.ErrNoRows) || err == nil && len(ids) != len(seen) {
-			r.session = 0
-			return nil
-		}
-		r.seen = make(map[int64]int, len(ids))
-		for i, id := range ids {
-			r.seen[id] = seen[i]
-		}
-		return err
-	}
 	rows, err := res.Query()
 	if err != nil {
 		return err
 	}
-	list, err := readList(rows, r.index, r.limit, &r.session)
-	r.read = &list
-	return err
+	if r.kept == nil {
+		list, err := readList(rows, r.index, r.limit, &r.session)
+		if err != nil {
+			r.session = 0
+			return err
+		}
+		r.read = &list
+		return nil
+	}
+	defer rows.Close()
+	want := len(r.kept.cases)
+	if r.kept.next != "" {
+		want++ // the row after the page, which gave its cursor
+	}
+	r.current, r.seen = true, map[int64]int{}
+	n := 0
+	for rows.Next() {
+		var id, version int64
+		var read bool
+		var seen int
+		if err := rows.Scan(&id, &version, &read, &seen, &r.session); err != nil {
+			r.session = 0
+			return err
+		}
+		if n < len(r.kept.cases) && (r.kept.cases[n].ID != id || r.kept.versions[n] != version) {
+			r.current = false
+		}
+		if read {
+			r.seen[id] = seen
+		}
+		n++
+	}
+	r.current = r.current && n == want
+	if err := rows.Err(); err != nil {
+		r.session = 0
+		return err
+	}
+	return nil
 }
 
 // fromRider is the list q for the viewer from what rider (or nil) read,
@@ -171,8 +182,8 @@ func (s *Service) fromRider(v *identity.Viewer, q ListQuery, rider db.Rider) (Li
 	case r.read != nil:
 		s.lists.keep(q, *r.read)
 		page.Cases, page.Next = r.read.cases, r.read.next
-	case r.kept != nil && r.version == r.kept.version:
-		page.Cases, page.Next = r.kept.forReader(r.seen), r.kept.next
+	case r.kept != nil && r.current:
+		page.Cases, page.Next = r.kept.withMarks(r.seen), r.kept.next
 	default:
 		return ListPage{}, false
 	}

@@ -50,10 +50,10 @@ func newPageCache(limit int) *pageCache {
 
 // get returns the kept page of a case, or a version no case has (-1) when
 // none is kept.
-func (t *pageCache) get(caseID int64) keptPage {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if kept, ok := t.pages[caseID]; ok {
+func (p *pageCache) get(caseID int64) keptPage {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if kept, ok := p.pages[caseID]; ok {
 		return kept
 	}
 	return keptPage{version: -1}
@@ -61,19 +61,19 @@ func (t *pageCache) get(caseID int64) keptPage {
 
 // put keeps a case's page at its version, unless a later version is kept
 // already (two requests that read at once).
-func (t *pageCache) put(caseID int64, kept keptPage) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if old, ok := t.pages[caseID]; ok && old.version > kept.version {
+func (p *pageCache) put(caseID int64, kept keptPage) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if old, ok := p.pages[caseID]; ok && old.version > kept.version {
 		return
 	}
-	if _, ok := t.pages[caseID]; !ok && len(t.pages) >= t.limit {
-		for id := range t.pages { // any one: a busy case is soon read back
-			delete(t.pages, id)
+	if _, ok := p.pages[caseID]; !ok && len(p.pages) >= p.limit {
+		for id := range p.pages { // any one: a busy case is soon read back
+			delete(p.pages, id)
 			break
 		}
 	}
-	t.pages[caseID] = kept
+	p.pages[caseID] = kept
 }
 
 // caseRider is the case page's read sent with the session lookup
@@ -106,8 +106,8 @@ const caseRiderQuery = `SELECT s.id, c.version, c.deleted_at IS NOT NULL,
 	LEFT JOIN case_reads rd ON rd.case_id = c.id AND rd.user_id = s.user_id
 	WHERE s.token_hash = $1`
 
-// Rider is what a case's page sends with the session lookup.
-func (s *Service) Rider(caseID int64) db.Rider { return &caseRider{caseID: caseID} }
+// PageRider is what a case's page sends with the session lookup.
+func (s *Service) PageRider(caseID int64) db.Rider { return &caseRider{caseID: caseID} }
 
 func (r *caseRider) Ride(b *pgx.Batch, key []byte) { b.Queue(caseRiderQuery, key, r.caseID) }
 
@@ -135,8 +135,8 @@ func (s *Service) fromKept(v *identity.Viewer, id int64, rider db.Rider) (c *Cas
 	page := *kept.head
 	page.Mine, page.Following, page.markedHelpful = page.authorID == v.UserID, r.following, r.marked
 	page.Unread, page.NewReplies, page.LastReadReplyID = !r.read, max(page.ReplyCount-r.seen, 0), r.lastRead
-	if page.Unread { // first visit: nothing is "new" within it
-		page.LastReadReplyID = 1<<62 - 1
+	if page.Unread { // first visit: nothing is "new" within it (as summaryRow.summary says)
+		page.NewReplies, page.LastReadReplyID = 0, 1<<62-1
 	}
 	return &page, forReader(kept.replies, &page, v), true
 }

@@ -70,9 +70,10 @@ func TestKeptCasePagesFollowEveryInstance(t *testing.T) {
 	reader.Get(caseURL(id)).Expect(http.StatusNotFound).Lacks("betahistine")
 }
 
-// Each instance keeps the lists of cases while the forum's version stands:
-// a new case, a reply, a read, a rename or a hiding on one instance shows
-// on the next view of a list on the other, with each reader's own marks.
+// Each instance keeps the lists of cases while the listed cases and their
+// versions stand: a new case, a reply, a read, a rename or a hiding on one
+// instance shows on the next view of a list on the other, with each
+// reader's own marks.
 func TestKeptListsFollowEveryInstance(t *testing.T) {
 	t.Parallel()
 	one := webtest.New(t)
@@ -84,7 +85,7 @@ func TestKeptListsFollowEveryInstance(t *testing.T) {
 
 	first := postCase(t, author, url.Values{"title": {"Bradycardia on beta blocker"}, "body": {"HR 38."}})
 	reader.Get("/cases").Expect(http.StatusOK).Contains("Bradycardia on beta blocker")
-	// Kept: a second view reads only the version and the reader's marks.
+	// Kept: a second view reads only the cases' ids and versions and the reader's marks.
 	if n := two.Queries(reader, "/cases"); n != 2 {
 		t.Fatalf("a kept list ran %d statements, want 2 (the session and its rider)", n)
 	}
@@ -140,7 +141,7 @@ func TestRidersReadOnlyForTheirSession(t *testing.T) {
 
 	// The member's rider, offered for another member's view, is not used:
 	// the other sees their own marks.
-	r := app.Core.Cases.Rider(id)
+	r := app.Core.Cases.PageRider(id)
 	mine, _, err := app.Core.Accounts.Authenticate(ctx, member.Cookie("curbside_session"), r)
 	if err != nil {
 		t.Fatal(err)

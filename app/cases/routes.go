@@ -18,7 +18,7 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodGet, Path: "/cases/new", Level: kit.Verified, Handler: h.newForm},
 		{Method: http.MethodPost, Path: "/cases", Level: kit.Verified, Handler: h.create, MaxBody: maxCaseBody,
 			Hold: h.holdCase},
-		{Method: http.MethodGet, Path: "/cases/:id", Level: kit.Verified, Handler: h.show, Rider: h.rider},
+		{Method: http.MethodGet, Path: "/cases/:id", Level: kit.Verified, Handler: h.show, Rider: h.pageRider},
 		{Method: http.MethodGet, Path: "/cases/:id/edit", Level: kit.Verified, Handler: h.editForm},
 		{Method: http.MethodPost, Path: "/cases/:id/edit", Level: kit.Verified, Handler: h.edit},
 		{Method: http.MethodPost, Path: "/cases/:id/delete", Level: kit.Verified, Handler: h.deleteCase},

@@ -31,7 +31,7 @@ type Page struct {
 // queries whatever the number of replies, and records that the viewer has
 // now read it.
 //
-// A rider sent with the session lookup (Rider; nil if none went) lets a
+// A rider sent with the session lookup (PageRider; nil if none went) lets a
 // page whose shared part is kept and current skip reading it.
 func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, rider db.Rider) (*Page, error) {
 	c, replies, kept := s.fromKept(v, id, rider)
@@ -110,7 +110,7 @@ func (s *Service) load(ctx context.Context, v *identity.Viewer, id int64) (*Case
 			return fmt.Errorf("load replies: %w", err)
 		}
 		defer rows.Close()
-		fresh, changed, err := scanThread(rows, specialties)
+		fresh, changed, err := readReplies(rows, specialties)
 		if err != nil {
 			return err
 		}
@@ -182,9 +182,9 @@ const repliesQuery = `SELECT c.version, COALESCE(r.id, 0),
 	FROM cases c LEFT JOIN (replies r JOIN users u ON u.id = r.author_id) ON r.case_id = c.id
 	WHERE c.id = $1 AND c.version <> $2 ORDER BY r.id`
 
-// scanThread reads repliesQuery's rows; changed is false when there were
+// readReplies reads repliesQuery's rows; changed is false when there were
 // none, the kept replies being current.
-func scanThread(rows pgx.Rows, specialties specialtyIndex) (thread keptPage, changed bool, err error) {
+func readReplies(rows pgx.Rows, specialties specialtyIndex) (thread keptPage, changed bool, err error) {
 	for rows.Next() {
 		changed = true
 		var r keptReply

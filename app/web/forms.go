@@ -76,6 +76,35 @@ func (s *Server) readForm(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// cleanQuery does for a URL's query what readForm does for a form, before
+// anything reads it: PostgreSQL refuses text that is not UTF-8 or holds a
+// NUL, and a hand-made link (/search?q=%FF) must get a page, not a 500.
+// Only a query with escapes can hold either, so the others pass untouched.
+func cleanQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := c.Request().URL
+		if strings.IndexByte(u.RawQuery, '%') >= 0 {
+			q := u.Query()
+			if !validValues(q) {
+				cleanValues(q)
+				u.RawQuery = q.Encode()
+			}
+		}
+		return next(c)
+	}
+}
+
+func validValues(values map[string][]string) bool {
+	for _, vs := range values {
+		for _, v := range vs {
+			if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func cleanValues(values map[string][]string) {
 	for _, vs := range values {
 		for i, v := range vs {

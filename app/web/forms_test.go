@@ -30,6 +30,18 @@ func TestMalformedTextIsCleanedNotFatal(t *testing.T) {
 	}
 }
 
+// A hand-made link whose query is not UTF-8, or holds a NUL, gets its page:
+// the query is cleaned as a form is, before any page reads it.
+func TestMalformedQueriesAreCleanedNotFatal(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	c, _ := app.Verified("cardiology")
+	c.Get("/cases?tag=%FF").Expect(http.StatusOK)
+	c.Get("/cases?tag=a%00b&page=1").Expect(http.StatusOK)
+	c.Get("/search?q=chest%FF%00pain").Expect(http.StatusOK).Contains("chest\uFFFDpain")
+	c.Get("/consults?tab=%FF").Expect(http.StatusOK)
+}
+
 func TestBodyLimits(t *testing.T) {
 	t.Parallel()
 	app := webtest.New(t)

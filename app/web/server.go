@@ -106,6 +106,7 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 	e.Renderer = r
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.ipExtractor()
+	e.Pre(cleanQuery)
 	e.Use(s.compress) // first, so it also wraps the error pages accessLog renders
 	e.Use(requestID, s.metrics.middleware, s.accessLog, s.recoverer(), s.securityHeaders)
 	e.GET("/static/*", s.serveStatic(assets))
@@ -139,7 +140,10 @@ func New(cfg config.Config, log *slog.Logger, deps Deps, opts ...Option) (*Serve
 			s.holds[rt.Method+" "+rt.Path] = rt
 		}
 		s.levels[rt.Method+" "+rt.Path] = rt.Level
-		if rt.Rider != nil && rt.Method == http.MethodGet {
+		if rt.Rider != nil {
+			if rt.Method != http.MethodGet { // a form's request must not be read before its check
+				return nil, fmt.Errorf("route %s %s: a rider goes on a GET route only", rt.Method, rt.Path)
+			}
 			s.riders[rt.Method+" "+rt.Path] = rt.Rider
 		}
 	}
