@@ -13,6 +13,7 @@ import (
 
 	"curbside/app/accounts"
 	"curbside/app/apperr"
+	"curbside/app/db"
 	"curbside/app/files"
 	"curbside/app/identity"
 	"curbside/app/paths"
@@ -47,7 +48,7 @@ func (h *Handlers) Routes() []kit.Route {
 		{Method: http.MethodGet, Path: "/consults/new", Level: kit.Verified, Handler: h.newForm},
 		{Method: http.MethodPost, Path: paths.Consults, Level: kit.Verified, Handler: h.create, MaxBody: maxFormBody,
 			Keep: &kit.Keep{Fields: requestFields, Page: func(echo.Context) (string, error) { return "/consults/new", nil }}},
-		{Method: http.MethodGet, Path: "/consults/:id", Level: kit.Verified, Handler: h.show},
+		{Method: http.MethodGet, Path: "/consults/:id", Level: kit.Verified, Handler: h.show, Rider: h.pageRider},
 		{Method: http.MethodPost, Path: "/consults/:id/claim", Level: kit.Verified, Handler: h.claim},
 		{Method: http.MethodPost, Path: "/consults/:id/release", Level: kit.Verified, Handler: h.release},
 		{Method: http.MethodPost, Path: "/consults/:id/decline", Level: kit.Verified, Handler: h.decline},
@@ -150,7 +151,16 @@ func (h *Handlers) open(c echo.Context) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.svc.Open(c.Request().Context(), kit.ViewerOf(c), id, kit.Meta(c))
+	return h.svc.Open(c.Request().Context(), kit.ViewerOf(c), id, kit.Meta(c), kit.RiderOf(c))
+}
+
+// pageRider is what a consult's page sends with the session lookup.
+func (h *Handlers) pageRider(c echo.Context) db.Rider {
+	id, err := kit.ParamID(c, "id")
+	if err != nil {
+		return nil
+	}
+	return h.svc.PageRider(id)
 }
 
 // refusals say why the rules refused a move.

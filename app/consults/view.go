@@ -26,7 +26,7 @@ const consultQuery = `SELECT c.id, c.requester_id, ru.handle, ru.display_name, c
 	c.addressed_to, au.handle, au.display_name, c.urgency, c.question, c.summary_html,
 	c.age_band, c.sex, c.history, c.medications, c.results, c.status,
 	c.consultant_id, cu.handle, cu.display_name, c.created_at, c.first_claimed_at, c.answered_at,
-	c.overdue_at, c.rating, c.referral, c.survey_comment
+	c.overdue_at, c.rating, c.referral, c.survey_comment, c.version
 	FROM consults c JOIN users ru ON ru.id = c.requester_id
 	LEFT JOIN users au ON au.id = c.addressed_to LEFT JOIN users cu ON cu.id = c.consultant_id
 	WHERE c.id = $1`
@@ -41,32 +41,16 @@ const eventsQuery = `SELECT e.actor_id, u.handle, u.display_name, e.action, e.cr
 	FROM consult_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.consult_id = $1 ORDER BY e.id`
 
 // Open loads a consult for the viewer, its thread and timeline with it, in
-// one round trip whatever their length. A consult the viewer may not see
+// one round trip whatever their length, or in none when rider (PageRider,
+// or nil) found the kept page current. A consult the viewer may not see
 // is not found; a view by anyone but its two parties is audited.
-func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, meta identity.Meta) (*Page, error) {
-	var p Page
-	b := &pgx.Batch{}
-	b.Queue(consultQuery, id)
-	b.Queue(messagesQuery, id)
-	b.Queue(eventsQuery, id)
-	b.Queue(attachmentsQuery, id)
-	err := db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
-		if err := scanConsult(res.QueryRow(), &p.Consult); err != nil {
-			return err
-		}
+func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, meta identity.Meta, rider db.Rider) (*Page, error) {
+	p, ok := s.kept(id, rider)
+	if !ok {
 		var err error
-		if p.Messages, err = scanMessages(res); err != nil {
-			return err
+		if p, err = s.load(ctx, id); err != nil {
+			return nil, err
 		}
-		if p.Events, err = scanEvents(res); err != nil {
-			return err
-		}
-		return scanAttachments(res, &p)
-	})
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, notFound(id)
-	} else if err != nil {
-		return nil, fmt.Errorf("load consult %d: %w", id, err)
 	}
 	c := &p.Consult
 	st := &state{ID: c.ID, RequesterID: c.Requester.ID, SpecialtyID: c.SpecialtyID, Status: c.Status, Urgency: c.Urgency}
@@ -94,6 +78,40 @@ func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, meta i
 		return nil, err
 	}
 	c.Specialty, p.Can = sp.Name, actionsFor(rel, st)
+	return p, nil
+}
+
+// load reads a consult's page as it is stored, and keeps it.
+func (s *Service) load(ctx context.Context, id int64) (*Page, error) {
+	var p Page
+	var version int64
+	b := &pgx.Batch{}
+	b.Queue(consultQuery, id)
+	b.Queue(messagesQuery, id)
+	b.Queue(eventsQuery, id)
+	b.Queue(attachmentsQuery, id)
+	err := db.Batch(ctx, s.db, b, func(res pgx.BatchResults) error {
+		if err := scanConsult(res.QueryRow(), &p.Consult, &version); err != nil {
+			return err
+		}
+		var err error
+		if p.Messages, err = scanMessages(res); err != nil {
+			return err
+		}
+		if p.Events, err = scanEvents(res); err != nil {
+			return err
+		}
+		return scanAttachments(res, &p)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound(id)
+	} else if err != nil {
+		return nil, fmt.Errorf("load consult %d: %w", id, err)
+	}
+	// The thread and timeline were read after the consult, never before
+	// it: kept at the consult's version, they are as new as it or newer,
+	// and a change after it has moved the version.
+	s.pages.put(id, version, &p)
 	return &p, nil
 }
 
@@ -105,7 +123,7 @@ func person(id *int64, handle, name *string) *Person {
 	return &Person{ID: *id, Handle: *handle, DisplayName: *name}
 }
 
-func scanConsult(row pgx.Row, c *Consult) error {
+func scanConsult(row pgx.Row, c *Consult, version *int64) error {
 	var addressedID, consultantID *int64
 	var addressedHandle, addressedName, consultantHandle, consultantName, ageBand, sex, referral *string
 	var summaryHTML string
@@ -114,7 +132,7 @@ func scanConsult(row pgx.Row, c *Consult) error {
 		&addressedID, &addressedHandle, &addressedName, &c.Urgency, &c.Question, &summaryHTML,
 		&ageBand, &sex, &c.History, &c.Medications, &c.Results, &c.Status,
 		&consultantID, &consultantHandle, &consultantName, &c.CreatedAt, &c.FirstClaimedAt, &c.AnsweredAt,
-		&c.OverdueAt, &rating, &referral, &c.SurveyComment)
+		&c.OverdueAt, &rating, &referral, &c.SurveyComment, version)
 	if err != nil {
 		return err
 	}

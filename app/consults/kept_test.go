@@ -1,0 +1,60 @@
+package consults_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+
+	"curbside/app/db/testdb"
+	"curbside/app/web/webtest"
+)
+
+// Each instance keeps a consult's page while its version stands: every
+// move, message, hiding and rename made on one instance shows on the next
+// view on the other, and who may see the page is decided afresh for each
+// viewer from the kept consult.
+func TestKeptConsultPagesFollowEveryInstance(t *testing.T) {
+	t.Parallel()
+	one := webtest.New(t)
+	two := one.Twin()
+	gp, gpAcct := one.Verified("family-medicine")
+	cardio, cardioAcct := one.Verified("cardiology")
+	outsider, _ := one.Verified("dermatology")
+	mod, _ := one.As("verified", "moderator", "cardiology")
+	gpTwo, cardioTwo, modTwo := gp.On(two), cardio.On(two), mod.On(two)
+
+	id := ask(t, gp, url.Values{"question": {"Wide-complex tachycardia at rest: refer today?"}})
+	gpTwo.Get(consultURL(id)).Expect(http.StatusOK).Contains("Wide-complex tachycardia", "badge-status-open")
+	if n := two.Queries(gpTwo, consultURL(id)); n != 2 {
+		t.Fatalf("a kept consult page ran %d statements, want 2 (the session and its rider)", n)
+	}
+	outsider.On(two).Get(consultURL(id)).Expect(http.StatusNotFound).Lacks("Wide-complex")
+	// Marked overdue, as the reminder runner does, with no event of its own.
+	testdb.Exec(t, one.DB.DB, "UPDATE consults SET overdue_at = now() WHERE id = ?", id)
+	gpTwo.Get(consultURL(id)).Expect(http.StatusOK).Contains(`badge-rejected">overdue`)
+
+	post(cardio, consultURL(id, "claim")).Expect(http.StatusSeeOther)
+	gpTwo.Get(consultURL(id)).Expect(http.StatusOK).Contains("badge-status-claimed", cardioAcct.DisplayName)
+	cardio.PostForm(consultURL(id, "messages"), url.Values{"body": {"Any syncope with the episodes?"}}).Expect(http.StatusSeeOther)
+	gpTwo.Get(consultURL(id)).Expect(http.StatusOK).Contains("Any syncope with the episodes?")
+
+	gp.PostForm("/settings/profile", url.Values{"display_name": {"Dr. Renamed Asker"}, "handle": {gpAcct.Handle}}).
+		Expect(http.StatusSeeOther)
+	cardioTwo.Get(consultURL(id)).Expect(http.StatusOK).Contains("Dr. Renamed Asker").Lacks(gpAcct.DisplayName)
+
+	msg := testdb.Scalar[int64](t, one.DB.DB, "SELECT max(id) FROM consult_messages WHERE consult_id = ?", id)
+	mod.PostForm("/mod/hidden", url.Values{"target_type": {"consult_message"}, "target_id": {strconv.FormatInt(msg, 10)},
+		"action": {"hide"}}).Expect(http.StatusSeeOther)
+	gpTwo.Get(consultURL(id)).Expect(http.StatusOK).Contains("Removed by a moderator.").Lacks("Any syncope")
+	modTwo.Get(consultURL(id)).Expect(http.StatusOK).Contains("Any syncope")
+	gpTwo.Get(consultURL(id)).Expect(http.StatusOK).Lacks("Any syncope") // the moderator's view changed nothing kept
+
+	cardio.PostForm(consultURL(id, "messages"), url.Values{"body": {"Send to the emergency department now."}, "answer": {"on"}}).
+		Expect(http.StatusSeeOther)
+	gpTwo.Get(consultURL(id)).Expect(http.StatusOK).Contains("Send to the emergency department now.", "Close the consult")
+	gp.PostForm(consultURL(id, "close"), url.Values{"rating": {"5"}, "referral": {"avoided"}, "comment": {"Fast."}}).
+		Expect(http.StatusSeeOther)
+	cardioTwo.Get(consultURL(id)).Expect(http.StatusOK).Contains("5 of 5", "Fast.").Lacks("Close the consult")
+	outsider.On(two).Get(consultURL(id)).Expect(http.StatusNotFound).Lacks("emergency department")
+}
