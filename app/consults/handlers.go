@@ -44,7 +44,7 @@ const maxFormBody = MaxAttachments*MaxAttachmentSize + 2<<20
 // move one consult is the service's to decide.
 func (h *Handlers) Routes() []kit.Route {
 	return []kit.Route{
-		{Method: http.MethodGet, Path: paths.Consults, Level: kit.Verified, Handler: h.index},
+		{Method: http.MethodGet, Path: paths.Consults, Level: kit.Verified, Handler: h.index, Rider: h.listRider},
 		{Method: http.MethodGet, Path: "/consults/new", Level: kit.Verified, Handler: h.newForm},
 		{Method: http.MethodPost, Path: paths.Consults, Level: kit.Verified, Handler: h.create, MaxBody: maxFormBody,
 			Keep: &kit.Keep{Fields: requestFields, Page: func(echo.Context) (string, error) { return "/consults/new", nil }}},
@@ -70,7 +70,7 @@ type indexPage struct {
 
 func (h *Handlers) index(c echo.Context) error {
 	v := kit.ViewerOf(c)
-	lists, err := h.svc.List(c.Request().Context(), v)
+	lists, err := h.svc.List(c.Request().Context(), v, kit.RiderOf(c))
 	if err != nil {
 		return err
 	}
@@ -153,6 +153,9 @@ func (h *Handlers) open(c echo.Context) (*Page, error) {
 	}
 	return h.svc.Open(c.Request().Context(), kit.ViewerOf(c), id, kit.Meta(c), kit.RiderOf(c))
 }
+
+// listRider is what /consults sends with the session lookup.
+func (h *Handlers) listRider(echo.Context) db.Rider { return h.svc.ListRider() }
 
 // pageRider is what a consult's page sends with the session lookup.
 func (h *Handlers) pageRider(c echo.Context) db.Rider {

@@ -1,6 +1,7 @@
 package consults_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -57,4 +58,60 @@ func TestKeptConsultPagesFollowEveryInstance(t *testing.T) {
 		Expect(http.StatusSeeOther)
 	cardioTwo.Get(consultURL(id)).Expect(http.StatusOK).Contains("5 of 5", "Fast.").Lacks("Close the consult")
 	outsider.On(two).Get(consultURL(id)).Expect(http.StatusNotFound).Lacks("emergency department")
+}
+
+// Each instance keeps a member's lists of consults while the rows they
+// would show stand: a new consult, a claim, a rename or a reminder made on
+// one instance shows on the next view on the other.
+func TestKeptConsultListsFollowEveryInstance(t *testing.T) {
+	t.Parallel()
+	one := webtest.New(t)
+	two := one.Twin()
+	gp, gpAcct := one.Verified("family-medicine")
+	cardio, _ := one.Verified("cardiology")
+	cardioTwo := cardio.On(two)
+
+	first := ask(t, gp, url.Values{"question": {"New murmur in a pregnant patient: echo now?"}})
+	cardioTwo.Get("/consults").Expect(http.StatusOK).Contains("New murmur in a pregnant patient")
+	if n := two.Queries(cardioTwo, "/consults"); n != 4 {
+		t.Fatalf("kept lists ran %d statements, want 4 (the session and its rider's three)", n)
+	}
+
+	ask(t, gp, url.Values{"question": {"Statin for a frail 85-year-old?"}})
+	cardioTwo.Get("/consults").Expect(http.StatusOK).Contains("Statin for a frail 85-year-old?", "New murmur")
+	testdb.Exec(t, one.DB.DB, "UPDATE consults SET overdue_at = now() WHERE id = ?", first)
+	cardioTwo.Get("/consults").Expect(http.StatusOK).Contains(`badge-rejected">overdue`)
+	gp.PostForm("/settings/profile", url.Values{"display_name": {"Dr. Renamed Asker"}, "handle": {gpAcct.Handle}}).
+		Expect(http.StatusSeeOther)
+	cardioTwo.Get("/consults").Expect(http.StatusOK).Contains("asked by Dr. Renamed Asker").Lacks(gpAcct.DisplayName)
+
+	post(cardio, consultURL(first, "claim")).Expect(http.StatusSeeOther)
+	cardioTwo.Get("/consults").Expect(http.StatusOK).Contains("badge-status-claimed")
+	gp.On(two).Get("/consults").Expect(http.StatusOK).Contains("badge-status-claimed", "answering:")
+}
+
+// What /consults' rider read for one session is never taken as another
+// member's: the other's lists are checked against their own rows.
+func TestListRiderAnswersForItsSessionOnly(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	ctx := context.Background()
+	cardio, _ := app.Verified("cardiology")
+	gp, _ := app.Verified("family-medicine")
+	gp.Get("/consults").Expect(http.StatusOK) // kept: nothing asked yet
+	ask(t, gp, url.Values{"specialty": {"dermatology"}, "question": {"Target lesions on the palms after a cold sore?"}})
+
+	// The cardiologist's rider finds nothing, as the gp's kept lists hold.
+	r := app.Core.Consults.ListRider()
+	if _, _, err := app.Core.Accounts.Authenticate(ctx, cardio.Cookie("curbside_session"), r); err != nil {
+		t.Fatal(err)
+	}
+	v, _, err := app.Core.Accounts.Authenticate(ctx, gp.Cookie("curbside_session"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists, err := app.Core.Consults.List(ctx, v, r)
+	if err != nil || len(lists.Asked) != 1 {
+		t.Fatalf("the gp's lists with the cardiologist's rider: %d asked (%v), want their new consult", len(lists.Asked), err)
+	}
 }

@@ -51,8 +51,10 @@ type Service struct {
 	// Live tells specialists' open pages at once of a consult that waits
 	// for them (nil: only the notifications).
 	Live LiveQueue
-	// pages keeps consults' pages while their version stands (page_cache.go).
+	// pages keeps consults' pages while their version stands (page_cache.go);
+	// lists, members' lists of consults while their rows stand (list_cache.go).
 	pages *pageCache
+	lists *listCache
 }
 
 // LiveQueue announces to open pages that a consult waits for a specialty
@@ -80,7 +82,8 @@ func (s *Service) keepRoom(ctx context.Context, st *state, consultantID int64, o
 func NewService(gdb *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.Service, store *files.Store,
 	limits *ratelimit.Limiter, baseURL string) *Service {
 	return &Service{db: gdb, accounts: acct, audit: log, notify: n, files: store, limits: limits, baseURL: baseURL,
-		now: func() time.Time { return time.Now().UTC() }, pages: newPageCache(pageLimit)}
+		now: func() time.Time { return time.Now().UTC() }, pages: newPageCache(pageLimit),
+		lists: newListCache(listsLimit)}
 }
 
 // NewConsult is a request as the form sends it.
