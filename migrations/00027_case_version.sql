@@ -41,12 +41,20 @@ CREATE TRIGGER case_version_images_inserted AFTER INSERT ON case_images
 CREATE TRIGGER case_version_images_deleted AFTER DELETE ON case_images
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION replies_version_bump();
 
--- The page names the case's author as well as the replies' authors.
+-- The page names the case's author as well as the replies' authors. The
+-- cases are locked in id order first, so that two renames touching the
+-- same cases cannot each wait for the other; each set is found by its own
+-- index.
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION replies_version_author() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE cases SET version = version + 1
-    WHERE author_id = NEW.id OR id IN (SELECT DISTINCT case_id FROM replies WHERE author_id = NEW.id);
+    PERFORM 1 FROM cases WHERE id IN (
+        SELECT id FROM cases WHERE author_id = NEW.id
+        UNION SELECT case_id FROM replies WHERE author_id = NEW.id)
+    ORDER BY id FOR NO KEY UPDATE;
+    UPDATE cases SET version = version + 1 WHERE id IN (
+        SELECT id FROM cases WHERE author_id = NEW.id
+        UNION SELECT case_id FROM replies WHERE author_id = NEW.id);
     RETURN NULL;
 END
 $$;

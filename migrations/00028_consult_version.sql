@@ -46,14 +46,29 @@ CREATE TRIGGER consult_version_attachments_deleted AFTER DELETE ON consult_attac
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION consult_version_bump();
 
 -- The page names the requester, the addressee, the consultant, and the
--- authors of its messages and events.
+-- authors of its messages and events. The consults are locked in id order
+-- first, so that two renames touching the same consults cannot each wait
+-- for the other; each set is found by its own index.
+CREATE INDEX consults_addressed_to_idx ON consults (addressed_to) WHERE addressed_to IS NOT NULL;
+CREATE INDEX consult_messages_author_idx ON consult_messages (author_id);
+CREATE INDEX consult_events_actor_idx ON consult_events (actor_id) WHERE actor_id IS NOT NULL;
+
 -- +goose StatementBegin
 CREATE FUNCTION consult_version_member() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE consults SET version = version + 1
-    WHERE requester_id = NEW.id OR addressed_to = NEW.id OR consultant_id = NEW.id
-        OR id IN (SELECT consult_id FROM consult_messages WHERE author_id = NEW.id)
-        OR id IN (SELECT consult_id FROM consult_events WHERE actor_id = NEW.id);
+    PERFORM 1 FROM consults WHERE id IN (
+        SELECT id FROM consults WHERE requester_id = NEW.id
+        UNION SELECT id FROM consults WHERE consultant_id = NEW.id
+        UNION SELECT id FROM consults WHERE addressed_to = NEW.id
+        UNION SELECT consult_id FROM consult_messages WHERE author_id = NEW.id
+        UNION SELECT consult_id FROM consult_events WHERE actor_id = NEW.id)
+    ORDER BY id FOR NO KEY UPDATE;
+    UPDATE consults SET version = version + 1 WHERE id IN (
+        SELECT id FROM consults WHERE requester_id = NEW.id
+        UNION SELECT id FROM consults WHERE consultant_id = NEW.id
+        UNION SELECT id FROM consults WHERE addressed_to = NEW.id
+        UNION SELECT consult_id FROM consult_messages WHERE author_id = NEW.id
+        UNION SELECT consult_id FROM consult_events WHERE actor_id = NEW.id);
     RETURN NULL;
 END
 $$;
@@ -66,6 +81,9 @@ CREATE TRIGGER consult_version_member AFTER UPDATE OF handle, display_name ON us
 -- +goose Down
 DROP TRIGGER consult_version_member ON users;
 DROP FUNCTION consult_version_member();
+DROP INDEX consult_events_actor_idx;
+DROP INDEX consult_messages_author_idx;
+DROP INDEX consults_addressed_to_idx;
 DROP TRIGGER consult_version_attachments_deleted ON consult_attachments;
 DROP TRIGGER consult_version_attachments_inserted ON consult_attachments;
 DROP TRIGGER consult_version_events_inserted ON consult_events;

@@ -2,12 +2,12 @@ package cases
 
 import (
 	"context"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
 
 	"curbside/app/db"
 	"curbside/app/identity"
+	"curbside/app/memo"
 )
 
 // listCache keeps the lists of cases this server has shown, as every
@@ -18,9 +18,7 @@ import (
 // kept list whose cases and versions are those, in that order, is current
 // on whichever instance the change was made.
 type listCache struct {
-	mu    sync.Mutex
-	lists map[ListQuery]keptList
-	limit int
+	lists *memo.Map[ListQuery, keptList]
 }
 
 // keptList is one list as read: its cases (without the reader's marks
@@ -32,19 +30,14 @@ type keptList struct {
 	next     string
 }
 
-// listLimit bounds the lists kept: each filter, tag and page is one.
-const listLimit = 500
+// keptLists bounds the lists kept: each filter, tag and page is one.
+const keptLists = 500
 
 func newListCache(limit int) *listCache {
-	return &listCache{lists: make(map[ListQuery]keptList), limit: limit}
+	return &listCache{lists: memo.New[ListQuery, keptList](limit)}
 }
 
-func (l *listCache) get(q ListQuery) (keptList, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	kept, ok := l.lists[q]
-	return kept, ok
-}
+func (l *listCache) get(q ListQuery) (keptList, bool) { return l.lists.Get(q) }
 
 // keep keeps list, read for one reader, as every reader sees it. A list of
 // what the reader follows is theirs alone, and is not kept.
@@ -57,15 +50,7 @@ func (l *listCache) keep(q ListQuery, list keptList) {
 		c.Unread, c.NewReplies = false, 0
 		shared.cases[i] = c
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if _, ok := l.lists[q]; !ok && len(l.lists) >= l.limit {
-		for k := range l.lists { // any one: a busy list is soon read back
-			delete(l.lists, k)
-			break
-		}
-	}
-	l.lists[q] = shared
+	l.lists.Put(q, shared)
 }
 
 // withMarks is the kept list with the reader's marks: seen holds, for each

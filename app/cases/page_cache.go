@@ -2,12 +2,12 @@ package cases
 
 import (
 	"errors"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
 
 	"curbside/app/db"
 	"curbside/app/identity"
+	"curbside/app/memo"
 )
 
 // pageCache keeps each case's page as every reader sees it (the case, its
@@ -19,11 +19,7 @@ import (
 // instance: the version is the database's. What differs by reader (marks,
 // "new", "mine", a moderator's view of a hidden reply) is worked out per
 // request from the kept rows.
-type pageCache struct {
-	mu    sync.Mutex
-	pages map[int64]keptPage
-	limit int
-}
+type pageCache struct{ pages *memo.Map[int64, keptPage] }
 
 // keptPage is a case's page at one version, shared by every request that
 // reads it: never changed once kept. head is nil when only the replies were
@@ -41,40 +37,22 @@ type keptReply struct {
 	authorID int64
 }
 
-// pageLimit bounds the cases kept: about 25 KB each for a long thread.
-const pageLimit = 2000
+// keptCases bounds the cases kept: about 25 KB each for a long thread.
+const keptCases = 2000
 
-func newPageCache(limit int) *pageCache {
-	return &pageCache{pages: make(map[int64]keptPage), limit: limit}
-}
+func newPageCache(limit int) *pageCache { return &pageCache{pages: memo.New[int64, keptPage](limit)} }
 
 // get returns the kept page of a case, or a version no case has (-1) when
 // none is kept.
 func (p *pageCache) get(caseID int64) keptPage {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if kept, ok := p.pages[caseID]; ok {
+	if kept, ok := p.pages.Get(caseID); ok {
 		return kept
 	}
 	return keptPage{version: -1}
 }
 
-// put keeps a case's page at its version, unless a later version is kept
-// already (two requests that read at once).
-func (p *pageCache) put(caseID int64, kept keptPage) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if old, ok := p.pages[caseID]; ok && old.version > kept.version {
-		return
-	}
-	if _, ok := p.pages[caseID]; !ok && len(p.pages) >= p.limit {
-		for id := range p.pages { // any one: a busy case is soon read back
-			delete(p.pages, id)
-			break
-		}
-	}
-	p.pages[caseID] = kept
-}
+// put keeps a case's page at its version.
+func (p *pageCache) put(caseID int64, kept keptPage) { p.pages.Put(caseID, kept) }
 
 // caseRider is the case page's read sent with the session lookup
 // (db.Rider): the case's version and what the reader has done with it. It

@@ -68,8 +68,8 @@ type Service struct {
 // NewService returns the forum rules.
 func NewService(gdb *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.Service, store *files.Store, limits *ratelimit.Limiter) *Service {
 	return &Service{db: gdb, accounts: acct, audit: log, notify: n, files: store, limits: limits,
-		now: func() time.Time { return time.Now().UTC() }, pages: newPageCache(pageLimit),
-		lists: newListCache(listLimit)}
+		now: func() time.Time { return time.Now().UTC() }, pages: newPageCache(keptCases),
+		lists: newListCache(keptLists)}
 }
 
 // caseRow is what Create stores; the search vector is the database's to make.

@@ -115,3 +115,30 @@ func TestListRiderAnswersForItsSessionOnly(t *testing.T) {
 		t.Fatalf("the gp's lists with the cardiologist's rider: %d asked (%v), want their new consult", len(lists.Asked), err)
 	}
 }
+
+// Hiding a message moves its consult's version; it takes the consult's
+// lock first, as posting an answer does, so the two never wait on each
+// other: each answer below replaces the one being hidden at that moment.
+func TestHidingAnAnswerWhileAnotherIsPostedNeverDeadlocks(t *testing.T) {
+	t.Parallel()
+	app := webtest.New(t)
+	gp, _ := app.Verified("family-medicine")
+	cardio, _ := app.Verified("cardiology")
+	mod, _ := app.As("verified", "moderator", "cardiology")
+	id := ask(t, gp, url.Values{})
+	post(cardio, consultURL(id, "claim")).Expect(http.StatusSeeOther)
+	for i := range 20 {
+		cardio.PostForm(consultURL(id, "messages"), url.Values{"body": {"Answer " + strconv.Itoa(i)}, "answer": {"on"}}).
+			Expect(http.StatusSeeOther)
+		answer := testdb.Scalar[int64](t, app.DB.DB, "SELECT id FROM consult_messages WHERE consult_id = ? AND is_answer", id)
+		done := make(chan *webtest.Response)
+		go func() {
+			done <- mod.PostForm("/mod/hidden", url.Values{"target_type": {"consult_message"},
+				"target_id": {strconv.FormatInt(answer, 10)}, "action": {"hide"}})
+		}()
+		res := cardio.PostForm(consultURL(id, "messages"), url.Values{"body": {"Better answer " + strconv.Itoa(i)}, "answer": {"on"}})
+		if hidden := <-done; hidden.Status != http.StatusSeeOther || res.Status != http.StatusSeeOther {
+			t.Fatalf("round %d: hide %d, answer %d; want 303 and 303", i, hidden.Status, res.Status)
+		}
+	}
+}

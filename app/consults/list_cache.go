@@ -3,13 +3,13 @@ package consults
 import (
 	"errors"
 	"slices"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
 
 	"curbside/app/accounts"
 	"curbside/app/db"
 	"curbside/app/identity"
+	"curbside/app/memo"
 )
 
 // listCache keeps each member's lists of consults as last read here, with
@@ -17,11 +17,7 @@ import (
 // with anything a list row shows, migration 00028). A view of /consults
 // reads only that much with the session (ListRider); lists whose rows are
 // those, in that order, are current, whichever instance changed anything.
-type listCache struct {
-	mu    sync.Mutex
-	lists map[int64]keptLists // by member
-	limit int
-}
+type listCache struct{ lists *memo.Map[int64, keptLists] } // by member
 
 // keptLists are one member's lists and their print, never changed once kept.
 type keptLists struct {
@@ -46,23 +42,13 @@ func (p listPrint) equal(o listPrint) bool {
 	return slices.Equal(p.mine, o.mine) && slices.Equal(p.queue, o.queue)
 }
 
-// listsLimit bounds the members whose lists are kept.
-const listsLimit = 5000
+// keptMembers bounds the members whose lists are kept.
+const keptMembers = 5000
 
-func newListCache(limit int) *listCache {
-	return &listCache{lists: make(map[int64]keptLists), limit: limit}
-}
+func newListCache(limit int) *listCache { return &listCache{lists: memo.New[int64, keptLists](limit)} }
 
 func (l *listCache) keep(member int64, lists Lists, print listPrint) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if _, ok := l.lists[member]; !ok && len(l.lists) >= l.limit {
-		for k := range l.lists { // any one: a member who comes back is read again
-			delete(l.lists, k)
-			break
-		}
-	}
-	l.lists[member] = keptLists{lists: lists, print: print}
+	l.lists.Put(member, keptLists{lists: lists, print: print})
 }
 
 // current returns the viewer's kept lists when rider (or nil) was read for
@@ -72,9 +58,7 @@ func (l *listCache) current(v *identity.Viewer, rider db.Rider) (Lists, bool) {
 	if r == nil || r.session == 0 || r.session != v.SessionID {
 		return Lists{}, false
 	}
-	l.mu.Lock()
-	kept, ok := l.lists[v.UserID]
-	l.mu.Unlock()
+	kept, ok := l.lists.Get(v.UserID)
 	if !ok || !kept.print.equal(r.print) {
 		return Lists{}, false
 	}
@@ -127,6 +111,8 @@ func (r *listRider) Read(res pgx.BatchResults) error {
 			return err
 		}
 	}
+	// The session comes last: a rider that failed before it stays at 0,
+	// unusable.
 	err := res.QueryRow().Scan(&r.session)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil

@@ -3,11 +3,11 @@ package consults
 import (
 	"errors"
 	"slices"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
 
 	"curbside/app/db"
+	"curbside/app/memo"
 )
 
 // pageCache keeps each consult's page as it was read, before any viewer's
@@ -17,11 +17,7 @@ import (
 // kept is stale on any instance. Who may see it, what they may do and what
 // a moderator alone may read are decided per request, from the viewer and
 // the kept consult (Open).
-type pageCache struct {
-	mu    sync.Mutex
-	pages map[int64]keptPage
-	limit int
-}
+type pageCache struct{ pages *memo.Map[int64, keptPage] }
 
 // keptPage is a consult's page at one version, never changed once kept.
 type keptPage struct {
@@ -29,45 +25,30 @@ type keptPage struct {
 	page    *Page
 }
 
-// pageLimit bounds the consults kept.
-const pageLimit = 2000
+// keptConsults bounds the consults kept.
+const keptConsults = 2000
 
-func newPageCache(limit int) *pageCache {
-	return &pageCache{pages: make(map[int64]keptPage), limit: limit}
-}
+func newPageCache(limit int) *pageCache { return &pageCache{pages: memo.New[int64, keptPage](limit)} }
 
 // get returns a private copy of the consult's page when the one kept is at
 // version.
 func (p *pageCache) get(id, version int64) (*Page, bool) {
-	p.mu.Lock()
-	kept, ok := p.pages[id]
-	p.mu.Unlock()
+	kept, ok := p.pages.Get(id)
 	if !ok || kept.version != version {
 		return nil, false
 	}
 	return kept.page.copy(), true
 }
 
-// put keeps a copy of a consult's page read at version, unless a later
-// version is kept already.
+// put keeps a copy of a consult's page read at version.
 func (p *pageCache) put(id, version int64, page *Page) {
-	kept := keptPage{version: version, page: page.copy()}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if old, ok := p.pages[id]; ok && old.version > version {
-		return
-	}
-	if _, ok := p.pages[id]; !ok && len(p.pages) >= p.limit {
-		for k := range p.pages { // any one: a busy consult is soon read back
-			delete(p.pages, k)
-			break
-		}
-	}
-	p.pages[id] = kept
+	p.pages.Put(id, keptPage{version: version, page: page.copy()})
 }
 
 // copy is the page with a thread of its own: a view blanks the hidden
-// messages it may not read in its copy. The rest is only read.
+// messages it may not read in its copy. The rest (the consult's and the
+// messages' attachments, the events, every pointer) is shared by the views
+// of a kept page and only ever read.
 func (p *Page) copy() *Page {
 	c := *p
 	c.Messages = slices.Clone(p.Messages)

@@ -82,8 +82,8 @@ func (s *Service) keepRoom(ctx context.Context, st *state, consultantID int64, o
 func NewService(gdb *gorm.DB, acct *accounts.Service, log *audit.Log, n *notify.Service, store *files.Store,
 	limits *ratelimit.Limiter, baseURL string) *Service {
 	return &Service{db: gdb, accounts: acct, audit: log, notify: n, files: store, limits: limits, baseURL: baseURL,
-		now: func() time.Time { return time.Now().UTC() }, pages: newPageCache(pageLimit),
-		lists: newListCache(listsLimit)}
+		now: func() time.Time { return time.Now().UTC() }, pages: newPageCache(keptConsults),
+		lists: newListCache(keptMembers)}
 }
 
 // NewConsult is a request as the form sends it.

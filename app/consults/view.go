@@ -45,10 +45,11 @@ const eventsQuery = `SELECT e.actor_id, u.handle, u.display_name, e.action, e.cr
 // or nil) found the kept page current. A consult the viewer may not see
 // is not found; a view by anyone but its two parties is audited.
 func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, meta identity.Meta, rider db.Rider) (*Page, error) {
-	p, ok := s.kept(id, rider)
-	if !ok {
+	p, kept := s.kept(id, rider)
+	version := int64(-1)
+	if !kept {
 		var err error
-		if p, err = s.load(ctx, id); err != nil {
+		if p, version, err = s.load(ctx, id); err != nil {
 			return nil, err
 		}
 	}
@@ -62,8 +63,11 @@ func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, meta i
 	}
 	rel := relationTo(v, st)
 	if !rel.canSee() {
-		// Nothing loaded reaches the viewer: the page is not rendered.
+		// Nothing loaded reaches the viewer: the page is not rendered, nor kept.
 		return nil, notFound(id)
+	}
+	if !kept {
+		s.pages.put(id, version, p) // a copy, before this view blanks anything in its own
 	}
 	for i := range p.Messages {
 		if m := &p.Messages[i]; m.Hidden && !v.CanModerate() {
@@ -81,8 +85,11 @@ func (s *Service) Open(ctx context.Context, v *identity.Viewer, id int64, meta i
 	return p, nil
 }
 
-// load reads a consult's page as it is stored, and keeps it.
-func (s *Service) load(ctx context.Context, id int64) (*Page, error) {
+// load reads a consult's page as it is stored, with the consult's version.
+// The thread and timeline are read after the consult, never before it:
+// kept at the consult's version, they are as new as it or newer, and a
+// change after it has moved the version.
+func (s *Service) load(ctx context.Context, id int64) (*Page, int64, error) {
 	var p Page
 	var version int64
 	b := &pgx.Batch{}
@@ -104,15 +111,11 @@ func (s *Service) load(ctx context.Context, id int64) (*Page, error) {
 		return scanAttachments(res, &p)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, notFound(id)
+		return nil, 0, notFound(id)
 	} else if err != nil {
-		return nil, fmt.Errorf("load consult %d: %w", id, err)
+		return nil, 0, fmt.Errorf("load consult %d: %w", id, err)
 	}
-	// The thread and timeline were read after the consult, never before
-	// it: kept at the consult's version, they are as new as it or newer,
-	// and a change after it has moved the version.
-	s.pages.put(id, version, &p)
-	return &p, nil
+	return &p, version, nil
 }
 
 // person makes a Person of a left-joined member, or nil when there is none.

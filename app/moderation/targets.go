@@ -175,6 +175,12 @@ func (s *Service) auditAnonymous(ctx context.Context, v *identity.Viewer, target
 // through the chat capability: it takes them off open screens too.
 var hideTables = map[string]string{TargetCase: "cases", TargetReply: "replies", TargetConsultMessage: "consult_messages"}
 
+// hideParents lock, before a target is hidden, the row its moves lock
+// first (in the transaction ctx carries; setHidden runs in one).
+var hideParents = map[string]string{
+	TargetConsultMessage: `SELECT 1 FROM consults WHERE id = (SELECT consult_id FROM consult_messages WHERE id = ?) FOR NO KEY UPDATE`,
+}
+
 // setHidden hides or restores a target, joining the transaction ctx carries.
 func (s *Service) setHidden(ctx context.Context, v *identity.Viewer, kind string, id int64, hide bool, meta identity.Meta) error {
 	if kind == TargetMessage {
@@ -188,6 +194,15 @@ func (s *Service) setHidden(ctx context.Context, v *identity.Viewer, kind string
 		return apperr.FieldErrors{"action": "A member cannot be hidden: suspend them instead."}
 	} else if !ok {
 		return fmt.Errorf("%q: %w", kind, apperr.ErrNotFound) // nothing of that kind
+	}
+	if parent, ok := hideParents[kind]; ok {
+		// Taken in the order the consult's own moves take them (the consult,
+		// then its messages), since hiding a message moves its consult's
+		// version (migration 00028): the other order could deadlock with an
+		// answer being posted.
+		if err := db.Conn(ctx, s.db).Exec(parent, id).Error; err != nil {
+			return fmt.Errorf("hide %s: %w", kind, err)
+		}
 	}
 	set, want := "hidden_at = now(), hidden_by = ?", "hidden_at IS NULL"
 	args := []any{v.UserID, id}
